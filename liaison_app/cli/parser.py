@@ -1,0 +1,238 @@
+"""The argument grammar of the `liaison` command (calibredb is the model)."""
+
+from __future__ import annotations
+
+import argparse
+
+from liaison_app.domain.labels import SATISFACTION, URGENCIES, VISIT_MODES
+from liaison_app.domain.lifecycle import FOLLOW_UP_KINDS, STEPS
+
+CATEGORY_HELP = (
+    "category code: funding, production, labour, sales, logistics, materials, tax, legal, "
+    "ip_certification, permits, arrears, policy, other"
+)
+
+
+def _globals(suppress: bool) -> argparse.ArgumentParser:
+    """--data-dir and --json, accepted before or after the subcommand."""
+    p = argparse.ArgumentParser(add_help=False)
+    default = argparse.SUPPRESS if suppress else None
+    p.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=default,
+        help="data folder (default: the user data folder, or $LIAISON_DATA_DIR)",
+    )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="machine-readable output: UTF-8 JSON on stdout",
+    )
+    return p
+
+
+def _enterprise_fields(p: argparse.ArgumentParser, creating: bool) -> None:
+    p.add_argument("--name", required=creating, help="registered name")
+    p.add_argument("--uscc", metavar="CODE", help="unified social credit code (18 characters)")
+    p.add_argument(
+        "--district", metavar="CODE", dest="district_code", help="GB/T 2260 district code"
+    )
+    p.add_argument(
+        "--industry", metavar="CODE", dest="industry_code", help="GB/T 4754 code, e.g. C3411"
+    )
+    p.add_argument("--size", choices=("large", "medium", "small", "micro"))
+    p.add_argument(
+        "--ownership",
+        help="private, state, collective, foreign, hmt, joint_stock, individual, other",
+    )
+    p.add_argument("--address", metavar="TEXT")
+    p.add_argument("--legal-rep", metavar="NAME", dest="legal_rep")
+    p.add_argument("--contact", metavar="NAME", dest="contact_name")
+    p.add_argument("--title", metavar="TEXT", dest="contact_title", help="the contact's title")
+    p.add_argument("--phone", metavar="NUMBER")
+    p.add_argument("--park", metavar="TEXT")
+    p.add_argument("--officer", metavar="NAME", help="assigned liaison officer")
+    p.add_argument("--unit", metavar="TEXT", help="the officer's unit")
+    p.add_argument(
+        "--specialised",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="specialised and innovative (专精特新)",
+    )
+    p.add_argument("--notes", metavar="TEXT")
+
+
+def _visit_fields(p: argparse.ArgumentParser, creating: bool) -> None:
+    p.add_argument("--date", metavar="YYYY-MM-DD", dest="visit_date", required=creating)
+    p.add_argument("--mode", choices=tuple(VISIT_MODES))
+    p.add_argument("--summary", metavar="TEXT")
+    p.add_argument("--officers", metavar="NAMES", help="officers, separated by commas")
+    p.add_argument("--people-met", metavar="TEXT", dest="people_met")
+    p.add_argument(
+        "--situation", metavar="TEXT", dest="business_situation", help="business situation"
+    )
+    p.add_argument("--policies", metavar="TEXT", help="policies explained")
+    p.add_argument("--opinions", metavar="TEXT")
+    p.add_argument("--solved-on-site", metavar="TEXT", dest="solved_on_site")
+    p.add_argument("--revenue", metavar="N", help="revenue, 10k yuan")
+    p.add_argument("--staff", metavar="N")
+    p.add_argument("--capacity-use", metavar="PERCENT", dest="capacity_use")
+
+
+def _problem_fields(p: argparse.ArgumentParser, creating: bool) -> None:
+    p.add_argument("--category", metavar="CODE", required=creating, help=CATEGORY_HELP)
+    p.add_argument("--description", metavar="TEXT", required=creating)
+    p.add_argument("--urgency", choices=tuple(URGENCIES))
+    p.add_argument("--request", metavar="TEXT", help="what the enterprise asks for")
+    p.add_argument("--source", choices=("visit", "phone", "hotline", "meeting"))
+    p.add_argument("--raised-on", metavar="YYYY-MM-DD", dest="raised_on")
+    p.add_argument("--deadline", metavar="YYYY-MM-DD")
+    p.add_argument(
+        "--shared",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="a problem shared by many firms (共性问题)",
+    )
+    p.add_argument("--department", metavar="CODE", dest="lead_department", help="lead department")
+    p.add_argument("--co-departments", metavar="CODES", dest="co_departments")
+
+
+def _period(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--from", metavar="DATE", dest="date_from")
+    p.add_argument("--to", metavar="DATE", dest="date_to")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    g = _globals(suppress=True)
+    parser = argparse.ArgumentParser(
+        prog="liaison",
+        description="Enterprise liaison records: enterprises, visits, problems, follow-ups.",
+        parents=[_globals(suppress=False)],
+    )
+    from liaison_app import __version__
+
+    parser.add_argument("--version", action="version", version=f"liaison {__version__}")
+    top = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def leaf(sub: argparse._SubParsersAction, name: str, help: str) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+        return sub.add_parser(name, help=help, description=help, parents=[g])
+
+    def group(name: str, help: str) -> argparse._SubParsersAction:  # type: ignore[type-arg]
+        p = top.add_parser(name, help=help, description=help)
+        return p.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    d = leaf(top, "demo", "fill an empty data folder with realistic demo data")
+    d.add_argument("--size", choices=("small", "office"), default="small")
+    d.add_argument("--seed", type=int, default=1)
+
+    o = leaf(top, "officer", "show or set this data folder's officer name")
+    o.add_argument("name", nargs="?")
+
+    ent = group("enterprise", "enterprises")
+    p = leaf(ent, "add", "add an enterprise; prints its id")
+    _enterprise_fields(p, creating=True)
+    p = leaf(ent, "edit", "change an enterprise's fields (an empty value clears one)")
+    p.add_argument("id")
+    _enterprise_fields(p, creating=False)
+    p = leaf(ent, "list", "list enterprises")
+    p.add_argument("--search", metavar="TEXT")
+    p.add_argument("--district", metavar="CODE")
+    p.add_argument("--industry", metavar="CODE")
+    p.add_argument("--size", choices=("large", "medium", "small", "micro"))
+    p.add_argument("--officer", metavar="NAME")
+    p.add_argument("--limit", type=int)
+    p.add_argument("--offset", type=int, default=0)
+    for name, text in (
+        ("show", "show one enterprise"),
+        ("delete", "delete an enterprise with its visits and problems (undo with restore)"),
+        ("restore", "undo a delete"),
+    ):
+        leaf(ent, name, text).add_argument("id")
+
+    vis = group("visit", "visits")
+    p = leaf(vis, "add", "record a visit; prints its id")
+    p.add_argument("--enterprise", metavar="ID", required=True)
+    _visit_fields(p, creating=True)
+    p = leaf(vis, "edit", "change a visit's fields")
+    p.add_argument("id")
+    _visit_fields(p, creating=False)
+    p = leaf(vis, "list", "list visits, newest first")
+    p.add_argument("--enterprise", metavar="ID")
+    p.add_argument("--search", metavar="TEXT")
+    _period(p)
+    p.add_argument("--limit", type=int)
+    p.add_argument("--offset", type=int, default=0)
+    for name, text in (
+        ("show", "show one visit with its problems"),
+        ("delete", "delete a visit and its problems (undo with restore)"),
+        ("restore", "undo a delete"),
+    ):
+        leaf(vis, name, text).add_argument("id")
+
+    prob = group("problem", "problems and their lifecycle")
+    p = leaf(prob, "add", "record a problem raised during a visit; prints its id")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--visit", metavar="ID")
+    src.add_argument("--enterprise", metavar="ID", help="for a problem raised outside a visit")
+    _problem_fields(p, creating=True)
+    p = leaf(prob, "edit", "change a problem's fields (status changes through the steps)")
+    p.add_argument("id")
+    _problem_fields(p, creating=False)
+    p = leaf(prob, "list", "list problems (all by default)")
+    p.add_argument("--status", metavar="S", action="append", help="repeat or separate with commas")
+    p.add_argument("--overdue", action="store_true")
+    p.add_argument("--open", action="store_true", dest="open_only", help="open problems only")
+    p.add_argument("--category", metavar="CODE")
+    p.add_argument("--department", metavar="CODE")
+    p.add_argument("--district", metavar="CODE")
+    p.add_argument("--enterprise", metavar="ID")
+    p.add_argument("--officer", metavar="NAME")
+    p.add_argument("--search", metavar="TEXT")
+    _period(p)
+    p.add_argument("--sort", choices=("raised", "deadline", "updated"), default="raised")
+    p.add_argument("--limit", type=int)
+    p.add_argument("--offset", type=int, default=0)
+    p = leaf(prob, "due", "open problems overdue or due soon, most urgent first")
+    p.add_argument("--days", type=int, default=7)
+    p.add_argument("--officer", metavar="NAME")
+    for name, text in (
+        ("show", "show a problem with its follow-up actions"),
+        ("delete", "delete a problem (undo with restore)"),
+        ("restore", "undo a delete"),
+    ):
+        leaf(prob, name, text).add_argument("id")
+    for step in STEPS:
+        p = leaf(prob, step, f"lifecycle step: {step}")
+        p.add_argument("id")
+        p.add_argument("--department", metavar="CODE")
+        p.add_argument("--deadline", metavar="YYYY-MM-DD")
+        p.add_argument("--note", metavar="TEXT", help="result, reason or remark")
+        p.add_argument("--satisfaction", choices=tuple(SATISFACTION))
+
+    act = group("action", "follow-up actions")
+    p = leaf(act, "add", "log a follow-up on a problem")
+    p.add_argument("--problem", metavar="ID", required=True)
+    p.add_argument("--kind", required=True, metavar="KIND", help=", ".join(FOLLOW_UP_KINDS))
+    p.add_argument("--text", required=True)
+    p = leaf(act, "list", "a problem's follow-up actions, oldest first")
+    p.add_argument("--problem", metavar="ID", required=True)
+
+    ref = group("reference", "reference data")
+    p = leaf(ref, "list", "list categories, departments, districts or industries")
+    p.add_argument("kind", choices=("categories", "departments", "districts", "industries"))
+
+    p = leaf(top, "search", "find enterprises, visits and problems containing TEXT")
+    p.add_argument("text")
+    p.add_argument("--kind", choices=("enterprise", "visit", "problem"), action="append")
+    p.add_argument("--limit", type=int, default=50)
+
+    p = leaf(top, "stats", "received, resolved, resolution rate and more")
+    _period(p)
+    p.add_argument("--by", choices=("category", "department", "district", "officer", "month"))
+    p.add_argument("--lang", choices=("zh_CN", "en"), default="zh_CN")
+
+    leaf(top, "check", "check the database's integrity (exit 1 when damaged)")
+    p = leaf(top, "backup", "copy the database to PATH (a file or a folder)")
+    p.add_argument("path", nargs="?")
+    return parser

@@ -1,0 +1,1 @@
+"""Pure domain rules: validators, the problem lifecycle, figures, reference data, records."""

@@ -1,0 +1,42 @@
+"""Phone numbers as practice writes them in China: mobiles and landlines."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+# 0 + 2-3 digit area code, optional '-', 7-8 digits, optional extension.
+_LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}(?:(?:-|转|ext\.?|x)\d{1,6})?", re.IGNORECASE)
+
+
+def normalise_phone(raw: str) -> str:
+    """Fold full-width digits, drop spaces and a leading +86 / 0086 country prefix."""
+    text = unicodedata.normalize("NFKC", raw).strip().replace(" ", "")
+    for prefix in ("+86-", "+86", "0086"):
+        if text.startswith(prefix) and len(text) > len(prefix) + 9:
+            text = text[len(prefix) :]
+            break
+    return text
+
+
+def phone_kind(number: str) -> str | None:
+    """``"mobile"``, ``"landline"`` or None when the normalised number is neither."""
+    if _MOBILE.fullmatch(number):
+        return "mobile"
+    if _LANDLINE.fullmatch(number):
+        return "landline"
+    return None
+
+
+def phone_error(raw: str) -> str | None:
+    """None for a valid phone number, else an explanation of the accepted forms."""
+    number = normalise_phone(raw)
+    if phone_kind(number):
+        return None
+    if number.startswith("1") and number.isdigit():
+        return f"{number!r} is not a mobile number: mobiles have 11 digits and start 13-19"
+    return (
+        f"{number!r} is neither a mobile (11 digits, 13-19…) nor a landline "
+        "(0 + 2-3 digit area code, optional '-', 7-8 digits, optional extension)"
+    )

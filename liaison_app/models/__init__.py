@@ -1,0 +1,1 @@
+"""The local SQLite record: ORM models, engine and pragmas, migrations, the search index."""

@@ -1,0 +1,67 @@
+"""The engine for one data folder: SQLite pragmas, BEGIN IMMEDIATE writes, session factories."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def make_engine(path: Path) -> Engine:
+    """An engine for a SQLite file with WAL, synchronous=FULL, foreign keys and a busy timeout."""
+    engine = create_engine(f"sqlite+pysqlite:///{path}", future=True)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Take transaction control away from the driver so BEGIN IMMEDIATE is ours to issue.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # Writers take the write lock up front: no deadlock-prone lock upgrade mid-transaction.
+        mode = "DEFERRED" if conn.get_execution_options().get("liaison_read") else "IMMEDIATE"
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+class Database:
+    """One data folder's database: a write and a read session factory over one engine."""
+
+    def __init__(self, path: Path, engine: Engine | None = None) -> None:
+        self.path = path
+        self.engine = engine or make_engine(path)
+        self._write = sessionmaker(self.engine, expire_on_commit=False)
+        self._read = sessionmaker(
+            self.engine.execution_options(liaison_read=True), expire_on_commit=False
+        )
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """One unit of work: BEGIN IMMEDIATE, commit on success, roll back on any error."""
+        with self._write() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with self._read() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,87 @@
+"""What every service shares: the database, the clock, the officer and reference-code lookups."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from liaison_app.errors import NotFoundError
+from liaison_app.models.base import Base, utcnow
+from liaison_app.models.db import Database
+from liaison_app.models.entities import AppMeta
+from liaison_app.models.reference import REF_MODELS
+
+M = TypeVar("M", bound=Base)
+
+
+@dataclass
+class Clock:
+    """Today and now; tests fix them so overdue and period figures are reproducible."""
+
+    today_fn: Callable[[], dt.date] = dt.date.today
+    now_fn: Callable[[], dt.datetime] = utcnow
+
+    def today(self) -> dt.date:
+        return self.today_fn()
+
+    def now(self) -> dt.datetime:
+        return self.now_fn()
+
+
+@dataclass
+class ServiceContext:
+    db: Database
+    clock: Clock = field(default_factory=Clock)
+
+
+class Service:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+        self._db = ctx.db
+        self._clock = ctx.clock
+
+
+def code_lookup(session: Session) -> Callable[[str], Collection[str]]:
+    """Reference codes as stored in this database (offices may have added their own)."""
+    cache: dict[str, frozenset[str]] = {}
+
+    def codes(kind: str) -> Collection[str]:
+        if kind not in cache:
+            model = REF_MODELS[kind]
+            cache[kind] = frozenset(session.scalars(select(model.code)))  # type: ignore[attr-defined]
+        return cache[kind]
+
+    return codes
+
+
+def get_live(session: Session, model: type[M], ident: str, kind: str) -> M:
+    """The record with this id, unless missing or deleted: then NotFoundError (exit 2)."""
+    obj = session.get(model, ident)
+    if obj is None or getattr(obj, "deleted_at", None) is not None:
+        raise NotFoundError(kind, ident)
+    return obj
+
+
+def get_meta(session: Session, key: str) -> str | None:
+    row = session.get(AppMeta, key)
+    return row.value if row else None
+
+
+def set_meta(session: Session, key: str, value: str | None) -> None:
+    row = session.get(AppMeta, key)
+    if row is None:
+        session.add(AppMeta(key=key, value=value))
+    else:
+        row.value = value
+
+
+def next_counter(session: Session, key: str, count: int = 1) -> int:
+    """Reserve ``count`` numbers from a counter in app_meta; returns the first."""
+    current = int(get_meta(session, key) or 0)
+    set_meta(session, key, str(current + count))
+    return current + 1

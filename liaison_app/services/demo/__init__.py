@@ -1,0 +1,1 @@
+"""Demo data: realistic Liaoning enterprises, visits, problems and follow-ups."""

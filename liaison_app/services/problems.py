@@ -1,0 +1,372 @@
+"""Problems: record, edit, delete (undoable), the lifecycle steps and follow-up actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Select, and_, select
+from sqlalchemy.orm import Session
+
+from liaison_app.domain.ids import uuid7
+from liaison_app.domain.labels import STATUSES
+from liaison_app.domain.lifecycle import (
+    FOLLOW_UP_KINDS,
+    OPEN_STATUSES,
+    StepInput,
+    plan_step,
+)
+from liaison_app.domain.records import Changes, ProblemRecord, Saved
+from liaison_app.domain.validation import clean_problem
+from liaison_app.errors import FieldError, NotFoundError, ValidationError
+from liaison_app.models import search_index
+from liaison_app.models.entities import Enterprise, FollowUpAction, Problem, Visit
+from liaison_app.services.base import (
+    Service,
+    code_lookup,
+    get_live,
+    get_meta,
+    next_counter,
+)
+from liaison_app.services.convert import problem_record, provisional_number
+
+EDITABLE = (
+    "category",
+    "description",
+    "request",
+    "urgency",
+    "source",
+    "raised_on",
+    "deadline",
+    "shared",
+    "lead_department",
+    "co_departments",
+    "officer",
+)
+SORTS = {
+    "raised": (Problem.raised_on.desc(), Problem.id.desc()),
+    "deadline": (Problem.deadline.is_(None), Problem.deadline, Problem.id),
+    "updated": (Problem.updated_at.desc(), Problem.id.desc()),
+}
+URGENCY_RANK = {"very_urgent": 0, "urgent": 1, "normal": 2}
+
+
+def index_problem(session: Session, p: Problem) -> None:
+    search_index.upsert(
+        session,
+        "problem",
+        p.id,
+        p.number or provisional_number(p.raised_on, p.local_no),
+        p.description,
+        p.request,
+        p.result,
+    )
+
+
+class ProblemService(Service):
+    # ---- writes ---------------------------------------------------------------------------
+    def create(
+        self,
+        fields: Mapping[str, Any],
+        *,
+        visit_id: str | None = None,
+        enterprise_id: str | None = None,
+    ) -> Saved:
+        """Record a problem raised during a visit (or by phone, hotline… for an enterprise)."""
+        raw = {k: v for k, v in fields.items() if k in EDITABLE}
+        raw.setdefault("category", None)
+        raw.setdefault("description", None)
+        with self._db.writing() as s:
+            p = self._create(s, raw, visit_id=visit_id, enterprise_id=enterprise_id)
+            record = self._record(s, p)
+        return Saved(record, Changes(frozenset({"problem"}), frozenset({p.id})))
+
+    def _create(
+        self, s: Session, raw: Mapping[str, Any], *, visit_id: str | None, enterprise_id: str | None
+    ) -> Problem:
+        today = self._clock.today()
+        if visit_id:
+            visit = get_live(s, Visit, visit_id, "visit")
+            enterprise_id = visit.enterprise_id
+        elif not enterprise_id:
+            raise ValidationError.single(
+                "visit", "required", "a visit or an enterprise is required"
+            )
+        else:
+            visit = None
+        e = get_live(s, Enterprise, enterprise_id, "enterprise")
+        values = clean_problem(raw, code_lookup(s), creating=True, today=today)
+        values.setdefault("raised_on", visit.visit_date if visit else today)
+        if values["raised_on"] is None:
+            values["raised_on"] = visit.visit_date if visit else today
+        if not visit and "source" not in raw:
+            values["source"] = "phone"
+        values.setdefault("officer", get_meta(s, "officer_name"))
+        now = self._clock.now()
+        p = Problem(
+            id=uuid7(),
+            enterprise_id=e.id,
+            visit_id=visit.id if visit else None,
+            local_no=next_counter(s, "problem_local_no"),
+            status="received",
+            created_at=now,
+            updated_at=now,
+            **values,
+        )
+        s.add(p)
+        s.flush()
+        self._log(s, p, "create", None, "received", text=None)
+        index_problem(s, p)
+        return p
+
+    def update(self, ident: str, fields: Mapping[str, Any]) -> Saved:
+        if "status" in fields:
+            raise ValidationError.single(
+                "status", "not_editable", "status changes only through lifecycle steps"
+            )
+        raw = {k: v for k, v in fields.items() if k in EDITABLE}
+        with self._db.writing() as s:
+            p = get_live(s, Problem, ident, "problem")
+            values = clean_problem(raw, code_lookup(s), creating=False, today=self._clock.today())
+            for key in ("category", "description", "urgency", "source", "raised_on"):
+                if key in values and values[key] is None:
+                    raise ValidationError.single(key, "required", "is required")
+            changed = {k: v for k, v in values.items() if getattr(p, k) != v}
+            for key, value in changed.items():
+                setattr(p, key, value)
+            if changed:
+                p.updated_at = self._clock.now()
+                s.flush()
+                index_problem(s, p)
+            record = self._record(s, p)
+        ids = frozenset({p.id}) if changed else frozenset()
+        return Saved(record, Changes(frozenset({"problem"}) if changed else frozenset(), ids))
+
+    def delete(self, ident: str) -> Saved:
+        with self._db.writing() as s:
+            p = get_live(s, Problem, ident, "problem")
+            p.deleted_at = p.updated_at = self._clock.now()
+            search_index.remove(s, [p.id])
+            record = self._record(s, p)
+        return Saved(record, Changes(frozenset({"problem"}), frozenset({p.id})))
+
+    def restore(self, ident: str) -> Saved:
+        with self._db.writing() as s:
+            p = s.get(Problem, ident)
+            if p is None:
+                raise NotFoundError("problem", ident)
+            get_live(s, Enterprise, p.enterprise_id, "enterprise")
+            if p.visit_id:
+                get_live(s, Visit, p.visit_id, "visit")
+            if p.deleted_at is not None:
+                p.deleted_at = None
+                p.updated_at = self._clock.now()
+                index_problem(s, p)
+            record = self._record(s, p)
+        return Saved(record, Changes(frozenset({"problem"}), frozenset({p.id})))
+
+    def step(self, ident: str, step: str, inp: StepInput | None = None) -> Saved:
+        """Take one lifecycle step; refused (nothing written) if illegal from the status."""
+        inp = inp or StepInput()
+        with self._db.writing() as s:
+            p = get_live(s, Problem, ident, "problem")
+            if inp.department is not None:
+                codes = code_lookup(s)("departments")
+                if inp.department not in codes:
+                    raise ValidationError.single(
+                        "department",
+                        "unknown_code",
+                        f"unknown department code {inp.department!r} "
+                        "(see `liaison reference list departments`)",
+                    )
+            plan = plan_step(step, p.status, p.deadline, inp, self._clock.today())
+            updates = dict(plan.updates)
+            if updates.pop("reopened", False):
+                p.reopen_count = (p.reopen_count or 0) + 1
+            if step == "callback":
+                updates["callback_by"] = get_meta(s, "officer_name")
+            for key, value in updates.items():
+                setattr(p, key, value)
+            for t in plan.transitions:
+                self._log(
+                    s,
+                    p,
+                    t.kind,
+                    t.from_status,
+                    t.to_status,
+                    text=inp.note,
+                    department=inp.department if step == "assign" else None,
+                    deadline=inp.deadline if step in ("assign", "extend") else None,
+                    satisfaction=inp.satisfaction if t.kind == "callback" else None,
+                )
+            p.status = plan.final_status
+            p.updated_at = self._clock.now()
+            s.flush()
+            if "result" in updates:
+                index_problem(s, p)
+            record = self._record(s, p)
+        return Saved(record, Changes(frozenset({"problem", "action"}), frozenset({p.id})))
+
+    def add_action(self, ident: str, kind: str, text: str) -> Saved:
+        """Log a follow-up (chase, supervise, reply, meeting, on-site office, note)."""
+        errors = []
+        if kind not in FOLLOW_UP_KINDS:
+            errors.append(
+                FieldError(
+                    "kind",
+                    "unknown",
+                    f"unknown action kind {kind!r}; kinds: {', '.join(FOLLOW_UP_KINDS)} "
+                    "(lifecycle steps have their own commands)",
+                )
+            )
+        if not (text or "").strip():
+            errors.append(FieldError("text", "required", "is required and may not be blank"))
+        if errors:
+            raise ValidationError(errors)
+        with self._db.writing() as s:
+            p = get_live(s, Problem, ident, "problem")
+            if p.status == "closed":
+                raise ValidationError.single(
+                    "problem", "closed", "the problem is closed off; reopen it to log more work"
+                )
+            self._log(s, p, kind, p.status, p.status, text=text.strip())
+            p.updated_at = self._clock.now()
+            s.flush()
+            record = self._record(s, p)
+        return Saved(record, Changes(frozenset({"problem", "action"}), frozenset({p.id})))
+
+    def _log(
+        self,
+        s: Session,
+        p: Problem,
+        kind: str,
+        from_status: str | None,
+        to_status: str | None,
+        *,
+        text: str | None,
+        department: str | None = None,
+        deadline: dt.date | None = None,
+        satisfaction: str | None = None,
+    ) -> None:
+        s.add(
+            FollowUpAction(
+                id=uuid7(),
+                problem_id=p.id,
+                at=self._clock.now(),
+                actor=get_meta(s, "officer_name"),
+                kind=kind,
+                text=(text or "").strip() or None,
+                from_status=from_status,
+                to_status=to_status,
+                department=department,
+                deadline=deadline,
+                satisfaction=satisfaction,
+                created_at=self._clock.now(),
+            )
+        )
+
+    # ---- reads ----------------------------------------------------------------------------
+    def _record(self, s: Session, p: Problem, with_actions: bool = True) -> ProblemRecord:
+        e = s.get_one(Enterprise, p.enterprise_id)
+        actions = (
+            list(
+                s.scalars(
+                    select(FollowUpAction)
+                    .where(FollowUpAction.problem_id == p.id)
+                    .order_by(FollowUpAction.at, FollowUpAction.id)
+                )
+            )
+            if with_actions
+            else None
+        )
+        return problem_record(p, e.name, e.district_code, self._clock.today(), actions)
+
+    def get(self, ident: str) -> ProblemRecord:
+        with self._db.reading() as s:
+            return self._record(s, get_live(s, Problem, ident, "problem"))
+
+    def query(
+        self,
+        *,
+        status: str | Sequence[str] | None = None,
+        category: str | None = None,
+        department: str | None = None,
+        district: str | None = None,
+        enterprise_id: str | None = None,
+        visit_id: str | None = None,
+        officer: str | None = None,
+        overdue: bool = False,
+        open_only: bool = False,
+        due_before: dt.date | None = None,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+        search: str | None = None,
+    ) -> Select[Any] | None:
+        """The filtered select of (Problem, enterprise name, district); None if nothing can match."""
+        today = self._clock.today()
+        q = (
+            select(Problem, Enterprise.name, Enterprise.district_code)
+            .join(Enterprise, Enterprise.id == Problem.enterprise_id)
+            .where(Problem.deleted_at.is_(None))
+        )
+        if status:
+            statuses = [status] if isinstance(status, str) else list(status)
+            unknown = [x for x in statuses if x not in STATUSES]
+            if unknown:
+                raise ValidationError.single(
+                    "status",
+                    "unknown",
+                    f"unknown status {unknown[0]!r}; statuses: {', '.join(STATUSES)}",
+                )
+            q = q.where(Problem.status.in_(statuses))
+        if category:
+            q = q.where(Problem.category == category)
+        if department:
+            q = q.where(Problem.lead_department == department)
+        if district:
+            if district.endswith("00"):
+                q = q.where(Enterprise.district_code.like(district[:4] + "%"))
+            else:
+                q = q.where(Enterprise.district_code == district)
+        if enterprise_id:
+            q = q.where(Problem.enterprise_id == enterprise_id)
+        if visit_id:
+            q = q.where(Problem.visit_id == visit_id)
+        if officer:
+            q = q.where(Problem.officer == officer)
+        if overdue:
+            q = q.where(and_(Problem.status.in_(OPEN_STATUSES), Problem.deadline < today))
+        if open_only:
+            q = q.where(Problem.status.in_(OPEN_STATUSES))
+        if due_before is not None:
+            q = q.where(Problem.status.in_(OPEN_STATUSES), Problem.deadline <= due_before)
+        if date_from:
+            q = q.where(Problem.raised_on >= date_from)
+        if date_to:
+            q = q.where(Problem.raised_on <= date_to)
+        if search:
+            sub = search_index.match_subquery(search, "problem")
+            if sub is None:
+                return None
+            q = q.where(Problem.id.in_(sub))
+        return q
+
+    def list(
+        self, *, sort: str = "raised", limit: int | None = None, offset: int = 0, **filters: Any
+    ) -> list[ProblemRecord]:
+        q = self.query(**filters)
+        if q is None:
+            return []
+        q = q.order_by(*SORTS[sort]).offset(offset)
+        if limit is not None:
+            q = q.limit(limit)
+        today = self._clock.today()
+        with self._db.reading() as s:
+            return [problem_record(p, name, district, today) for p, name, district in s.execute(q)]
+
+    def due(self, within_days: int = 7, officer: str | None = None) -> list[ProblemRecord]:
+        """Open problems overdue or due within the coming days, most urgent first."""
+        horizon = self._clock.today() + dt.timedelta(days=within_days)
+        rows = self.list(due_before=horizon, officer=officer, sort="deadline")
+        return sorted(rows, key=lambda r: (r.deadline, URGENCY_RANK.get(r.urgency, 9)))

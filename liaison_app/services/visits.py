@@ -1,0 +1,165 @@
+"""Visits: record, edit, delete (undoable), list and show, with the problems raised."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from liaison_app.domain.ids import uuid7
+from liaison_app.domain.records import Changes, Saved, VisitRecord
+from liaison_app.domain.validation import clean_visit
+from liaison_app.errors import NotFoundError
+from liaison_app.models import search_index
+from liaison_app.models.entities import Enterprise, Problem, Visit
+from liaison_app.services.base import Service, code_lookup, get_live, get_meta
+from liaison_app.services.convert import visit_record
+
+EDITABLE = (
+    "visit_date",
+    "mode",
+    "officers",
+    "people_met",
+    "business_situation",
+    "output_value",
+    "revenue",
+    "staff",
+    "capacity_use",
+    "policies",
+    "opinions",
+    "solved_on_site",
+    "summary",
+)
+
+
+def index_visit(session: Session, v: Visit) -> None:
+    search_index.upsert(
+        session,
+        "visit",
+        v.id,
+        v.summary,
+        v.people_met,
+        v.business_situation,
+        v.policies,
+        v.opinions,
+        v.solved_on_site,
+        " ".join(v.officers or ()),
+    )
+
+
+class VisitService(Service):
+    def create(self, enterprise_id: str, fields: Mapping[str, Any]) -> Saved:
+        raw = {k: v for k, v in fields.items() if k in EDITABLE}
+        raw.setdefault("visit_date", None)
+        with self._db.writing() as s:
+            e = get_live(s, Enterprise, enterprise_id, "enterprise")
+            values = clean_visit(raw, code_lookup(s), creating=True, today=self._clock.today())
+            if not values.get("officers"):
+                me = get_meta(s, "officer_name")
+                values["officers"] = [me] if me else []
+            now = self._clock.now()
+            v = Visit(id=uuid7(), enterprise_id=e.id, created_at=now, updated_at=now, **values)
+            s.add(v)
+            s.flush()
+            index_visit(s, v)
+            record = visit_record(v, e.name)
+        return Saved(record, Changes(frozenset({"visit"}), frozenset({v.id})))
+
+    def update(self, ident: str, fields: Mapping[str, Any]) -> Saved:
+        raw = {k: v for k, v in fields.items() if k in EDITABLE}
+        with self._db.writing() as s:
+            v = get_live(s, Visit, ident, "visit")
+            values = clean_visit(raw, code_lookup(s), creating=False, today=self._clock.today())
+            changed = {k: val for k, val in values.items() if getattr(v, k) != val}
+            for key, value in changed.items():
+                setattr(v, key, value)
+            if changed:
+                v.updated_at = self._clock.now()
+                s.flush()
+                index_visit(s, v)
+            record = visit_record(v, s.get_one(Enterprise, v.enterprise_id).name)
+        kinds = frozenset({"visit"}) if changed else frozenset()
+        return Saved(record, Changes(kinds, frozenset({v.id}) if changed else frozenset()))
+
+    def delete(self, ident: str) -> Saved:
+        """Tombstone the visit and the problems raised during it; undo with restore()."""
+        with self._db.writing() as s:
+            v = get_live(s, Visit, ident, "visit")
+            now = self._clock.now()
+            v.deleted_at = now
+            ids = list(
+                s.scalars(
+                    select(Problem.id).where(Problem.visit_id == v.id, Problem.deleted_at.is_(None))
+                )
+            )
+            if ids:
+                s.execute(
+                    update(Problem)
+                    .where(Problem.id.in_(ids))
+                    .values(deleted_at=now, updated_at=now)
+                )
+            search_index.remove(s, [v.id, *ids])
+            record = visit_record(v, s.get_one(Enterprise, v.enterprise_id).name)
+        return Saved(record, Changes(frozenset({"visit", "problem"}), frozenset({v.id, *ids})))
+
+    def restore(self, ident: str) -> Saved:
+        from liaison_app.services.problems import index_problem
+
+        with self._db.writing() as s:
+            v = s.get(Visit, ident)
+            if v is None:
+                raise NotFoundError("visit", ident)
+            get_live(s, Enterprise, v.enterprise_id, "enterprise")
+            restored = [v.id]
+            if v.deleted_at is not None:
+                stamp, now = v.deleted_at, self._clock.now()
+                v.deleted_at, v.updated_at = None, now
+                index_visit(s, v)
+                for p in s.scalars(
+                    select(Problem).where(Problem.visit_id == v.id, Problem.deleted_at == stamp)
+                ):
+                    p.deleted_at, p.updated_at = None, now
+                    index_problem(s, p)
+                    restored.append(p.id)
+            record = visit_record(v, s.get_one(Enterprise, v.enterprise_id).name)
+        return Saved(record, Changes(frozenset({"visit", "problem"}), frozenset(restored)))
+
+    def get(self, ident: str) -> VisitRecord:
+        with self._db.reading() as s:
+            v = get_live(s, Visit, ident, "visit")
+            return visit_record(v, s.get_one(Enterprise, v.enterprise_id).name)
+
+    def list(
+        self,
+        *,
+        enterprise_id: str | None = None,
+        search: str | None = None,
+        date_from: Any = None,
+        date_to: Any = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[VisitRecord]:
+        q = (
+            select(Visit, Enterprise.name)
+            .join(Enterprise, Enterprise.id == Visit.enterprise_id)
+            .where(Visit.deleted_at.is_(None))
+        )
+        with self._db.reading() as s:
+            if enterprise_id:
+                get_live(s, Enterprise, enterprise_id, "enterprise")
+                q = q.where(Visit.enterprise_id == enterprise_id)
+            if search:
+                sub = search_index.match_subquery(search, "visit")
+                if sub is None:
+                    return []
+                q = q.where(Visit.id.in_(sub))
+            if date_from:
+                q = q.where(Visit.visit_date >= date_from)
+            if date_to:
+                q = q.where(Visit.visit_date <= date_to)
+            q = q.order_by(Visit.visit_date.desc(), Visit.id.desc()).offset(offset)
+            if limit is not None:
+                q = q.limit(limit)
+            return [visit_record(v, name) for v, name in s.execute(q)]

@@ -1,0 +1,1 @@
+"""sync layer (see design.md §1)."""
