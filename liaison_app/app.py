@@ -3,17 +3,157 @@
 from __future__ import annotations
 
 import argparse
+import faulthandler
+import logging
+import logging.handlers
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from liaison_app import paths
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from liaison_app.ui.context import AppContext
+    from liaison_app.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+def setup_logging(data_dir: Path) -> None:
+    folder = paths.logs_dir(data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(
+        folder / "liaison.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    crash_log = (folder / "crash.log").open("a", encoding="utf-8")
+    faulthandler.enable(crash_log)
+
+
+def route_qt_messages() -> None:
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    qt_log = logging.getLogger("qt")
+    levels = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }
+
+    def handler(kind: QtMsgType, _context: object, message: str) -> None:
+        qt_log.log(levels.get(kind, logging.INFO), message)
+
+    qInstallMessageHandler(handler)
+
+
+def register_font(app: QApplication) -> str | None:
+    """The bundled CJK font serves the UI, so Chinese shows on machines without Chinese fonts."""
+    from PySide6.QtGui import QFont, QFontDatabase
+
+    from liaison_app.resources import font_path
+
+    font_id = QFontDatabase.addApplicationFont(str(font_path()))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    if not families:
+        log.warning("bundled font %s could not be loaded", font_path())
+        return None
+    font = QFont(families[0])
+    font.setPointSize(max(app.font().pointSize(), 10))
+    app.setFont(font)
+    return families[0]
+
+
+def build_context(
+    app: QApplication, data_dir: Path, settings_path: str | None = None, language: str | None = None
+) -> AppContext:
+    from PySide6.QtGui import QUndoStack
+
+    from liaison_app.services.store import open_store
+    from liaison_app.ui import settings as keys
+    from liaison_app.ui.context import AppContext, Labels
+    from liaison_app.ui.events import DataEvents
+    from liaison_app.ui.i18n import Translations, resolve
+    from liaison_app.ui.settings import AppSettings
+    from liaison_app.ui.tasks import TaskRunner
+
+    settings = AppSettings(settings_path)
+    translations = Translations(app)
+    translations.switch(resolve(language or settings.get(keys.LANGUAGE)))
+    store = open_store(data_dir)
+    ctx = AppContext(
+        store, DataEvents(), Labels(translations), TaskRunner(), settings, QUndoStack()
+    )
+    ctx.load_reference()
+    return ctx
+
+
+def build_window(ctx: AppContext) -> MainWindow:
+    from liaison_app.ui import settings as keys
+    from liaison_app.ui.i18n import resolve
+    from liaison_app.ui.main_window import MainWindow
+
+    window = MainWindow(ctx)
+
+    def switch_language(preference: str) -> None:
+        ctx.settings.set(keys.LANGUAGE, preference)
+        ctx.labels.translations.switch(resolve(preference))  # LanguageChange re-translates
+
+    window.language_requested.connect(switch_language)
+    return window
+
+
+def first_run(ctx: AppContext, parent: object = None) -> bool:
+    """Ask the officer's name and offer demo data; False if the person cancels."""
+    from liaison_app.ui.welcome import WelcomeDialog
+
+    dialog = WelcomeDialog(parent)  # type: ignore[arg-type]
+    if not dialog.exec():
+        return False
+    ctx.store.settings.set_officer_name(dialog.officer_name)
+    if dialog.wants_demo:
+        ctx.store.demo.generate("small", seed=1)
+    return True
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="liaison-app", description="Liaison desktop app")
     parser.add_argument("--data-dir", metavar="DIR", help="data folder (shared with `liaison`)")
-    parser.parse_args(argv)
-    print(
-        "liaison-app: the desktop window is being built (issue 3); meanwhile every record "
-        "can be kept with the `liaison` command (see `liaison --help`).",
-        file=sys.stderr,
-    )
-    return 1
+    parser.add_argument("--lang", choices=("system", "zh_CN", "en"), help="language for this run")
+    args = parser.parse_args(argv)
+    data_dir = paths.resolve_data_dir(args.data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    setup_logging(data_dir)
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from liaison_app.ui.errors import ErrorDialog, install_excepthook
+
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("Liaison")
+    app.setOrganizationName("Liaison")
+    route_qt_messages()
+    register_font(app)
+    install_excepthook()
+    try:
+        ctx = build_context(app, data_dir, language=args.lang)
+    except Exception as exc:  # noqa: BLE001 - e.g. an unreadable database: explain, then exit
+        ErrorDialog.show_error(None, exc)
+        return 1
+    if ctx.store.settings.officer_name() is None and not first_run(ctx):
+        return 0
+    window = build_window(ctx)
+    window.restore_state()
+    window.show()
+    QTimer.singleShot(0, window.offer_draft)
+    code = app.exec()
+    ctx.store.close()
+    return code

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from liaison_app.domain.ids import uuid7
@@ -364,6 +364,13 @@ class ProblemService(Service):
         today = self._clock.today()
         with self._db.reading() as s:
             return [problem_record(p, name, district, today) for p, name, district in s.execute(q)]
+
+    def count(self, **filters: Any) -> int:
+        q = self.query(**filters)
+        if q is None:
+            return 0
+        with self._db.reading() as s:
+            return s.scalar(select(func.count()).select_from(q.subquery())) or 0
 
     def due(self, within_days: int = 7, officer: str | None = None) -> list[ProblemRecord]:
         """Open problems overdue or due within the coming days, most urgent first."""

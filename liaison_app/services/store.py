@@ -37,6 +37,7 @@ class Store:
     settings: FolderSettings
     maintenance: MaintenanceService
     demo: DemoService
+    clock: Clock
 
     def close(self) -> None:
         self.db.dispose()
@@ -63,4 +64,5 @@ def open_store(data_dir: Path, clock: Clock | None = None) -> Store:
         settings=FolderSettings(ctx),
         maintenance=MaintenanceService(ctx),
         demo=DemoService(ctx),
+        clock=ctx.clock,
     )

@@ -67,6 +67,47 @@ class VisitService(Service):
             record = visit_record(v, e.name)
         return Saved(record, Changes(frozenset({"visit"}), frozenset({v.id})))
 
+    def record_with_problems(
+        self, enterprise_id: str, fields: Mapping[str, Any], problems: list[Mapping[str, Any]]
+    ) -> Saved:
+        """A visit and the problems raised during it, in one transaction: all or nothing.
+
+        Field errors of the problems are reported as ``problems[N].field``.
+        """
+        from liaison_app.errors import FieldError, ValidationError
+        from liaison_app.services.problems import ProblemService
+
+        raw = {k: v for k, v in fields.items() if k in EDITABLE}
+        raw.setdefault("visit_date", None)
+        writer = ProblemService(self._ctx)
+        with self._db.writing() as s:
+            e = get_live(s, Enterprise, enterprise_id, "enterprise")
+            values = clean_visit(raw, code_lookup(s), creating=True, today=self._clock.today())
+            if not values.get("officers"):
+                me = get_meta(s, "officer_name")
+                values["officers"] = [me] if me else []
+            now = self._clock.now()
+            v = Visit(id=uuid7(), enterprise_id=e.id, created_at=now, updated_at=now, **values)
+            s.add(v)
+            s.flush()
+            index_visit(s, v)
+            errors: list[FieldError] = []
+            ids = [v.id]
+            for n, problem in enumerate(problems):
+                try:
+                    ids.append(
+                        writer._create(s, dict(problem), visit_id=v.id, enterprise_id=None).id
+                    )
+                except ValidationError as exc:
+                    errors += [
+                        FieldError(f"problems[{n}].{x.field}", x.code, x.message)
+                        for x in exc.errors
+                    ]
+            if errors:
+                raise ValidationError(errors)  # rolls the whole visit back
+            record = visit_record(v, e.name)
+        return Saved(record, Changes(frozenset({"visit", "problem"}), frozenset(ids)))
+
     def update(self, ident: str, fields: Mapping[str, Any]) -> Saved:
         raw = {k: v for k, v in fields.items() if k in EDITABLE}
         with self._db.writing() as s:

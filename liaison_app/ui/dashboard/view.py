@@ -1,0 +1,208 @@
+"""Dashboard: the headline resolution rate and its companions, with breakdowns as charts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFont, QPainter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from liaison_app.domain.labels import format_rate
+from liaison_app.domain.records import Changes
+from liaison_app.services.statistics import StatsReport
+from liaison_app.ui.context import AppContext
+from liaison_app.ui.dashboard.figures_model import FiguresTableModel
+
+PERIODS = ("all", "year", "quarter", "month")
+BREAKDOWNS = ("category", "department", "district")
+CHART_BARS = 12
+
+
+def period_range(period: str, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    if period == "year":
+        return dt.date(today.year, 1, 1), today
+    if period == "quarter":
+        return today - dt.timedelta(days=90), today
+    if period == "month":
+        return today - dt.timedelta(days=30), today
+    return None, None
+
+
+class Breakdown(QWidget):
+    """One grouping: a bar chart of received vs resolved beside its table."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from PySide6.QtCharts import QChart, QChartView  # loaded on first use, not at start-up
+
+        self.model = FiguresTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.chart = QChart()
+        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.chart_view = QChartView(self.chart)
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.chart_view)
+        splitter.addWidget(self.table)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([600, 420])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+    def show_report(self, report: StatsReport, received: str, resolved: str) -> None:
+        from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QHorizontalBarSeries, QValueAxis
+
+        groups = list(report.groups)
+        self.model.set_rows(groups)
+        self.chart.removeAllSeries()
+        for axis in self.chart.axes():
+            self.chart.removeAxis(axis)
+        top = list(reversed(groups[:CHART_BARS]))  # largest at the top
+        got, done = QBarSet(received), QBarSet(resolved)
+        for g in top:
+            got.append(g.received)
+            done.append(g.resolved)
+        series = QHorizontalBarSeries()
+        series.append(got)
+        series.append(done)
+        self.chart.addSeries(series)
+        names = QBarCategoryAxis()
+        names.append([(g.label or g.key or "—")[:12] for g in top])
+        values = QValueAxis()
+        values.setRange(0, max([g.received for g in top] + [1]))
+        values.setLabelFormat("%d")
+        self.chart.addAxis(names, Qt.AlignmentFlag.AlignLeft)
+        self.chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(names)
+        series.attachAxis(values)
+
+
+class DashboardView(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self.period = QComboBox()
+        for p in PERIODS:
+            self.period.addItem(p, p)
+        self.period.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.headline = QLabel()
+        font = QFont(self.headline.font())
+        font.setPointSize(font.pointSize() * 3)
+        font.setBold(True)
+        self.headline.setFont(font)
+        self.headline_caption = QLabel()
+        self.counts = QLabel()
+        self.tiles = {
+            k: QLabel() for k in ("overdue", "on_time_rate", "callback_rate", "satisfaction_rate")
+        }
+        grid = QGridLayout()
+        for i, tile in enumerate(self.tiles.values()):
+            tile.setTextFormat(Qt.TextFormat.RichText)
+            grid.addWidget(tile, 0, i)
+        top = QHBoxLayout()
+        head = QVBoxLayout()
+        head.addWidget(self.headline_caption)
+        head.addWidget(self.headline)
+        head.addWidget(self.counts)
+        top.addLayout(head)
+        top.addLayout(grid, 1)
+        top.addWidget(self.period, 0, Qt.AlignmentFlag.AlignTop)
+        self.tabs = QTabWidget()
+        self.breakdowns: dict[str, Breakdown] = {}
+        self.note = QLabel()
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.note)
+        ctx.events.changed.connect(self._on_data_changed)
+        self._loaded = False
+        self.report: StatsReport | None = None
+        self.retranslate_ui()
+
+    def ensure_loaded(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            for b in BREAKDOWNS:
+                self.breakdowns[b] = Breakdown()
+                self.tabs.addTab(self.breakdowns[b], "")
+            self.retranslate_ui()
+            self.refresh()
+
+    def refresh(self) -> None:
+        if not self._loaded:
+            return
+        start, end = period_range(self.period.currentData(), self._ctx.store.clock.today())
+        lang = self._ctx.labels.translations.language
+        stats = self._ctx.store.stats
+        reports: dict[str, Any] = {b: stats.figures(start, end, b, lang) for b in BREAKDOWNS}
+        self.report = reports["category"]
+        o = self.report.overall
+        self.headline.setText(format_rate(o.resolution_rate))
+        self.counts.setText(
+            self.tr("%1 resolved of %2 received")
+            .replace("%1", f"{o.resolved:,}")
+            .replace("%2", f"{o.received:,}")
+        )
+        values = {
+            "overdue": (self.tr("Overdue"), f"{o.overdue:,}"),
+            "on_time_rate": (self.tr("On-time rate"), format_rate(o.on_time_rate)),
+            "callback_rate": (self.tr("Call-back rate"), format_rate(o.callback_rate)),
+            "satisfaction_rate": (self.tr("Satisfaction rate"), format_rate(o.satisfaction_rate)),
+        }
+        for key, (caption, value) in values.items():
+            self.tiles[key].setText(
+                f"<div style='font-size:11pt'>{caption}</div><div style='font-size:20pt'><b>{value}</b></div>"
+            )
+        for b, report in reports.items():
+            self.breakdowns[b].show_report(report, self.tr("Received"), self.tr("Resolved"))
+
+    def _on_data_changed(self, changes: Changes) -> None:
+        if self._loaded and changes.kinds & {"problem", "enterprise", "visit"}:
+            self.refresh()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+            self.refresh()
+        super().changeEvent(event)
+
+    def retranslate_ui(self) -> None:
+        names = {
+            "all": self.tr("All time"),
+            "year": self.tr("This year"),
+            "quarter": self.tr("Last 90 days"),
+            "month": self.tr("Last 30 days"),
+        }
+        for i, p in enumerate(PERIODS):
+            self.period.setItemText(i, names[p])
+        self.headline_caption.setText(self.tr("Resolution rate (resolved / received)"))
+        tab_names = {
+            "category": self.tr("By category"),
+            "department": self.tr("By department"),
+            "district": self.tr("By district"),
+        }
+        for i, b in enumerate(self.breakdowns):
+            self.tabs.setTabText(i, tab_names[b])
+        self.note.setText(
+            self.tr(
+                "Satisfaction rate counts very satisfied, satisfied and basically satisfied among rated problems; periods count problems by the date raised."
+            )
+        )

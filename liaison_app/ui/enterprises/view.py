@@ -1,0 +1,292 @@
+"""My enterprises: search as you type, filters, the list, and the selected firm's page."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from liaison_app.domain.records import Changes, EnterpriseRecord
+from liaison_app.errors import NotFoundError
+from liaison_app.ui.context import AppContext
+from liaison_app.ui.enterprises.editor import EnterpriseEditor
+from liaison_app.ui.enterprises.table_model import EnterpriseTableModel
+from liaison_app.ui.errors import ErrorDialog
+from liaison_app.ui.forms import code_combo, combo_code
+from liaison_app.ui.richtext import esc
+from liaison_app.ui.undo import DeleteCommand
+
+SEARCH_DELAY_MS = 150
+
+
+class EnterprisesView(QWidget):
+    new_visit_requested = Signal(str)  # enterprise id
+    problem_requested = Signal(str)  # problem id
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self.district = code_combo(self._district_items())
+        self.industry = code_combo(ctx.labels.items("industries"))
+        self.size = code_combo(ctx.labels.items("size"), searchable=False)
+        self.count_label = QLabel()
+        self.model = EnterpriseTableModel(ctx, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(self.edit_selected)
+        self.new_button = QPushButton()
+        self.edit_button = QPushButton()
+        self.delete_button = QPushButton()
+        self.visit_button = QPushButton()
+        self.new_button.clicked.connect(self.new_enterprise)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.visit_button.clicked.connect(self._request_visit)
+        self.details = QTextBrowser()
+        self.details.setOpenLinks(False)
+        self.details.anchorClicked.connect(
+            lambda url: self.problem_requested.emit(url.toString().removeprefix("problem:"))
+        )
+        self.history = QListWidget()
+        self.problems_label = QLabel()
+        self.history_label = QLabel()
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        filters.addWidget(self.district, 2)
+        filters.addWidget(self.industry, 2)
+        filters.addWidget(self.size, 1)
+        buttons = QHBoxLayout()
+        for b in (self.new_button, self.edit_button, self.delete_button, self.visit_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.count_label)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addLayout(filters)
+        ll.addWidget(self.table)
+        ll.addLayout(buttons)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.details, 3)
+        rl.addWidget(self.history_label)
+        rl.addWidget(self.history, 2)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        for combo in (self.district, self.industry, self.size):
+            combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        ctx.events.changed.connect(self._on_data_changed)
+        self.retranslate_ui()
+        self._loaded = False
+
+    def _district_items(self) -> list[tuple[str, str]]:
+        from liaison_app.domain.reference import cities
+
+        labels = self._ctx.labels
+        out: list[tuple[str, str]] = []
+        for city_code, (zh, en) in cities().items():
+            out.append((city_code, zh if labels.zh else en))
+            for code, text in labels.items("districts"):
+                if code[:4] == city_code[:4]:
+                    out.append((code, f"　{text}"))
+        return out
+
+    def ensure_loaded(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            self.apply_filters()
+
+    def apply_filters(self) -> None:
+        self.model.set_filters(
+            search=self.search.text().strip() or None,
+            district=combo_code(self.district),
+            industry=combo_code(self.industry),
+            size=combo_code(self.size),
+        )
+        self._update_count()
+        if self.model.rowCount():
+            self.table.selectRow(0)
+        else:
+            self._show(None)
+
+    def _update_count(self) -> None:
+        self.count_label.setText(self.tr("%n enterprise(s)", "", self.model.rowCount()))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def retranslate_ui(self) -> None:
+        self.search.setPlaceholderText(self.tr("Search name, USCC, address, contact… (Ctrl+F)"))
+        self.district.setItemText(0, self.tr("All districts"))
+        self.industry.setItemText(0, self.tr("All industries"))
+        self.size.setItemText(0, self.tr("All sizes"))
+        self.new_button.setText(self.tr("&New enterprise"))
+        self.edit_button.setText(self.tr("&Edit"))
+        self.delete_button.setText(self.tr("&Delete"))
+        self.visit_button.setText(self.tr("Record &visit"))
+        self.history_label.setText(self.tr("Visit history"))
+        self._update_count()
+        self.model.headerDataChanged.emit(
+            Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1
+        )
+        self._show(self.current())
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def current(self) -> EnterpriseRecord | None:
+        index = self.table.currentIndex()
+        return self.model.record(index.row()) if index.isValid() else None
+
+    def select(self, ident: str) -> None:
+        row = self.model.row_of(ident)
+        if row < 0:
+            self.search.clear()
+            self.apply_filters()
+            row = self.model.row_of(ident)
+        if row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show(self.model.record(current.row()) if current.isValid() else None)
+
+    def _show(self, r: EnterpriseRecord | None) -> None:
+        for b in (self.edit_button, self.delete_button, self.visit_button):
+            b.setEnabled(r is not None)
+        self.history.clear()
+        if r is None:
+            empty = self.tr("No enterprise selected.")
+            self.details.setHtml(f"<p>{esc(empty)}</p>")
+            return
+        labels = self._ctx.labels
+        rows = [
+            (self.tr("USCC"), r.uscc or self.tr("(none yet)")),
+            (self.tr("District"), labels("districts", r.district_code)),
+            (
+                self.tr("Industry"),
+                f"{r.industry_code or ''} {labels('industries', (r.industry_code or '')[:1] or None)}",
+            ),
+            (self.tr("Size"), labels("size", r.size)),
+            (self.tr("Address"), r.address or ""),
+            (
+                self.tr("Contact"),
+                " ".join(filter(None, [r.contact_name, r.contact_title, r.phone])),
+            ),
+            (self.tr("Liaison officer"), r.officer or ""),
+        ]
+        html = [f"<h2>{esc(r.name)}</h2>"]
+        if r.specialised:
+            flag = self.tr("Specialised and innovative")
+            html.append(f"<p><b>{esc(flag)}</b></p>")
+        html.append("<table cellspacing=4>")
+        html += [f"<tr><td><b>{esc(k)}</b></td><td>{esc(v)}</td></tr>" for k, v in rows]
+        html.append("</table>")
+        problems = self._ctx.store.problems.list(
+            enterprise_id=r.id, open_only=True, sort="deadline"
+        )
+        heading = self.tr("Open problems: %n", "", len(problems))
+        overdue_text = self.tr("overdue")
+        html.append(f"<h3>{esc(heading)}</h3><ul>")
+        for p in problems[:50]:
+            flag = f" <span style='color:#b00020'>{esc(overdue_text)}</span>" if p.overdue else ""
+            html.append(
+                f"<li><a href='problem:{p.id}'>{esc(p.number)}</a> [{esc(labels('status', p.status))}] "
+                f"{esc(p.description[:60])}{flag}</li>"
+            )
+        html.append("</ul>")
+        self.details.setHtml("".join(html))
+        for v in self._ctx.store.visits.list(enterprise_id=r.id, limit=100):
+            item = QListWidgetItem(
+                f"{v.visit_date}  {labels('visit_mode', v.mode)}  {v.summary or v.business_situation or ''}"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, v.id)
+            self.history.addItem(item)
+
+    def _on_data_changed(self, changes: Changes) -> None:
+        if not self._loaded or not changes.kinds & {"enterprise", "visit", "problem"}:
+            return
+        current = self.current()
+        keep = current.id if current else None
+        self.model.reload()
+        self._update_count()
+        if keep and self.model.row_of(keep) >= 0:
+            self.select(keep)
+        else:
+            self._show(self.current())
+
+    def new_enterprise(self) -> None:
+        editor = EnterpriseEditor(self._ctx, None, self)
+        if editor.exec() and editor.saved_record:
+            self.select(editor.saved_record.id)
+
+    def edit_selected(self) -> None:
+        r = self.current()
+        if r is None:
+            return
+        try:
+            fresh = self._ctx.store.enterprises.get(r.id)
+        except NotFoundError as exc:
+            ErrorDialog.show_error(self, exc)
+            return
+        editor = EnterpriseEditor(self._ctx, fresh, self)
+        editor.exec()
+
+    def delete_selected(self) -> None:
+        r = self.current()
+        if r is None:
+            return
+        svc = self._ctx.store.enterprises
+        try:
+            self._ctx.undo.push(
+                DeleteCommand(
+                    self.tr("Delete %1").replace("%1", r.name),
+                    self._ctx.events,
+                    lambda: svc.delete(r.id),
+                    lambda: svc.restore(r.id),
+                )
+            )
+        except Exception as exc:  # noqa: BLE001
+            ErrorDialog.show_error(self, exc)
+
+    def _request_visit(self) -> None:
+        r = self.current()
+        if r:
+            self.new_visit_requested.emit(r.id)

@@ -1,0 +1,100 @@
+"""Form helpers: error labels beside fields, code pickers, and mapping field errors to widgets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QVBoxLayout, QWidget
+
+from liaison_app.errors import FieldError
+
+ERROR_STYLE = "color: #b00020;"
+WARNING_STYLE = "color: #8a5a00;"
+
+
+class FieldMessage(QLabel):
+    """A small line under a field for its error (red) or warning (amber)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.hide()
+
+    def show_error(self, text: str) -> None:
+        self.setStyleSheet(ERROR_STYLE)
+        self.setText(text)
+        self.show()
+
+    def show_warning(self, text: str) -> None:
+        self.setStyleSheet(WARNING_STYLE)
+        self.setText(text)
+        self.show()
+
+    def clear_message(self) -> None:
+        self.clear()
+        self.hide()
+
+
+def with_message(field: QWidget) -> tuple[QWidget, FieldMessage]:
+    """The field with its message line below it, as one widget for a form row."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    layout.addWidget(field)
+    message = FieldMessage()
+    layout.addWidget(message)
+    return box, message
+
+
+def code_combo(
+    items: Iterable[tuple[str, str]], *, blank: str | None = "", searchable: bool = True
+) -> QComboBox:
+    """A picker storing codes and showing labels; typing filters it (keyboard-first)."""
+    combo = QComboBox()
+    if blank is not None:
+        combo.addItem(blank, None)
+    for code, text in items:
+        combo.addItem(text, code)
+    if searchable:
+        combo.setEditable(True)
+        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        completer = combo.completer()
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    return combo
+
+
+def combo_code(combo: QComboBox) -> str | None:
+    """The selected code; for an editable combo, the typed text must match an item."""
+    if combo.isEditable():
+        text = combo.currentText().strip()
+        if not text:
+            return None
+        index = combo.findText(text)
+        if index < 0:
+            return f"?{text}"  # not a known item: the service reports it as an unknown code
+        return combo.itemData(index)
+    return combo.currentData()
+
+
+def set_combo_code(combo: QComboBox, code: str | None) -> None:
+    index = combo.findData(code)
+    combo.setCurrentIndex(max(index, 0))
+
+
+def show_field_errors(
+    errors: list[FieldError], messages: dict[str, FieldMessage]
+) -> list[FieldError]:
+    """Put each error under its field; returns the errors that have no field on this form."""
+    for message in messages.values():
+        message.clear_message()
+    unplaced = []
+    for error in errors:
+        target = messages.get(error.field)
+        if target is None:
+            unplaced.append(error)
+        else:
+            target.show_error(error.message)
+    return unplaced

@@ -1,0 +1,283 @@
+"""The main window: navigation between the screens, menus and shortcuts, the status bar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from liaison_app import __version__
+from liaison_app.domain.records import Changes
+from liaison_app.ui import settings as keys
+from liaison_app.ui.context import AppContext
+from liaison_app.ui.dashboard.view import DashboardView
+from liaison_app.ui.enterprises.view import EnterprisesView
+from liaison_app.ui.problems.view import ProblemLedgerView
+from liaison_app.ui.visits.view import VisitsView
+
+PAGES = ("enterprises", "visits", "ledger", "due", "dashboard")
+
+
+class MainWindow(QMainWindow):
+    language_requested = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self.nav = QListWidget()
+        self.nav.setFixedWidth(170)
+        self.stack = QStackedWidget()
+        self.enterprises = EnterprisesView(ctx)
+        self.visits = VisitsView(ctx)
+        self.ledger = ProblemLedgerView(ctx, "ledger")
+        self.due = ProblemLedgerView(ctx, "due")
+        self.dashboard = DashboardView(ctx)
+        self.pages: dict[str, QWidget] = {
+            "enterprises": self.enterprises,
+            "visits": self.visits,
+            "ledger": self.ledger,
+            "due": self.due,
+            "dashboard": self.dashboard,
+        }
+        for page in self.pages.values():
+            self.stack.addWidget(page)
+            self.nav.addItem("")
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(4, 4, 4, 0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.nav.currentRowChanged.connect(self.show_page)
+
+        self.officer_label = QLabel()
+        self.counts_label = QLabel()
+        self.sync_label = QLabel()
+        self.statusBar().addWidget(self.officer_label)
+        self.statusBar().addWidget(self.counts_label, 1)
+        self.statusBar().addPermanentWidget(self.sync_label)
+
+        self.enterprises.new_visit_requested.connect(self.new_visit)
+        self.enterprises.problem_requested.connect(self.open_problem)
+        self.visits.entry.visit_saved.connect(
+            lambda _v: self.statusBar().showMessage(self.tr("Visit saved"), 4000)
+        )
+        ctx.events.changed.connect(self._on_data_changed)
+        self._build_menus()
+        self.retranslate_ui()
+        self.update_counts()
+
+    # ---- menus ---------------------------------------------------------------------------
+    def _action(
+        self,
+        menu_attr: str,
+        shortcut: str | QKeySequence.StandardKey | None,
+        slot: Callable[[], object],
+    ) -> QAction:
+        action = QAction(self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _c=False: slot())
+        self.addAction(action)
+        setattr(self, menu_attr, action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.file_menu.addAction(self._action("act_new_visit", "Ctrl+N", self.new_visit))
+        self.file_menu.addAction(
+            self._action("act_new_enterprise", "Ctrl+Shift+E", self.new_enterprise)
+        )
+        self.file_menu.addAction(
+            self._action("act_save", QKeySequence.StandardKey.Save, self.save_current)
+        )
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(
+            self._action("act_quit", QKeySequence.StandardKey.Quit, self.close)
+        )
+        self.edit_menu = bar.addMenu("")
+        self.act_undo = self._ctx.undo.createUndoAction(self)
+        self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
+        self.act_redo = self._ctx.undo.createRedoAction(self)
+        self.act_redo.setShortcut(QKeySequence.StandardKey.Redo)
+        self.edit_menu.addAction(self.act_undo)
+        self.edit_menu.addAction(self.act_redo)
+        self.edit_menu.addSeparator()
+        self.edit_menu.addAction(self._action("act_find", QKeySequence.StandardKey.Find, self.find))
+        self.view_menu = bar.addMenu("")
+        self.page_actions = []
+        for i, name in enumerate(PAGES):
+            act = self._action(
+                f"act_page_{name}", f"Ctrl+{i + 1}", lambda i=i: self.nav.setCurrentRow(i)
+            )
+            self.view_menu.addAction(act)
+            self.page_actions.append(act)
+        self.settings_menu = bar.addMenu("")
+        self.language_menu = self.settings_menu.addMenu("")
+        group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for code in ("system", "zh_CN", "en"):
+            act = QAction(self, checkable=True)
+            act.triggered.connect(lambda _c=False, code=code: self.language_requested.emit(code))
+            group.addAction(act)
+            self.language_menu.addAction(act)
+            self.language_actions[code] = act
+        self.language_actions[self._ctx.settings.get(keys.LANGUAGE)].setChecked(True)
+        self.help_menu = bar.addMenu("")
+        self.help_menu.addAction(self._action("act_about", None, self.about))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(self.tr("Liaison — enterprise problems, visits and follow-ups"))
+        names = {
+            "enterprises": self.tr("My enterprises"),
+            "visits": self.tr("Visits"),
+            "ledger": self.tr("Problem ledger"),
+            "due": self.tr("Follow-ups due"),
+            "dashboard": self.tr("Dashboard"),
+        }
+        for i, name in enumerate(PAGES):
+            self.nav.item(i).setText(names[name])
+            self.page_actions[i].setText(names[name])
+        self.file_menu.setTitle(self.tr("&File"))
+        self.edit_menu.setTitle(self.tr("&Edit"))
+        self.view_menu.setTitle(self.tr("&View"))
+        self.settings_menu.setTitle(self.tr("&Settings"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        self.language_menu.setTitle(self.tr("&Language"))
+        self.language_actions["system"].setText(self.tr("Follow the system"))
+        self.language_actions["zh_CN"].setText("简体中文")
+        self.language_actions["en"].setText("English")
+        self.act_new_visit.setText(self.tr("New &visit"))
+        self.act_new_enterprise.setText(self.tr("New &enterprise"))
+        self.act_save.setText(self.tr("&Save visit"))
+        self.act_quit.setText(self.tr("&Quit"))
+        self.act_find.setText(self.tr("&Find"))
+        self.act_about.setText(self.tr("&About Liaison"))
+        self.act_undo.setText(self.tr("&Undo"))
+        self.act_redo.setText(self.tr("&Redo"))
+        self.update_counts()
+
+    # ---- navigation ----------------------------------------------------------------------
+    def show_page(self, index: int) -> None:
+        if index < 0:
+            return
+        page = self.pages[PAGES[index]]
+        if self.nav.currentRow() != index:
+            self.nav.setCurrentRow(index)
+        self.stack.setCurrentWidget(page)
+        ensure = getattr(page, "ensure_loaded", None)
+        if ensure:
+            ensure()
+
+    def current_page(self) -> str:
+        return PAGES[self.stack.currentIndex()]
+
+    def new_visit(self, enterprise_id: str | None = None) -> None:
+        self.show_page(PAGES.index("visits"))
+        self.visits.new_visit(enterprise_id)
+
+    def new_enterprise(self) -> None:
+        self.show_page(PAGES.index("enterprises"))
+        self.enterprises.new_enterprise()
+
+    def open_problem(self, ident: str) -> None:
+        self.show_page(PAGES.index("ledger"))
+        self.ledger.select(ident)
+
+    def offer_draft(self) -> None:
+        """A visit left unsaved by a crash or a close is offered back, on the visit page."""
+        if self.visits.entry.offer_draft():
+            self.show_page(PAGES.index("visits"))
+            self.visits.tabs.setCurrentIndex(0)
+
+    def save_current(self) -> None:
+        if self.current_page() == "visits":
+            self.visits.entry.save()
+
+    def find(self) -> None:
+        page = self.stack.currentWidget()
+        focus = getattr(page, "focus_search", None)
+        if focus:
+            focus()
+        else:
+            self.show_page(0)
+            self.enterprises.focus_search()
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("About Liaison"),
+            self.tr(
+                "Liaison %1 — records of enterprise visits and the problems raised, "
+                "kept on this computer and usable offline."
+            ).replace("%1", __version__),
+        )
+
+    # ---- status --------------------------------------------------------------------------
+    def update_counts(self) -> None:
+        store = self._ctx.store
+        officer = store.settings.officer_name() or self.tr("(no officer set)")
+        self.officer_label.setText(self.tr("Officer: %1").replace("%1", officer))
+        open_count = store.problems.count(open_only=True)
+        overdue = store.problems.count(overdue=True)
+        self.counts_label.setText(
+            self.tr("%1 enterprises · %2 open problems · %3 overdue")
+            .replace("%1", f"{store.enterprises.count():,}")
+            .replace("%2", f"{open_count:,}")
+            .replace("%3", f"{overdue:,}")
+        )
+        # The sync issue wires this to the real connection state.
+        self.sync_label.setText(self.tr("Offline — all work is kept on this computer"))
+
+    def _on_data_changed(self, _changes: Changes) -> None:
+        self.update_counts()
+
+    # ---- window state --------------------------------------------------------------------
+    def restore_state(self) -> None:
+        geometry = self._ctx.settings.get(keys.GEOMETRY)
+        if geometry and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        page = self._ctx.settings.get(keys.PAGE)
+        self.show_page(page if 0 <= page < len(PAGES) else 0)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        entry = self.visits.entry
+        if entry.dirty:
+            entry.save_draft()  # kept whatever the answer: nothing typed is lost
+            if not self.confirm_close():
+                event.ignore()
+                return
+        self._ctx.settings.set(keys.GEOMETRY, self.saveGeometry())
+        self._ctx.settings.set(keys.PAGE, self.stack.currentIndex())
+        self._ctx.settings.sync()
+        event.accept()
+
+    def confirm_close(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            self.tr("Unsaved visit"),
+            self.tr(
+                "The visit you are recording is not saved. Quit anyway? (It is kept as a draft "
+                "and offered again next time.)"
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes

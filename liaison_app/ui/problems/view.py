@@ -1,0 +1,241 @@
+"""The problem ledger: filters, the lazily fetched table, and the selected problem's timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QDate, QEvent, QModelIndex, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDateEdit,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from liaison_app.domain.records import Changes
+from liaison_app.ui.context import AppContext
+from liaison_app.ui.errors import ErrorDialog
+from liaison_app.ui.forms import code_combo, combo_code
+from liaison_app.ui.problems.detail import ProblemDetail
+from liaison_app.ui.problems.table_model import ProblemTableModel
+from liaison_app.ui.undo import DeleteCommand
+
+
+def _qdate_to_date(q: QDate) -> dt.date:
+    return dt.date(q.year(), q.month(), q.day())
+
+
+class ProblemLedgerView(QWidget):
+    """``mode`` "ledger" shows everything filterable; "due" shows what needs chasing soon."""
+
+    def __init__(
+        self, ctx: AppContext, mode: str = "ledger", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self.mode = mode
+        labels = ctx.labels
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self.status = code_combo(labels.items("status"), searchable=False)
+        self.category = code_combo(labels.items("categories"))
+        self.department = code_combo(labels.items("departments"))
+        self.district = code_combo(labels.items("districts"))
+        self.overdue = QCheckBox()
+        self.use_dates = QCheckBox()
+        self.date_from = QDateEdit()
+        self.date_to = QDateEdit()
+        today = QDate.currentDate()
+        for edit, value in ((self.date_from, today.addMonths(-1)), (self.date_to, today)):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setDate(value)
+        self.count_label = QLabel()
+        self.delete_button = QPushButton()
+        self.model = ProblemTableModel(ctx, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.detail = ProblemDetail(ctx)
+        self.detail.step_taken.connect(self._on_step_taken)
+        self.delete_button.clicked.connect(self.delete_selected)
+
+        grid = QGridLayout()
+        grid.addWidget(self.search, 0, 0, 1, 3)
+        grid.addWidget(self.overdue, 0, 3)
+        grid.addWidget(self.status, 1, 0)
+        grid.addWidget(self.category, 1, 1)
+        grid.addWidget(self.department, 1, 2)
+        grid.addWidget(self.district, 1, 3)
+        grid.addWidget(self.use_dates, 2, 0)
+        grid.addWidget(self.date_from, 2, 1)
+        grid.addWidget(self.date_to, 2, 2)
+        grid.addWidget(self.count_label, 2, 3)
+        filters = QWidget()
+        filters.setLayout(grid)
+        filters.setVisible(mode == "ledger")
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(filters)
+        ll.addWidget(self.table)
+        ll.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.due_label = QLabel()
+        self.due_label.setVisible(mode == "due")
+        ll.insertWidget(0, self.due_label)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(150)
+        self._timer.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        for combo in (self.status, self.category, self.department, self.district):
+            combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
+        for box in (self.overdue, self.use_dates):
+            box.toggled.connect(lambda _b: self.apply_filters())
+        for edit in (self.date_from, self.date_to):
+            edit.dateChanged.connect(lambda _d: self.use_dates.isChecked() and self.apply_filters())
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        ctx.events.changed.connect(self._on_data_changed)
+        self._loaded = False
+        self.retranslate_ui()
+
+    def filters(self) -> dict[str, Any]:
+        if self.mode == "due":
+            return {}
+        f: dict[str, Any] = {
+            "search": self.search.text().strip() or None,
+            "status": combo_code(self.status),
+            "category": combo_code(self.category),
+            "department": combo_code(self.department),
+            "district": combo_code(self.district),
+            "overdue": self.overdue.isChecked(),
+        }
+        if self.use_dates.isChecked():
+            f["date_from"] = _qdate_to_date(self.date_from.date())
+            f["date_to"] = _qdate_to_date(self.date_to.date())
+        return f
+
+    def ensure_loaded(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            self.apply_filters()
+
+    def apply_filters(self) -> None:
+        svc = self._ctx.store.problems
+        try:
+            if self.mode == "due":
+                days = 7
+                rows = svc.due(days)
+                self.model.set_loader(lambda offset, limit: rows[offset : offset + limit])
+                total = len(rows)
+            else:
+                f = self.filters()
+                self.model.set_loader(
+                    lambda offset, limit: svc.list(sort="raised", limit=limit, offset=offset, **f)
+                )
+                total = svc.count(**f)
+        except Exception as exc:  # noqa: BLE001 - e.g. an unknown code typed into a filter
+            ErrorDialog.show_error(self, exc)
+            return
+        self.count_label.setText(self.tr("%n problem(s)", "", total))
+        if self.model.rowCount():
+            self.table.selectRow(0)
+        else:
+            self.detail.show_problem(None)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def retranslate_ui(self) -> None:
+        self.search.setPlaceholderText(self.tr("Search number, description, result… (Ctrl+F)"))
+        self.status.setItemText(0, self.tr("All statuses"))
+        self.category.setItemText(0, self.tr("All categories"))
+        self.department.setItemText(0, self.tr("All departments"))
+        self.district.setItemText(0, self.tr("All districts"))
+        self.overdue.setText(self.tr("&Overdue only"))
+        self.use_dates.setText(self.tr("Raised between"))
+        self.delete_button.setText(self.tr("Delete problem"))
+        self.due_label.setText(
+            self.tr("Open problems that are overdue or due within 7 days, most urgent first.")
+        )
+        self.model.headerDataChanged.emit(
+            Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1
+        )
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def select(self, ident: str) -> None:
+        row = self.model.row_of(ident)
+        if row < 0 and self.mode == "ledger":
+            record = self._ctx.store.problems.get(ident)
+            self.search.blockSignals(True)
+            self.search.setText(record.number)
+            self.search.blockSignals(False)
+            self.apply_filters()
+            row = self.model.row_of(ident)
+        if row >= 0:
+            self.table.selectRow(row)
+        else:
+            self.detail.load(ident)
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        record = self.model.record(current.row()) if current.isValid() else None
+        self.detail.load(record.id if record else None)
+        self.delete_button.setEnabled(record is not None)
+
+    def _on_step_taken(self, _ident: str) -> None:
+        pass  # the DataEvents broadcast refreshes the rows
+
+    def _on_data_changed(self, changes: Changes) -> None:
+        if not self._loaded or not changes.kinds & {"problem", "enterprise", "visit"}:
+            return
+        current = self.detail.problem.id if self.detail.problem else None
+        if self.mode == "due":
+            self.apply_filters()
+        else:
+            self.model.reload()
+        if current and (row := self.model.row_of(current)) >= 0:
+            self.table.selectRow(row)
+        self.detail.load(current)
+
+    def delete_selected(self) -> None:
+        p = self.detail.problem
+        if p is None:
+            return
+        svc = self._ctx.store.problems
+        try:
+            self._ctx.undo.push(
+                DeleteCommand(
+                    self.tr("Delete problem %1").replace("%1", p.number),
+                    self._ctx.events,
+                    lambda: svc.delete(p.id),
+                    lambda: svc.restore(p.id),
+                )
+            )
+        except Exception as exc:  # noqa: BLE001
+            ErrorDialog.show_error(self, exc)

@@ -1,0 +1,306 @@
+"""Record a visit and the problems raised during it in one form; drafts are kept as you type."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from liaison_app.errors import FieldError, ValidationError
+from liaison_app.ui.context import AppContext
+from liaison_app.ui.errors import ErrorDialog
+from liaison_app.ui.forms import code_combo, set_combo_code, show_field_errors, with_message
+from liaison_app.ui.visits.drafts import DraftStore
+from liaison_app.ui.visits.problem_rows import ProblemRows
+
+TEXTS = ("people_met", "business_situation", "policies", "opinions", "solved_on_site", "summary")
+DRAFT_DELAY_MS = 800
+_PROBLEM_FIELD = re.compile(r"problems\[(\d+)\]\.(\w+)")
+
+
+class VisitEntry(QWidget):
+    visit_saved = Signal(str)  # visit id
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self.drafts = DraftStore(ctx.store.data_dir)
+        self.enterprise = QComboBox()
+        self.enterprise.setEditable(True)
+        self.enterprise.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.enterprise.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.date = QDateEdit()
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.setMaximumDate(QDate.currentDate())  # a visit may not lie in the future
+        self.date.setDate(QDate.currentDate())
+        self.mode = code_combo(ctx.labels.items("visit_mode"), blank=None, searchable=False)
+        self.officers = QLineEdit()
+        self.texts = {name: QPlainTextEdit() for name in TEXTS}
+        for edit in self.texts.values():
+            edit.setTabChangesFocus(True)
+            edit.setFixedHeight(56)
+        self.messages: dict[str, Any] = {}
+        self.form = QFormLayout()
+        self._fields: dict[str, QWidget] = {
+            "enterprise": self.enterprise,
+            "visit_date": self.date,
+            "mode": self.mode,
+            "officers": self.officers,
+            **self.texts,
+        }
+        for name, field in self._fields.items():
+            box, message = with_message(field)
+            self.messages[name] = message
+            self.form.addRow(name, box)
+        self.problems = ProblemRows(ctx)
+        self.add_problem_button = QPushButton()
+        self.add_problem_button.clicked.connect(lambda: self.problems.add_row())
+        self.problems_box = QGroupBox()
+        pl = QVBoxLayout(self.problems_box)
+        self.problem_header = QLabel()
+        pl.addWidget(self.problem_header)
+        pl.addWidget(self.problems)
+        pl.addWidget(self.add_problem_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.save_button = QPushButton()
+        self.clear_button = QPushButton()
+        self.save_button.clicked.connect(self.save)
+        self.clear_button.clicked.connect(self.discard)
+        self.status = QLabel()
+        body = QWidget()
+        bl = QVBoxLayout(body)
+        bl.addLayout(self.form)
+        bl.addWidget(self.problems_box)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.clear_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.status)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll)
+        layout.addLayout(buttons)
+        QShortcut(QKeySequence("Ctrl+Shift+N"), self, activated=lambda: self.problems.add_row())
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
+
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(DRAFT_DELAY_MS)
+        self._draft_timer.timeout.connect(self.save_draft)
+        for signal in (
+            self.enterprise.currentTextChanged,
+            self.officers.textChanged,
+            self.problems.changed,
+            self.date.dateChanged,
+            self.mode.currentIndexChanged,
+        ):
+            signal.connect(self._on_edited)
+        for edit in self.texts.values():
+            edit.textChanged.connect(self._on_edited)
+        self._suspend_drafts = False
+        self.reload_enterprises()
+        self.reset()
+        self.retranslate_ui()
+
+    # ---- state ---------------------------------------------------------------------------
+    def reload_enterprises(self) -> None:
+        from PySide6.QtCore import QCollator, QLocale
+
+        current = self.enterprise.currentData()
+        rows = self._ctx.store.enterprises.names()
+        key = QCollator(QLocale(QLocale.Language.Chinese, QLocale.Country.China)).sortKey
+        rows.sort(key=lambda r: key(r[1]))
+        self.enterprise.blockSignals(True)
+        self.enterprise.clear()
+        self.enterprise.addItem("", None)
+        for ident, name in rows:
+            self.enterprise.addItem(name, ident)
+        set_combo_code(self.enterprise, current)
+        self.enterprise.blockSignals(False)
+
+    def reset(self) -> None:
+        self._suspend_drafts = True
+        self.enterprise.setCurrentIndex(0)
+        self.date.setMaximumDate(QDate.currentDate())
+        self.date.setDate(QDate.currentDate())
+        self.mode.setCurrentIndex(0)
+        self.officers.setText(self._ctx.store.settings.officer_name() or "")
+        for edit in self.texts.values():
+            edit.clear()
+        self.problems.clear_rows()
+        self.problems.add_row()
+        for m in self.messages.values():
+            m.clear_message()
+        self._suspend_drafts = False
+        self.dirty = False
+
+    def start_for(self, enterprise_id: str | None) -> None:
+        if enterprise_id:
+            set_combo_code(self.enterprise, enterprise_id)
+        self.date.setFocus()
+
+    def values(self) -> dict[str, Any]:
+        d = self.date.date()
+        return {
+            "enterprise_id": self.enterprise.currentData()
+            if self.enterprise.currentText()
+            else None,
+            "enterprise_text": self.enterprise.currentText(),
+            "visit_date": dt.date(d.year(), d.month(), d.day()).isoformat(),
+            "mode": self.mode.currentData(),
+            "officers": self.officers.text(),
+            **{name: edit.toPlainText() for name, edit in self.texts.items()},
+            "problems": [r.values() for r in self.problems.rows],
+        }
+
+    def restore_values(self, data: dict[str, Any]) -> None:
+        self._suspend_drafts = True
+        set_combo_code(self.enterprise, data.get("enterprise_id"))
+        if data.get("visit_date"):
+            day = dt.date.fromisoformat(data["visit_date"])
+            self.date.setDate(QDate(day.year, day.month, day.day))
+        set_combo_code(self.mode, data.get("mode"))
+        self.officers.setText(data.get("officers") or "")
+        for name, edit in self.texts.items():
+            edit.setPlainText(data.get(name) or "")
+        self.problems.clear_rows()
+        for row in data.get("problems") or [{}]:
+            self.problems.add_row(row)
+        self._suspend_drafts = False
+        self.dirty = True
+
+    # ---- drafts --------------------------------------------------------------------------
+    def _on_edited(self, *_args: object) -> None:
+        if not self._suspend_drafts:
+            self.dirty = True
+            self._draft_timer.start()
+
+    def save_draft(self) -> None:
+        if self.dirty:
+            self.drafts.save(self.values())
+            self.status.setText(self.tr("Draft saved"))
+
+    def offer_draft(self) -> bool:
+        """On start: a draft left by a crash or an unsaved close is offered back."""
+        data = self.drafts.load()
+        if not data:
+            return False
+        if self.ask_restore_draft():
+            self.restore_values(data)
+            return True
+        self.drafts.clear()
+        return False
+
+    def ask_restore_draft(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            self.tr("Unsaved visit"),
+            self.tr("A visit you were recording was not saved. Restore it?"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def discard(self) -> None:
+        self.drafts.clear()
+        self.reset()
+
+    # ---- save ----------------------------------------------------------------------------
+    def save(self) -> None:
+        self._draft_timer.stop()
+        self.save_draft()
+        data = self.values()
+        filled = [r for r in self.problems.rows if not r.is_blank()]
+        for m in self.messages.values():
+            m.clear_message()
+        for r in self.problems.rows:
+            r.message.clear_message()
+        if not data["enterprise_id"]:
+            self.messages["enterprise"].show_error(self.tr("Choose the enterprise visited"))
+            self.enterprise.setFocus()
+            return
+        fields = {k: data[k] for k in ("visit_date", "mode", "officers", *TEXTS)}
+        try:
+            saved = self._ctx.store.visits.record_with_problems(
+                data["enterprise_id"], fields, [r.values() for r in filled]
+            )
+        except ValidationError as exc:
+            self._show_errors(exc.errors, filled)
+            return
+        except Exception as exc:  # noqa: BLE001
+            ErrorDialog.show_error(self, exc)
+            return
+        self.drafts.clear()
+        self._ctx.events.emit_changes(saved.changes)
+        self.reset()
+        self.status.setText(self.tr("Visit saved with %n problem(s)", "", len(filled)))
+        self.visit_saved.emit(saved.record.id)
+
+    def _show_errors(self, errors: list[FieldError], filled: list[Any]) -> None:
+        plain = []
+        for e in errors:
+            m = _PROBLEM_FIELD.fullmatch(e.field)
+            if m and int(m.group(1)) < len(filled):
+                row = filled[int(m.group(1))]
+                row.message.show_error(f"{m.group(2)}: {e.message}")
+            else:
+                plain.append(e)
+        if show_field_errors(plain, self.messages):
+            ErrorDialog.show_error(self, ValidationError(plain))
+
+    # ---- language ------------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def retranslate_ui(self) -> None:
+        captions = {
+            "enterprise": self.tr("&Enterprise"),
+            "visit_date": self.tr("&Date"),
+            "mode": self.tr("&Mode"),
+            "officers": self.tr("O&fficers"),
+            "people_met": self.tr("&People met"),
+            "business_situation": self.tr("&Business situation"),
+            "policies": self.tr("Po&licies explained"),
+            "opinions": self.tr("Enterprise's o&pinions"),
+            "solved_on_site": self.tr("Solved on si&te"),
+            "summary": self.tr("Su&mmary"),
+        }
+        for name, field in self._fields.items():
+            label = self.form.labelForField(field.parentWidget())
+            if label is not None:
+                label.setText(captions[name])
+                label.setBuddy(field)
+        self.problems_box.setTitle(self.tr("Problems raised"))
+        self.problem_header.setText(
+            self.tr("Category · urgency · description · what the enterprise asks for")
+        )
+        self.add_problem_button.setText(self.tr("&Add problem (Ctrl+Shift+N)"))
+        self.save_button.setText(self.tr("&Save visit (Ctrl+Enter)"))
+        self.clear_button.setText(self.tr("Discard"))
+        self.problems.placeholder(
+            self.tr("Category"),
+            self.tr("Urgency"),
+            self.tr("Description"),
+            self.tr("What the enterprise asks for"),
+        )

@@ -1,0 +1,142 @@
+"""Visits: the visit form on one tab, every visit (newest first, fetched as you scroll) on another."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from liaison_app.domain.records import Changes, VisitRecord
+from liaison_app.ui.context import AppContext
+from liaison_app.ui.visits.entry import VisitEntry
+
+PAGE = 200
+Index = QModelIndex | QPersistentModelIndex
+
+
+class VisitTableModel(QAbstractTableModel):
+    def __init__(self, ctx: AppContext, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._rows: list[VisitRecord] = []
+        self._exhausted = True
+        self._loader: Callable[[int, int], list[VisitRecord]] = lambda o, n: ctx.store.visits.list(
+            limit=n, offset=o
+        )
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._rows = self._loader(0, max(PAGE, len(self._rows)))
+        self._exhausted = len(self._rows) < PAGE
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 5
+
+    def canFetchMore(self, parent: Index) -> bool:
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: Index) -> None:
+        if parent.isValid() or self._exhausted:
+            return
+        more = self._loader(len(self._rows), PAGE)
+        self._exhausted = len(more) < PAGE
+        if more:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
+            self._rows.extend(more)
+            self.endInsertRows()
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return (
+            QCoreApplication.translate("VisitTableModel", "Date"),
+            QCoreApplication.translate("VisitTableModel", "Mode"),
+            QCoreApplication.translate("VisitTableModel", "Enterprise"),
+            QCoreApplication.translate("VisitTableModel", "Officers"),
+            QCoreApplication.translate("VisitTableModel", "Summary"),
+        )[section]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        v = self._rows[index.row()]
+        if role == Qt.ItemDataRole.UserRole:
+            return v.id
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return (
+            v.visit_date.isoformat(),
+            self._ctx.labels("visit_mode", v.mode),
+            v.enterprise_name,
+            "、".join(v.officers),
+            v.summary or v.business_situation or "",
+        )[index.column()]
+
+
+class VisitsView(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self.entry = VisitEntry(ctx)
+        self.model = VisitTableModel(ctx, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.entry, "")
+        self.tabs.addTab(self.table, "")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        ctx.events.changed.connect(self._on_data_changed)
+        self._loaded = False
+        self.retranslate_ui()
+
+    def ensure_loaded(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            self.model.reload()
+
+    def new_visit(self, enterprise_id: str | None = None) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.entry.start_for(enterprise_id)
+
+    def _on_data_changed(self, changes: Changes) -> None:
+        if "enterprise" in changes.kinds:
+            self.entry.reload_enterprises()
+        if self._loaded and changes.kinds & {"visit", "enterprise"}:
+            self.model.reload()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def retranslate_ui(self) -> None:
+        self.tabs.setTabText(0, self.tr("Record a visit"))
+        self.tabs.setTabText(1, self.tr("All visits"))
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 4)

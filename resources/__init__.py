@@ -1,0 +1,1 @@
+"""Bundled resources: the CJK font and its licence, translations, icons (shipped in the wheel)."""

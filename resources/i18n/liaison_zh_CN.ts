@@ -1,0 +1,978 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>DashboardView</name>
+    <message>
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="160" />
+        <source>%1 resolved of %2 received</source>
+        <translation>已办结 %1 件 / 受理 %2 件</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="165" />
+        <source>Overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="166" />
+        <source>On-time rate</source>
+        <translation>按期办结率</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="167" />
+        <source>Call-back rate</source>
+        <translation>回访率</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="168" />
+        <source>Satisfaction rate</source>
+        <translation>满意率</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="175" />
+        <source>Received</source>
+        <translation>受理数</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="175" />
+        <source>Resolved</source>
+        <translation>办结数</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="189" />
+        <source>All time</source>
+        <translation>全部时间</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="190" />
+        <source>This year</source>
+        <translation>本年度</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="191" />
+        <source>Last 90 days</source>
+        <translation>近90天</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="192" />
+        <source>Last 30 days</source>
+        <translation>近30天</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="196" />
+        <source>Resolution rate (resolved / received)</source>
+        <translation>办结率（办结数 / 受理数）</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="198" />
+        <source>By category</source>
+        <translation>按问题类别</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="199" />
+        <source>By department</source>
+        <translation>按承办部门</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="200" />
+        <source>By district</source>
+        <translation>按区县</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="206" />
+        <source>Satisfaction rate counts very satisfied, satisfied and basically satisfied among rated problems; periods count problems by the date raised.</source>
+        <translation>满意率 =（非常满意 + 满意 + 基本满意）/ 已评价数；统计期间按问题提出日期计算。</translation>
+    </message>
+</context>
+<context>
+    <name>EnterpriseEditor</name>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="125" />
+        <source>&amp;Name</source>
+        <translation>名称(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="126" />
+        <source>&amp;USCC</source>
+        <translation>统一社会信用代码(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="127" />
+        <source>&amp;District</source>
+        <translation>所在区县(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="128" />
+        <source>&amp;Industry</source>
+        <translation>行业(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="129" />
+        <source>Si&amp;ze</source>
+        <translation>企业规模(&amp;Z)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="130" />
+        <source>&amp;Ownership</source>
+        <translation>经济类型(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="131" />
+        <source>&amp;Address</source>
+        <translation>经营地址(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="132" />
+        <source>&amp;Legal representative</source>
+        <translation>法定代表人(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="133" />
+        <source>&amp;Contact person</source>
+        <translation>联系人(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="134" />
+        <source>Contact's &amp;title</source>
+        <translation>联系人职务(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="135" />
+        <source>&amp;Phone</source>
+        <translation>联系电话(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="136" />
+        <source>Par&amp;k / street</source>
+        <translation>园区 / 街道(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="137" />
+        <source>Liaison o&amp;fficer</source>
+        <translation>联络员(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="138" />
+        <source>Officer's u&amp;nit</source>
+        <translation>联络员单位(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="139" />
+        <source>Specialised &amp;&amp; innovative</source>
+        <translation>专精特新</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="140" />
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="148" />
+        <source>Edit enterprise</source>
+        <translation>编辑企业</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="148" />
+        <source>New enterprise</source>
+        <translation>新增企业</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="193" />
+        <source>Another enterprise already has this USCC: %1</source>
+        <translation>已有企业使用此统一社会信用代码：%1</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="244" />
+        <source>Unsaved changes</source>
+        <translation>尚未保存的修改</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="245" />
+        <source>Discard the changes you made?</source>
+        <translation>放弃所做的修改吗？</translation>
+    </message>
+</context>
+<context>
+    <name>EnterpriseTableModel</name>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="38" />
+        <source>Name</source>
+        <translation>企业名称</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="39" />
+        <source>USCC</source>
+        <translation>统一社会信用代码</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="40" />
+        <source>District</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="41" />
+        <source>Industry</source>
+        <translation>行业</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="42" />
+        <source>Size</source>
+        <translation>规模</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="43" />
+        <source>Open problems</source>
+        <translation>未办结问题</translation>
+    </message>
+</context>
+<context>
+    <name>EnterprisesView</name>
+    <message numerus="yes">
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="147" />
+        <source>%n enterprise(s)</source>
+        <translation><numerusform>%n 家企业</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="155" />
+        <source>Search name, USCC, address, contact… (Ctrl+F)</source>
+        <translation>搜索名称、信用代码、地址、联系人…（Ctrl+F）</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="156" />
+        <source>All districts</source>
+        <translation>全部区县</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="157" />
+        <source>All industries</source>
+        <translation>全部行业</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="158" />
+        <source>All sizes</source>
+        <translation>全部规模</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="159" />
+        <source>&amp;New enterprise</source>
+        <translation>新增企业(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="160" />
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="161" />
+        <source>&amp;Delete</source>
+        <translation>删除(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="162" />
+        <source>Record &amp;visit</source>
+        <translation>登记走访(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="163" />
+        <source>Visit history</source>
+        <translation>走访记录</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="196" />
+        <source>No enterprise selected.</source>
+        <translation>未选择企业。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="201" />
+        <source>USCC</source>
+        <translation>统一社会信用代码</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="201" />
+        <source>(none yet)</source>
+        <translation>（暂无）</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="202" />
+        <source>District</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="204" />
+        <source>Industry</source>
+        <translation>行业</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="207" />
+        <source>Size</source>
+        <translation>规模</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="208" />
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="210" />
+        <source>Contact</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="213" />
+        <source>Liaison officer</source>
+        <translation>联络员</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="217" />
+        <source>Specialised and innovative</source>
+        <translation>专精特新企业</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="225" />
+        <source>Open problems: %n</source>
+        <translation><numerusform>未办结问题：%n 个</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="226" />
+        <source>overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="280" />
+        <source>Delete %1</source>
+        <translation>删除 %1</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorDialog</name>
+    <message>
+        <location filename="../../liaison_app/ui/errors.py" line="31" />
+        <source>Copy details</source>
+        <translation>复制详细信息</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/errors.py" line="45" />
+        <source>Cannot do that</source>
+        <translation>无法完成操作</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/errors.py" line="54" />
+        <source>Unexpected error</source>
+        <translation>意外错误</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/errors.py" line="55" />
+        <source>Something went wrong. Nothing you saved before is lost. The details are in the log; please send them to support.</source>
+        <translation>程序出现错误。之前保存的内容不会丢失。详细信息已写入日志，请发送给技术支持。</translation>
+    </message>
+</context>
+<context>
+    <name>FiguresTableModel</name>
+    <message>
+        <location filename="../../liaison_app/ui/dashboard/figures_model.py" line="43" />
+        <source>Group</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/dashboard/figures_model.py" line="44" />
+        <source>Received</source>
+        <translation>受理数</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/dashboard/figures_model.py" line="45" />
+        <source>Resolved</source>
+        <translation>办结数</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/dashboard/figures_model.py" line="46" />
+        <source>Resolution rate</source>
+        <translation>办结率</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/dashboard/figures_model.py" line="47" />
+        <source>Overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/dashboard/figures_model.py" line="48" />
+        <source>On-time rate</source>
+        <translation>按期办结率</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/dashboard/figures_model.py" line="49" />
+        <source>Satisfaction rate</source>
+        <translation>满意率</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="73" />
+        <source>Visit saved</source>
+        <translation>走访已保存</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="146" />
+        <source>Liaison — enterprise problems, visits and follow-ups</source>
+        <translation>驻企联络 — 企业诉求、走访与跟踪办理</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="148" />
+        <source>My enterprises</source>
+        <translation>我的企业</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="149" />
+        <source>Visits</source>
+        <translation>走访</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="150" />
+        <source>Problem ledger</source>
+        <translation>问题台账</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="151" />
+        <source>Follow-ups due</source>
+        <translation>待跟进</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="152" />
+        <source>Dashboard</source>
+        <translation>统计看板</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="157" />
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="158" />
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="159" />
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="160" />
+        <source>&amp;Settings</source>
+        <translation>设置(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="161" />
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="162" />
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="163" />
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="166" />
+        <source>New &amp;visit</source>
+        <translation>新建走访(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="167" />
+        <source>New &amp;enterprise</source>
+        <translation>新增企业(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="168" />
+        <source>&amp;Save visit</source>
+        <translation>保存走访(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="169" />
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="170" />
+        <source>&amp;Find</source>
+        <translation>查找(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="171" />
+        <source>&amp;About Liaison</source>
+        <translation>关于驻企联络(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="172" />
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="173" />
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="225" />
+        <source>About Liaison</source>
+        <translation>关于驻企联络</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="227" />
+        <source>Liaison %1 — records of enterprise visits and the problems raised, kept on this computer and usable offline.</source>
+        <translation>驻企联络 %1 — 企业走访与诉求办理记录，保存在本机，离线可用。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="235" />
+        <source>(no officer set)</source>
+        <translation>（未设置联络员）</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="236" />
+        <source>Officer: %1</source>
+        <translation>联络员：%1</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="240" />
+        <source>%1 enterprises · %2 open problems · %3 overdue</source>
+        <translation>企业 %1 家 · 未办结问题 %2 件 · 超期 %3 件</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="246" />
+        <source>Offline — all work is kept on this computer</source>
+        <translation>离线 — 所有记录保存在本机</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="276" />
+        <source>Unsaved visit</source>
+        <translation>未保存的走访</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="278" />
+        <source>The visit you are recording is not saved. Quit anyway? (It is kept as a draft and offered again next time.)</source>
+        <translation>正在登记的走访尚未保存。仍要退出吗？（已存为草稿，下次启动时可恢复。）</translation>
+    </message>
+</context>
+<context>
+    <name>ProblemDetail</name>
+    <message>
+        <location filename="../../liaison_app/ui/problems/detail.py" line="57" />
+        <source>Follow-up…</source>
+        <translation>跟进…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/detail.py" line="65" />
+        <source>Select a problem to see its timeline.</source>
+        <translation>选择一个问题查看办理过程。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/detail.py" line="68" />
+        <source>Overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/detail.py" line="71" />
+        <source>Enterprise</source>
+        <translation>企业</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/detail.py" line="72" />
+        <source>Category</source>
+        <translation>问题类别</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/detail.py" line="73" />
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/detail.py" line="74" />
+        <source>Raised on</source>
+        <translation>提出日期</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/detail.py" line="75" />
+        <source>Lead department</source>
+        <translation>牵头部门</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/detail.py" line="76" />
+        <source>Deadline</source>
+        <translation>办理时限</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/detail.py" line="77" />
+        <source>What the enterprise asks for</source>
+        <translation>企业诉求</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/detail.py" line="78" />
+        <source>Result</source>
+        <translation>办理结果</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/detail.py" line="79" />
+        <source>Satisfaction</source>
+        <translation>满意度</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/detail.py" line="86" />
+        <source>Timeline</source>
+        <translation>办理过程</translation>
+    </message>
+</context>
+<context>
+    <name>ProblemLedgerView</name>
+    <message numerus="yes">
+        <location filename="../../liaison_app/ui/problems/view.py" line="161" />
+        <source>%n problem(s)</source>
+        <translation><numerusform>%n 个问题</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/view.py" line="173" />
+        <source>Search number, description, result… (Ctrl+F)</source>
+        <translation>搜索编号、问题描述、办理结果…（Ctrl+F）</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/view.py" line="174" />
+        <source>All statuses</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/view.py" line="175" />
+        <source>All categories</source>
+        <translation>全部类别</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/view.py" line="176" />
+        <source>All departments</source>
+        <translation>全部部门</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/view.py" line="177" />
+        <source>All districts</source>
+        <translation>全部区县</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/view.py" line="178" />
+        <source>&amp;Overdue only</source>
+        <translation>仅看超期(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/view.py" line="179" />
+        <source>Raised between</source>
+        <translation>提出日期介于</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/view.py" line="180" />
+        <source>Delete problem</source>
+        <translation>删除问题</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/view.py" line="182" />
+        <source>Open problems that are overdue or due within 7 days, most urgent first.</source>
+        <translation>已超期或7天内到期的未办结问题，最紧急的在前。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/view.py" line="234" />
+        <source>Delete problem %1</source>
+        <translation>删除问题 %1</translation>
+    </message>
+</context>
+<context>
+    <name>ProblemTableModel</name>
+    <message>
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="70" />
+        <source>Number</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="71" />
+        <source>Enterprise</source>
+        <translation>企业</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="72" />
+        <source>Category</source>
+        <translation>问题类别</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="73" />
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="74" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="75" />
+        <source>Department</source>
+        <translation>承办部门</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="76" />
+        <source>Deadline</source>
+        <translation>办理时限</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="77" />
+        <source>Raised</source>
+        <translation>提出日期</translation>
+    </message>
+</context>
+<context>
+    <name>StepDialog</name>
+    <message>
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="110" />
+        <source>&amp;Kind</source>
+        <translation>类型(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="111" />
+        <source>&amp;Department</source>
+        <translation>承办部门(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="112" />
+        <source>Dead&amp;line</source>
+        <translation>办理时限(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="113" />
+        <source>&amp;Satisfaction</source>
+        <translation>满意度(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="114" />
+        <source>&amp;Result</source>
+        <translation>办理结果(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="115" />
+        <source>&amp;Reason</source>
+        <translation>原因(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="116" />
+        <source>Reason if &amp;dissatisfied</source>
+        <translation>不满意原因(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="117" />
+        <source>&amp;Text</source>
+        <translation>内容(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="118" />
+        <source>&amp;Note</source>
+        <translation>备注(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="128" />
+        <source>Log a follow-up</source>
+        <translation>记录跟进</translation>
+    </message>
+</context>
+<context>
+    <name>VisitEntry</name>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="201" />
+        <source>Draft saved</source>
+        <translation>草稿已保存</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="217" />
+        <source>Unsaved visit</source>
+        <translation>未保存的走访</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="218" />
+        <source>A visit you were recording was not saved. Restore it?</source>
+        <translation>有一条正在登记的走访尚未保存。要恢复吗？</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="238" />
+        <source>Choose the enterprise visited</source>
+        <translation>请选择走访的企业</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../liaison_app/ui/visits/entry.py" line="255" />
+        <source>Visit saved with %n problem(s)</source>
+        <translation><numerusform>走访已保存，含 %n 个问题</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="278" />
+        <source>&amp;Enterprise</source>
+        <translation>企业(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="279" />
+        <source>&amp;Date</source>
+        <translation>走访日期(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="280" />
+        <source>&amp;Mode</source>
+        <translation>走访方式(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="281" />
+        <source>O&amp;fficers</source>
+        <translation>走访人员(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="282" />
+        <source>&amp;People met</source>
+        <translation>接待人员(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="283" />
+        <source>&amp;Business situation</source>
+        <translation>生产经营情况(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="284" />
+        <source>Po&amp;licies explained</source>
+        <translation>宣讲政策(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="285" />
+        <source>Enterprise's o&amp;pinions</source>
+        <translation>企业意见建议(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="286" />
+        <source>Solved on si&amp;te</source>
+        <translation>现场解决情况(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="287" />
+        <source>Su&amp;mmary</source>
+        <translation>走访小结(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="294" />
+        <source>Problems raised</source>
+        <translation>企业反映的问题</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="296" />
+        <source>Category · urgency · description · what the enterprise asks for</source>
+        <translation>类别 · 紧急程度 · 问题描述 · 企业诉求</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="298" />
+        <source>&amp;Add problem (Ctrl+Shift+N)</source>
+        <translation>添加问题(&amp;A)（Ctrl+Shift+N）</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="299" />
+        <source>&amp;Save visit (Ctrl+Enter)</source>
+        <translation>保存走访(&amp;S)（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="300" />
+        <source>Discard</source>
+        <translation>放弃</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="302" />
+        <source>Category</source>
+        <translation>问题类别</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="303" />
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="304" />
+        <source>Description</source>
+        <translation>问题描述</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="305" />
+        <source>What the enterprise asks for</source>
+        <translation>企业诉求</translation>
+    </message>
+</context>
+<context>
+    <name>VisitTableModel</name>
+    <message>
+        <location filename="../../liaison_app/ui/visits/view.py" line="74" />
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/view.py" line="75" />
+        <source>Mode</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/view.py" line="76" />
+        <source>Enterprise</source>
+        <translation>企业</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/view.py" line="77" />
+        <source>Officers</source>
+        <translation>走访人员</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/view.py" line="78" />
+        <source>Summary</source>
+        <translation>小结</translation>
+    </message>
+</context>
+<context>
+    <name>VisitsView</name>
+    <message>
+        <location filename="../../liaison_app/ui/visits/view.py" line="140" />
+        <source>Record a visit</source>
+        <translation>登记走访</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/view.py" line="141" />
+        <source>All visits</source>
+        <translation>全部走访</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomeDialog</name>
+    <message>
+        <location filename="../../liaison_app/ui/welcome.py" line="22" />
+        <source>Welcome to Liaison</source>
+        <translation>欢迎使用驻企联络</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/welcome.py" line="25" />
+        <source>Liaison keeps your enterprises, visits and the problems they raise on this computer; it works without a network. What is your name? It is written on visit records and follow-up actions.</source>
+        <translation>驻企联络把您联系的企业、走访记录和企业反映的问题保存在本机，没有网络也能使用。请输入您的姓名，它将记入走访记录和跟进办理记录。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/welcome.py" line="34" />
+        <source>Start with a &amp;demo data set (60 enterprises in Liaoning)</source>
+        <translation>使用演示数据开始（辽宁 60 家企业）(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/welcome.py" line="36" />
+        <source>Start &amp;empty</source>
+        <translation>从空白开始(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/welcome.py" line="39" />
+        <source>Your &amp;name</source>
+        <translation>您的姓名(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/welcome.py" line="56" />
+        <source>Please enter your name</source>
+        <translation>请输入您的姓名</translation>
+    </message>
+</context>
+</TS>
