@@ -14,8 +14,10 @@ def normalise_phone(raw: str) -> str:
     """Fold full-width digits, drop spaces and a leading +86 / 0086 country prefix."""
     text = unicodedata.normalize("NFKC", raw).strip().replace(" ", "")
     for prefix in ("+86-", "+86", "0086"):
-        if text.startswith(prefix) and len(text) > len(prefix) + 9:
-            text = text[len(prefix) :]
+        if text.startswith(prefix) and len(text) > len(prefix) + 8:
+            text = text[len(prefix) :].lstrip("-")
+            if not text.startswith(("1", "0")):
+                text = "0" + text  # international form drops the trunk 0 of an area code
             break
     return text
 

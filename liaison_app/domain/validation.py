@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
@@ -22,7 +23,9 @@ MAX_NAME = 200
 class Cleaner:
     """Collects cleaned values and field errors for one record."""
 
-    def __init__(self, raw: Mapping[str, Any], codes: CodeLookup) -> None:
+    def __init__(self, raw: Mapping[str, Any], codes: CodeLookup, creating: bool = True) -> None:
+        # A required field must be given when creating, and may never be blanked by an edit.
+        self.creating = creating
         self.raw = raw
         self.codes = codes
         self.out: dict[str, Any] = {}
@@ -37,7 +40,7 @@ class Cleaner:
 
     def text(self, name: str, *, required: bool = False, max_len: int = MAX_TEXT) -> None:
         if not self.present(name):
-            if required:
+            if required and self.creating:
                 self.error(name, "required", "is required")
             return
         value = self.raw[name]
@@ -55,7 +58,7 @@ class Cleaner:
 
     def choice(self, name: str, allowed: Collection[str], *, required: bool = False) -> None:
         if not self.present(name) or self.raw[name] in (None, ""):
-            if required:
+            if required and (self.creating or self.present(name)):
                 self.error(name, "required", "is required")
             elif self.present(name):
                 self.out[name] = None
@@ -68,7 +71,7 @@ class Cleaner:
 
     def ref(self, name: str, kind: str, *, required: bool = False, normalise=str.strip) -> None:
         if not self.present(name) or self.raw[name] in (None, ""):
-            if required:
+            if required and (self.creating or self.present(name)):
                 self.error(name, "required", "is required")
             elif self.present(name):
                 self.out[name] = None
@@ -86,7 +89,7 @@ class Cleaner:
 
     def date(self, name: str, *, required: bool = False, not_future: dt.date | None = None) -> None:
         if not self.present(name) or self.raw[name] in (None, ""):
-            if required:
+            if required and (self.creating or self.present(name)):
                 self.error(name, "required", "is required")
             elif self.present(name):
                 self.out[name] = None
@@ -112,6 +115,8 @@ class Cleaner:
         try:
             num: float = int(value) if integer else float(value)
         except (TypeError, ValueError):
+            num = math.nan
+        if not math.isfinite(num):
             kind = "a whole number" if integer else "a number"
             self.error(name, "not_number", f"{value!r} is not {kind}")
             return
@@ -168,8 +173,8 @@ def clean_enterprise(
     raw: Mapping[str, Any], codes: CodeLookup, *, creating: bool
 ) -> tuple[dict[str, Any], list[str]]:
     """Clean enterprise fields; returns (values, warnings) or raises ValidationError."""
-    c = Cleaner(raw, codes)
-    c.text("name", required=creating, max_len=MAX_NAME)
+    c = Cleaner(raw, codes, creating)
+    c.text("name", required=True, max_len=MAX_NAME)
     if c.present("uscc"):
         value = raw["uscc"]
         if value is None or not str(value).strip():
@@ -235,11 +240,12 @@ def industry_codes(sections: Collection[str]) -> Callable[[str], bool]:
 def clean_visit(
     raw: Mapping[str, Any], codes: CodeLookup, *, creating: bool, today: dt.date
 ) -> dict[str, Any]:
-    c = Cleaner(raw, codes)
+    c = Cleaner(raw, codes, creating)
     if creating and not c.present("mode"):
         c.out["mode"] = "onsite"
-    c.date("visit_date", required=creating, not_future=today)
-    c.choice("mode", VISIT_MODES, required=creating and c.present("mode"))
+    c.date("visit_date", required=True, not_future=today)
+    if c.present("mode"):
+        c.choice("mode", VISIT_MODES, required=True)
     c.names("officers")
     for name in (
         "people_met",
@@ -260,18 +266,18 @@ def clean_visit(
 def clean_problem(
     raw: Mapping[str, Any], codes: CodeLookup, *, creating: bool, today: dt.date
 ) -> dict[str, Any]:
-    c = Cleaner(raw, codes)
-    c.ref("category", "categories", required=creating)
-    c.text("description", required=creating)
+    c = Cleaner(raw, codes, creating)
+    c.ref("category", "categories", required=True)
+    c.text("description", required=True)
     c.text("request")
     if creating and not c.present("urgency"):
         c.out["urgency"] = "normal"
     else:
-        c.choice("urgency", URGENCIES, required=creating)
+        c.choice("urgency", URGENCIES, required=True)
     if creating and not c.present("source"):
         c.out["source"] = "visit"
     else:
-        c.choice("source", SOURCES, required=creating)
+        c.choice("source", SOURCES, required=True)
     c.date("raised_on", not_future=today)
     c.date("deadline")  # a past deadline is allowed: the problem is then overdue
     c.flag("shared")

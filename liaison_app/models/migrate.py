@@ -92,5 +92,14 @@ def ensure_schema(db: Database, backups: Path) -> str:
         return "created"
     copy = backup_file(db.path, backups, f"before-{current}")
     log.info("backed up %s to %s before migrating from %s", db.path, copy, current)
-    upgrade(db)
+    from alembic.util.exc import CommandError
+
+    try:
+        upgrade(db)
+    except CommandError as exc:
+        raise StorageError(
+            f"{db.path} has schema revision {current!r}, which this version of Liaison does not "
+            f"know (it knows up to {SCHEMA_HEAD!r}); it was probably written by a newer Liaison. "
+            "Nothing was changed; please update the app."
+        ) from exc
     return "migrated"

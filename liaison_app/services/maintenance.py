@@ -64,6 +64,17 @@ class CheckReport:
         }
 
 
+def _fresh_name(folder: Path) -> Path:
+    """An automatic backup name that never collides with an earlier backup."""
+    stem = f"liaison-backup-{dt.datetime.now():%Y%m%d-%H%M%S}"
+    candidate = folder / f"{stem}.sqlite3"
+    n = 2
+    while candidate.exists():
+        candidate = folder / f"{stem}-{n}.sqlite3"
+        n += 1
+    return candidate
+
+
 class MaintenanceService(Service):
     def check(self) -> CheckReport:
         issues: dict[str, list[str]] = {}
@@ -93,13 +104,10 @@ class MaintenanceService(Service):
 
     def backup(self, target: Path | None, default_dir: Path) -> Path:
         """A consistent copy of the database (SQLite's online backup), safe while in use."""
-        if target is None:
-            default_dir.mkdir(parents=True, exist_ok=True)
-            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            target = default_dir / f"liaison-backup-{stamp}.sqlite3"
-        elif target.is_dir():
-            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            target = target / f"liaison-backup-{stamp}.sqlite3"
+        if target is None or target.is_dir():
+            folder = default_dir if target is None else target
+            folder.mkdir(parents=True, exist_ok=True)
+            target = _fresh_name(folder)
         if target.exists():
             raise InputError(f"{target} exists already; choose another path")
         if not target.parent.exists():

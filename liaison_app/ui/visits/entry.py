@@ -100,8 +100,13 @@ class VisitEntry(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(scroll)
         layout.addLayout(buttons)
-        QShortcut(QKeySequence("Ctrl+Shift+N"), self, activated=lambda: self.problems.add_row())
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
+        # Active while the focus is anywhere in the form.
+        for keys, slot in (
+            ("Ctrl+Shift+N", lambda: self.problems.add_row()),
+            ("Ctrl+Return", self.save),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self, activated=slot)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)

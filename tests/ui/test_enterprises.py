@@ -1,0 +1,121 @@
+"""The enterprise screen: pinyin order, search as you type, inline validation, undoable delete."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from liaison_app.ui.enterprises.editor import EnterpriseEditor
+from liaison_app.ui.enterprises.table_model import EnterpriseTableModel
+from liaison_app.ui.enterprises.view import EnterprisesView
+from tests.ui.conftest import add_enterprise, type_text
+
+
+def names(view: EnterprisesView) -> list[str]:
+    m = view.model
+    return [m.data(m.index(r, 0)) for r in range(m.rowCount())]
+
+
+def test_model_is_sound_and_sorted_in_pinyin_order(ctx, qtmodeltester):
+    for name in (
+        "张家口贸易有限公司",
+        "阿城机械有限公司",
+        "北方重工有限公司",
+        "沈阳鼓风机有限公司",
+    ):
+        add_enterprise(ctx.store, name, district_code="210102")
+    model = EnterpriseTableModel(ctx)
+    model.reload()
+    qtmodeltester.check(model)
+    column = [model.data(model.index(r, 0)) for r in range(model.rowCount())]
+    # a(阿) < b(北) < s(沈) < z(张): pinyin, not code point order
+    assert column == [
+        "阿城机械有限公司",
+        "北方重工有限公司",
+        "沈阳鼓风机有限公司",
+        "张家口贸易有限公司",
+    ]
+
+
+def test_search_as_you_type_finds_chinese_substrings(ctx, qtbot):
+    add_enterprise(ctx.store, "沈阳君威新能科技有限公司", district_code="210102")
+    add_enterprise(ctx.store, "大连港湾物流有限公司", district_code="210202")
+    view = EnterprisesView(ctx)
+    qtbot.addWidget(view)
+    view.ensure_loaded()
+    assert len(names(view)) == 2
+    type_text(view.search, "君威")
+    qtbot.waitUntil(lambda: names(view) == ["沈阳君威新能科技有限公司"])
+    view.search.clear()
+    type_text(view.search, "港")  # a single character works too
+    qtbot.waitUntil(lambda: names(view) == ["大连港湾物流有限公司"])
+    assert "1" in view.count_label.text()
+
+
+def test_wrong_uscc_check_character_is_explained_next_to_the_field(ctx, qtbot):
+    editor = EnterpriseEditor(ctx)
+    qtbot.addWidget(editor)
+    editor.edits["name"].setText("上海测试有限公司")
+    qtbot.keyClicks(editor.edits["uscc"], "91310115MA1H8R7C6D")
+    message = editor.messages["uscc"]
+    assert not message.isHidden()
+    assert "should be '7'" in message.text()
+    editor.save()
+    assert editor.result() == 0  # not accepted
+    assert ctx.store.enterprises.count() == 0
+
+
+def test_duplicate_uscc_is_a_warning_and_save_still_works(ctx, qtbot):
+    add_enterprise(ctx.store, "沈阳君威新能科技有限公司", uscc="91210102MAPJ96WP38")
+    editor = EnterpriseEditor(ctx)
+    qtbot.addWidget(editor)
+    editor.edits["name"].setText("另一家公司")
+    qtbot.keyClicks(editor.edits["uscc"], "91210102mapj96wp38")
+    assert "沈阳君威新能科技有限公司" in editor.messages["uscc"].text()
+    editor.save()
+    assert editor.saved_record is not None and editor.saved_record.uscc == "91210102MAPJ96WP38"
+    assert ctx.store.enterprises.count() == 2
+
+
+def test_bad_phone_and_unknown_district_show_beside_their_fields(ctx, qtbot):
+    editor = EnterpriseEditor(ctx)
+    qtbot.addWidget(editor)
+    editor.edits["name"].setText("测试")
+    qtbot.keyClicks(editor.edits["phone"], "12345678901")
+    assert "not a mobile" in editor.messages["phone"].text()
+    editor.save()
+    assert not editor.messages["phone"].isHidden()
+    assert ctx.store.enterprises.count() == 0
+
+
+def test_new_enterprise_appears_and_delete_can_be_undone(ctx, qtbot, monkeypatch):
+    view = EnterprisesView(ctx)
+    qtbot.addWidget(view)
+    view.ensure_loaded()
+
+    def fake_exec(editor):
+        editor.edits["name"].setText("鞍山钢铁配件有限公司")
+        editor.district.setCurrentIndex(editor.district.findData("210302"))
+        editor.save()
+        return 1
+
+    monkeypatch.setattr(EnterpriseEditor, "exec", fake_exec)
+    view.new_enterprise()
+    assert names(view) == ["鞍山钢铁配件有限公司"]
+    assert "鞍山钢铁配件有限公司" in view.details.toPlainText()
+    view.table.selectRow(0)
+    view.delete_selected()
+    assert names(view) == []
+    ctx.undo.undo()
+    assert names(view) == ["鞍山钢铁配件有限公司"]
+    ctx.undo.redo()
+    assert names(view) == []
+
+
+def test_record_visit_button_asks_for_a_visit_of_the_selected_firm(ctx, qtbot):
+    ident = add_enterprise(ctx.store, "本溪钢铁有限公司")
+    view = EnterprisesView(ctx)
+    qtbot.addWidget(view)
+    view.ensure_loaded()
+    with qtbot.waitSignal(view.new_visit_requested) as blocker:
+        qtbot.mouseClick(view.visit_button, Qt.MouseButton.LeftButton)
+    assert blocker.args == [ident]

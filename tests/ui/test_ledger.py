@@ -1,0 +1,147 @@
+"""The problem ledger: lazy rows, filters, exactly the legal steps, and steps that take effect."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from liaison_app.domain.lifecycle import StepInput
+from liaison_app.ui.problems.step_dialog import StepDialog
+from liaison_app.ui.problems.table_model import PAGE, ProblemTableModel
+from liaison_app.ui.problems.view import ProblemLedgerView
+from tests.ui.conftest import add_enterprise
+
+
+def seed(store, n: int, **extra) -> list[str]:
+    ent = add_enterprise(store, "沈阳君威新能科技有限公司", district_code="210102")
+    visit = store.visits.create(ent, {"visit_date": "2026-11-10"}).record.id
+    return [
+        store.problems.create(
+            {"category": "funding", "description": f"资金问题{i}", **extra}, visit_id=visit
+        ).record.id
+        for i in range(n)
+    ]
+
+
+def visible_steps(view: ProblemLedgerView) -> set[str]:
+    return {s for s, b in view.detail.step_buttons.items() if not b.isHidden()}
+
+
+def test_model_fetches_more_rows_as_the_view_scrolls(ctx, qtmodeltester):
+    seed(ctx.store, PAGE + 30)
+    model = ProblemTableModel(ctx)
+    svc = ctx.store.problems
+    model.set_loader(lambda offset, limit: svc.list(limit=limit, offset=offset))
+    assert model.rowCount() == PAGE
+    assert model.canFetchMore(model.index(-1, -1))
+    model.fetchMore(model.index(-1, -1))
+    assert model.rowCount() == PAGE + 30
+    assert not model.canFetchMore(model.index(-1, -1))
+    qtmodeltester.check(model)
+
+
+def test_overdue_rows_are_marked_and_filtered(ctx, qtbot):
+    ids = seed(ctx.store, 2)
+    ctx.store.problems.update(ids[0], {"deadline": "2026-11-01"})  # before "today" (2026-11-20)
+    view = ProblemLedgerView(ctx)
+    qtbot.addWidget(view)
+    view.ensure_loaded()
+    assert view.model.rowCount() == 2
+    view.overdue.setChecked(True)
+    assert view.model.rowCount() == 1
+    record = view.model.record(0)
+    assert record.id == ids[0] and record.overdue
+    status = view.model.data(view.model.index(0, 4))
+    assert "⚠" in status
+
+
+def test_buttons_offer_exactly_the_legal_next_steps(ctx, qtbot):
+    (pid,) = seed(ctx.store, 1)
+    view = ProblemLedgerView(ctx)
+    qtbot.addWidget(view)
+    view.ensure_loaded()
+    assert visible_steps(view) == {"accept", "resolve", "reject", "follow_up"}
+    ctx.store.problems.step(pid, "accept")
+    ctx.store.problems.step(pid, "resolve", StepInput(note="已解决"))
+    view.detail.load(pid)
+    assert visible_steps(view) == {"callback", "reopen", "follow_up"}
+
+
+def test_step_dialogs_assign_resolve_callback_and_close(ctx, qtbot):
+    (pid,) = seed(ctx.store, 1)
+    ctx.store.problems.step(pid, "accept")
+    view = ProblemLedgerView(ctx)
+    qtbot.addWidget(view)
+    view.ensure_loaded()
+
+    def take(step: str, fill) -> None:
+        dialog = StepDialog(ctx, ctx.store.problems.get(pid), step)
+        qtbot.addWidget(dialog)
+        fill(dialog)
+        dialog.save()
+        assert dialog.saved is not None, f"{step} was not saved"
+
+    take("assign", lambda d: d.department.setCurrentIndex(d.department.findData("finance")))
+    take("follow_up", lambda d: d.note.setPlainText("电话催办"))
+    take("resolve", lambda d: d.note.setPlainText("已协调银行续贷"))
+    take("callback", lambda d: d.satisfaction.setCurrentIndex(d.satisfaction.findData("satisfied")))
+    take("close", lambda d: None)
+    p = ctx.store.problems.get(pid)
+    assert p.status == "closed" and p.lead_department == "finance" and p.satisfaction == "satisfied"
+    assert [a.kind for a in p.actions] == [
+        "create",
+        "accept",
+        "assign",
+        "chase",
+        "resolve",
+        "callback",
+        "close",
+    ]
+    # The ledger row followed the change through the data events.
+    assert view.model.record(view.model.row_of(pid)).status == "closed"
+    assert "电话催办" in view.detail.text.toPlainText() or view.detail.problem.id == pid
+
+
+def test_resolve_without_a_result_is_refused_next_to_the_field(ctx, qtbot):
+    (pid,) = seed(ctx.store, 1)
+    dialog = StepDialog(ctx, ctx.store.problems.get(pid), "resolve")
+    qtbot.addWidget(dialog)
+    dialog.save()
+    assert dialog.saved is None
+    assert not dialog.messages["note"].isHidden()
+    assert ctx.store.problems.get(pid).status == "received"
+
+
+def test_dissatisfied_callback_reopens(ctx, qtbot):
+    (pid,) = seed(ctx.store, 1)
+    ctx.store.problems.step(pid, "resolve", StepInput(note="已答复"))
+    dialog = StepDialog(ctx, ctx.store.problems.get(pid), "callback")
+    qtbot.addWidget(dialog)
+    dialog.satisfaction.setCurrentIndex(dialog.satisfaction.findData("dissatisfied"))
+    dialog.note.setPlainText("问题没有真正解决")
+    dialog.save()
+    assert ctx.store.problems.get(pid).status == "in_progress"
+
+
+def test_follow_ups_due_lists_overdue_and_soon_due_most_urgent_first(ctx, qtbot, clock):
+    ids = seed(ctx.store, 3)
+    svc = ctx.store.problems
+    svc.update(
+        ids[0], {"deadline": (clock.day + dt.timedelta(days=3)).isoformat(), "urgency": "urgent"}
+    )
+    svc.update(ids[1], {"deadline": (clock.day - dt.timedelta(days=2)).isoformat()})
+    svc.update(ids[2], {"deadline": (clock.day + dt.timedelta(days=30)).isoformat()})
+    view = ProblemLedgerView(ctx, "due")
+    qtbot.addWidget(view)
+    view.ensure_loaded()
+    assert [view.model.record(r).id for r in range(view.model.rowCount())] == [ids[1], ids[0]]
+
+
+def test_delete_from_the_ledger_can_be_undone(ctx, qtbot):
+    (pid,) = seed(ctx.store, 1)
+    view = ProblemLedgerView(ctx)
+    qtbot.addWidget(view)
+    view.ensure_loaded()
+    view.delete_selected()
+    assert view.model.rowCount() == 0
+    ctx.undo.undo()
+    assert view.model.rowCount() == 1 and view.model.record(0).id == pid

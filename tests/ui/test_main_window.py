@@ -1,0 +1,93 @@
+"""The main window: navigation, language switching without restart, status bar, safe closing."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from liaison_app.app import build_window
+from liaison_app.domain.lifecycle import StepInput
+from liaison_app.ui.main_window import PAGES, MainWindow
+from liaison_app.ui.settings import LANGUAGE
+from tests.ui.conftest import add_enterprise
+
+
+def make_window(ctx, qtbot) -> MainWindow:
+    window = build_window(ctx)
+    qtbot.addWidget(window)
+    window.restore_state()
+    return window
+
+
+def test_every_page_opens(ctx, qtbot):
+    window = make_window(ctx, qtbot)
+    for i, name in enumerate(PAGES):
+        window.show_page(i)
+        assert window.current_page() == name
+
+
+def test_language_switches_live(ctx, qtbot):
+    window = make_window(ctx, qtbot)
+    assert window.nav.item(0).text() == "My enterprises"
+    window.language_requested.emit("zh_CN")  # LanguageChange arrives as an event
+    qtbot.waitUntil(lambda: window.nav.item(0).text() == "我的企业")
+    assert window.file_menu.title() == "文件(&F)"
+    window.show_page(PAGES.index("ledger"))
+    assert window.ledger.status.itemText(0) == "全部状态"
+    assert window.ledger.model.headerData(0, Qt.Orientation.Horizontal) == "编号"
+    window.language_requested.emit("en")
+    qtbot.waitUntil(lambda: window.nav.item(0).text() == "My enterprises")
+    assert ctx.settings.get(LANGUAGE) == "en"
+
+
+def test_status_bar_counts_follow_changes(ctx, qtbot):
+    window = make_window(ctx, qtbot)
+    assert "0 enterprises" in window.counts_label.text()
+    ent = add_enterprise(ctx.store, "营口港务有限公司")
+    visit = ctx.store.visits.create(ent, {"visit_date": "2026-11-19"}).record.id
+    saved = ctx.store.problems.create(
+        {"category": "logistics", "description": "集装箱周转慢"}, visit_id=visit
+    )
+    ctx.events.emit_changes(saved.changes)
+    assert "1 enterprises · 1 open problems" in window.counts_label.text()
+    assert "王小明" in window.officer_label.text()
+
+
+def test_closing_with_an_unsaved_visit_asks_and_keeps_a_draft(ctx, qtbot, monkeypatch):
+    window = make_window(ctx, qtbot)
+    window.new_visit()
+    window.visits.entry.texts["summary"].setPlainText("写到一半")
+    monkeypatch.setattr(MainWindow, "confirm_close", lambda self: False)
+    assert not window.close()
+    assert window.visits.entry.drafts.load()["summary"] == "写到一半"
+    monkeypatch.setattr(MainWindow, "confirm_close", lambda self: True)
+    assert window.close()
+
+
+def test_find_shortcut_focuses_the_search_of_the_page(ctx, qtbot):
+    window = make_window(ctx, qtbot)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    window.show_page(PAGES.index("ledger"))
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.ledger.search.hasFocus()
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page() == "enterprises"
+
+
+def test_dashboard_headline_changes_when_a_problem_is_resolved(ctx, qtbot):
+    ent = add_enterprise(ctx.store, "锦州光伏科技有限公司")
+    visit = ctx.store.visits.create(ent, {"visit_date": "2026-11-19"}).record.id
+    a = ctx.store.problems.create(
+        {"category": "funding", "description": "贷款"}, visit_id=visit
+    ).record.id
+    ctx.store.problems.create({"category": "labour", "description": "招工"}, visit_id=visit)
+    window = make_window(ctx, qtbot)
+    window.show_page(PAGES.index("dashboard"))
+    assert window.dashboard.headline.text() == "0.0%"
+    saved = ctx.store.problems.step(a, "resolve", StepInput(note="已放贷"))
+    ctx.events.emit_changes(saved.changes)
+    assert window.dashboard.headline.text() == "50.0%"
+    assert "1 resolved of 2 received" in window.dashboard.counts.text()
+    breakdown = window.dashboard.breakdowns["category"].model
+    assert breakdown.rowCount() == 2
