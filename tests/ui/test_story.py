@@ -91,7 +91,6 @@ def test_from_new_enterprise_to_closed_problem(ctx, qtbot, monkeypatch, language
 
 
 def test_first_run_asks_the_name_and_offers_demo_data(ctx, monkeypatch):
-    ctx.store.settings  # the store fixture already has an officer; first_run overwrites it
 
     def answer(dialog):
         dialog.name.setText("李晓东")
