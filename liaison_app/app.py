@@ -155,5 +155,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.show()
     QTimer.singleShot(0, window.offer_draft)
     code = app.exec()
+    ctx.tasks.wait()  # let background reads finish before the database closes
     ctx.store.close()
     return code

@@ -104,7 +104,7 @@ ZH = {
     "&Overdue only": "仅看超期(&O)",
     "Raised between": "提出日期介于",
     "Delete problem": "删除问题",
-    "Open problems that are overdue or due within 7 days, most urgent first.": "已超期或7天内到期的未办结问题，最紧急的在前。",
+    "My open problems that are overdue or due within 7 days, most urgent first.": "我负责的已超期或7天内到期的未办结问题，最紧急的在前。",
     "Delete problem %1": "删除问题 %1",
     "&Kind": "类型(&K)",
     "&Department": "承办部门(&D)",

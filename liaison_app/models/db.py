@@ -19,7 +19,8 @@ BUSY_TIMEOUT_MS = 10_000
 
 def make_engine(path: Path) -> Engine:
     """An engine for a SQLite file with WAL, synchronous=FULL, foreign keys and a busy timeout."""
-    engine = create_engine(f"sqlite+pysqlite:///{path}", future=True)
+    # Background workers use their own pooled connection; the pool never shares one at a time.
+    engine = create_engine(f"sqlite+pysqlite:///{path}", connect_args={"check_same_thread": False})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:

@@ -286,7 +286,7 @@ class ProblemService(Service):
         with self._db.reading() as s:
             return self._record(s, get_live(s, Problem, ident, "problem"))
 
-    def query(
+    def conditions(
         self,
         *,
         status: str | Sequence[str] | None = None,
@@ -302,14 +302,11 @@ class ProblemService(Service):
         date_from: dt.date | None = None,
         date_to: dt.date | None = None,
         search: str | None = None,
-    ) -> Select[Any] | None:
-        """The filtered select of (Problem, enterprise name, district); None if nothing can match."""
+    ) -> list[Any] | None:
+        """WHERE terms for a problem filter (district needs the enterprise joined); None if
+        nothing can match."""
         today = self._clock.today()
-        q = (
-            select(Problem, Enterprise.name, Enterprise.district_code)
-            .join(Enterprise, Enterprise.id == Problem.enterprise_id)
-            .where(Problem.deleted_at.is_(None))
-        )
+        where: list[Any] = [Problem.deleted_at.is_(None)]
         if status:
             statuses = [status] if isinstance(status, str) else list(status)
             unknown = [x for x in statuses if x not in STATUSES]
@@ -319,38 +316,49 @@ class ProblemService(Service):
                     "unknown",
                     f"unknown status {unknown[0]!r}; statuses: {', '.join(STATUSES)}",
                 )
-            q = q.where(Problem.status.in_(statuses))
+            where.append(Problem.status.in_(statuses))
         if category:
-            q = q.where(Problem.category == category)
+            where.append(Problem.category == category)
         if department:
-            q = q.where(Problem.lead_department == department)
+            where.append(Problem.lead_department == department)
         if district:
             if district.endswith("00"):
-                q = q.where(Enterprise.district_code.like(district[:4] + "%"))
+                where.append(Enterprise.district_code.like(district[:4] + "%"))
             else:
-                q = q.where(Enterprise.district_code == district)
+                where.append(Enterprise.district_code == district)
         if enterprise_id:
-            q = q.where(Problem.enterprise_id == enterprise_id)
+            where.append(Problem.enterprise_id == enterprise_id)
         if visit_id:
-            q = q.where(Problem.visit_id == visit_id)
+            where.append(Problem.visit_id == visit_id)
         if officer:
-            q = q.where(Problem.officer == officer)
+            where.append(Problem.officer == officer)
         if overdue:
-            q = q.where(and_(Problem.status.in_(OPEN_STATUSES), Problem.deadline < today))
+            where.append(and_(Problem.status.in_(OPEN_STATUSES), Problem.deadline < today))
         if open_only:
-            q = q.where(Problem.status.in_(OPEN_STATUSES))
+            where.append(Problem.status.in_(OPEN_STATUSES))
         if due_before is not None:
-            q = q.where(Problem.status.in_(OPEN_STATUSES), Problem.deadline <= due_before)
+            where += [Problem.status.in_(OPEN_STATUSES), Problem.deadline <= due_before]
         if date_from:
-            q = q.where(Problem.raised_on >= date_from)
+            where.append(Problem.raised_on >= date_from)
         if date_to:
-            q = q.where(Problem.raised_on <= date_to)
+            where.append(Problem.raised_on <= date_to)
         if search:
             sub = search_index.match_subquery(search, "problem")
             if sub is None:
                 return None
-            q = q.where(Problem.id.in_(sub))
-        return q
+            where.append(Problem.id.in_(sub))
+        return where
+
+    def query(self, **filters: Any) -> Select[Any] | None:
+        """The filtered select of (Problem, enterprise name, district); None if nothing can match."""
+        where = self.conditions(**filters)
+        if where is None:
+            return None
+        return (
+            select(Problem, Enterprise.name, Enterprise.district_code)
+            .join(Enterprise, Enterprise.id == Problem.enterprise_id)
+            .where(*where)
+        )
 
     def list(
         self, *, sort: str = "raised", limit: int | None = None, offset: int = 0, **filters: Any
@@ -366,11 +374,14 @@ class ProblemService(Service):
             return [problem_record(p, name, district, today) for p, name, district in s.execute(q)]
 
     def count(self, **filters: Any) -> int:
-        q = self.query(**filters)
-        if q is None:
+        where = self.conditions(**filters)
+        if where is None:
             return 0
+        q = select(func.count(Problem.id)).select_from(Problem)
+        if filters.get("district"):
+            q = q.join(Enterprise, Enterprise.id == Problem.enterprise_id)
         with self._db.reading() as s:
-            return s.scalar(select(func.count()).select_from(q.subquery())) or 0
+            return s.scalar(q.where(*where)) or 0
 
     def due(self, within_days: int = 7, officer: str | None = None) -> list[ProblemRecord]:
         """Open problems overdue or due within the coming days, most urgent first."""

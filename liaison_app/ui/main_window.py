@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Signal
@@ -24,6 +25,8 @@ from liaison_app.ui.dashboard.view import DashboardView
 from liaison_app.ui.enterprises.view import EnterprisesView
 from liaison_app.ui.problems.view import ProblemLedgerView
 from liaison_app.ui.visits.view import VisitsView
+
+log = logging.getLogger(__name__)
 
 PAGES = ("enterprises", "visits", "ledger", "due", "dashboard")
 
@@ -231,19 +234,32 @@ class MainWindow(QMainWindow):
 
     # ---- status --------------------------------------------------------------------------
     def update_counts(self) -> None:
+        """Refresh the status bar; the counts are computed in the background."""
         store = self._ctx.store
         officer = store.settings.officer_name() or self.tr("(no officer set)")
         self.officer_label.setText(self.tr("Officer: %1").replace("%1", officer))
-        open_count = store.problems.count(open_only=True)
-        overdue = store.problems.count(overdue=True)
+        # The sync issue wires this to the real connection state.
+        self.sync_label.setText(self.tr("Offline — all work is kept on this computer"))
+
+        def count(_state: object) -> tuple[int, int, int]:
+            return (
+                store.enterprises.count(),
+                store.problems.count(open_only=True),
+                store.problems.count(overdue=True),
+            )
+
+        self._ctx.tasks.run(
+            count, self._show_counts, lambda exc: log.warning("counts failed: %s", exc)
+        )
+
+    def _show_counts(self, counts: tuple[int, int, int]) -> None:
+        enterprises, open_count, overdue = counts
         self.counts_label.setText(
             self.tr("%1 enterprises · %2 open problems · %3 overdue")
-            .replace("%1", f"{store.enterprises.count():,}")
+            .replace("%1", f"{enterprises:,}")
             .replace("%2", f"{open_count:,}")
             .replace("%3", f"{overdue:,}")
         )
-        # The sync issue wires this to the real connection state.
-        self.sync_label.setText(self.tr("Offline — all work is kept on this computer"))
 
     def _on_data_changed(self, _changes: Changes) -> None:
         self.update_counts()

@@ -46,12 +46,16 @@ class _Task(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self.fn(self.state)
-        except BaseException as exc:  # noqa: BLE001 - delivered to the GUI thread
-            log.debug("background task failed", exc_info=True)
-            self.signals.failed.emit(exc)
-        else:
-            self.signals.finished.emit(result)
+            try:
+                result = self.fn(self.state)
+            except BaseException as exc:  # noqa: BLE001 - delivered to the GUI thread
+                log.debug("background task failed", exc_info=True)
+                self.signals.failed.emit(exc)
+            else:
+                self.signals.finished.emit(result)
+        except RuntimeError:
+            # The receiver went away (the app is quitting): nobody is waiting for the result.
+            log.debug("background task finished after its receiver was deleted")
 
 
 class TaskRunner:

@@ -673,8 +673,8 @@
     </message>
     <message>
         <location filename="../../liaison_app/ui/problems/view.py" line="182" />
-        <source>Open problems that are overdue or due within 7 days, most urgent first.</source>
-        <translation>已超期或7天内到期的未办结问题，最紧急的在前。</translation>
+        <source>My open problems that are overdue or due within 7 days, most urgent first.</source>
+        <translation>我负责的已超期或7天内到期的未办结问题，最紧急的在前。</translation>
     </message>
     <message>
         <location filename="../../liaison_app/ui/problems/view.py" line="234" />
@@ -781,122 +781,122 @@
 <context>
     <name>VisitEntry</name>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="201" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="206" />
         <source>Draft saved</source>
         <translation>草稿已保存</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="217" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="222" />
         <source>Unsaved visit</source>
         <translation>未保存的走访</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="218" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="223" />
         <source>A visit you were recording was not saved. Restore it?</source>
         <translation>有一条正在登记的走访尚未保存。要恢复吗？</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="238" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="243" />
         <source>Choose the enterprise visited</source>
         <translation>请选择走访的企业</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/visits/entry.py" line="255" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="260" />
         <source>Visit saved with %n problem(s)</source>
         <translation><numerusform>走访已保存，含 %n 个问题</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="278" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="283" />
         <source>&amp;Enterprise</source>
         <translation>企业(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="279" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="284" />
         <source>&amp;Date</source>
         <translation>走访日期(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="280" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="285" />
         <source>&amp;Mode</source>
         <translation>走访方式(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="281" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="286" />
         <source>O&amp;fficers</source>
         <translation>走访人员(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="282" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="287" />
         <source>&amp;People met</source>
         <translation>接待人员(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="283" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="288" />
         <source>&amp;Business situation</source>
         <translation>生产经营情况(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="284" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="289" />
         <source>Po&amp;licies explained</source>
         <translation>宣讲政策(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="285" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="290" />
         <source>Enterprise's o&amp;pinions</source>
         <translation>企业意见建议(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="286" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="291" />
         <source>Solved on si&amp;te</source>
         <translation>现场解决情况(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="287" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="292" />
         <source>Su&amp;mmary</source>
         <translation>走访小结(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="294" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="299" />
         <source>Problems raised</source>
         <translation>企业反映的问题</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="296" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="301" />
         <source>Category · urgency · description · what the enterprise asks for</source>
         <translation>类别 · 紧急程度 · 问题描述 · 企业诉求</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="298" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="303" />
         <source>&amp;Add problem (Ctrl+Shift+N)</source>
         <translation>添加问题(&amp;A)（Ctrl+Shift+N）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="299" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="304" />
         <source>&amp;Save visit (Ctrl+Enter)</source>
         <translation>保存走访(&amp;S)（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="300" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="305" />
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="302" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="307" />
         <source>Category</source>
         <translation>问题类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="303" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="308" />
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="304" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="309" />
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="305" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="310" />
         <source>What the enterprise asks for</source>
         <translation>企业诉求</translation>
     </message>

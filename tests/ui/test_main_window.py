@@ -91,3 +91,19 @@ def test_dashboard_headline_changes_when_a_problem_is_resolved(ctx, qtbot):
     assert "1 resolved of 2 received" in window.dashboard.counts.text()
     breakdown = window.dashboard.breakdowns["category"].model
     assert breakdown.rowCount() == 2
+
+
+def test_visit_and_figures_models_are_sound(ctx, qtbot, qtmodeltester):
+    ent = add_enterprise(ctx.store, "盘锦石化有限公司")
+    for day in ("2026-11-01", "2026-11-02"):
+        visit = ctx.store.visits.create(ent, {"visit_date": day, "summary": "走访"}).record.id
+        ctx.store.problems.create(
+            {"category": "materials", "description": "供气不足"}, visit_id=visit
+        )
+    window = make_window(ctx, qtbot)
+    window.show_page(PAGES.index("visits"))
+    window.show_page(PAGES.index("dashboard"))
+    qtmodeltester.check(window.visits.model)
+    assert window.visits.model.rowCount() == 2
+    qtmodeltester.check(window.dashboard.breakdowns["department"].model)
+    assert window.dashboard.breakdowns["category"].model.rowCount() == 1

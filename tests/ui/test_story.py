@@ -39,7 +39,7 @@ def test_from_new_enterprise_to_closed_problem(ctx, qtbot, monkeypatch, language
 
     window.enterprises.visit_button.click()
     entry = window.visits.entry
-    assert window.current_page() == "visits" and entry.enterprise.currentData() == enterprise.id
+    assert window.current_page() == "visits" and entry.enterprise_id() == enterprise.id
     entry.date.setMaximumDate(QDate(TODAY.year, TODAY.month, TODAY.day))
     entry.date.setDate(QDate(2026, 11, 19))
     for i, (category, text) in enumerate(

@@ -84,7 +84,7 @@ def test_draft_survives_a_crash_and_is_offered_back(ctx, qtbot, monkeypatch):
     monkeypatch.setattr(VisitEntry, "ask_restore_draft", lambda self: True)
     again = make_entry(ctx, qtbot)
     assert again.offer_draft()
-    assert again.enterprise.currentData() == ident
+    assert again.enterprise_id() == ident
     assert again.texts["people_met"].toPlainText() == "总经理 王伟"
     assert again.problems.rows[0].values()["description"] == "货车通行受限"
     assert again.problems.rows[0].values()["category"] == "logistics"

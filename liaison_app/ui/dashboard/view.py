@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,6 +24,7 @@ from liaison_app.domain.records import Changes
 from liaison_app.services.statistics import StatsReport
 from liaison_app.ui.context import AppContext
 from liaison_app.ui.dashboard.figures_model import FiguresTableModel
+from liaison_app.ui.errors import ErrorDialog
 
 PERIODS = ("all", "year", "quarter", "month")
 BREAKDOWNS = ("category", "department", "district")
@@ -96,6 +96,8 @@ class Breakdown(QWidget):
 
 
 class DashboardView(QWidget):
+    refreshed = Signal()
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
@@ -147,12 +149,21 @@ class DashboardView(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
+        """Recompute in the background (three groupings over every problem), show when done."""
         if not self._loaded:
             return
         start, end = period_range(self.period.currentData(), self._ctx.store.clock.today())
         lang = self._ctx.labels.translations.language
         stats = self._ctx.store.stats
-        reports: dict[str, Any] = {b: stats.figures(start, end, b, lang) for b in BREAKDOWNS}
+        if self.report is None:
+            self.headline.setText("…")
+
+        def compute(_state: object) -> dict[str, StatsReport]:
+            return {b: stats.figures(start, end, b, lang) for b in BREAKDOWNS}
+
+        self._ctx.tasks.run(compute, self._show, lambda exc: ErrorDialog.show_error(self, exc))
+
+    def _show(self, reports: dict[str, StatsReport]) -> None:
         self.report = reports["category"]
         o = self.report.overall
         self.headline.setText(format_rate(o.resolution_rate))
@@ -173,6 +184,7 @@ class DashboardView(QWidget):
             )
         for b, report in reports.items():
             self.breakdowns[b].show_report(report, self.tr("Received"), self.tr("Resolved"))
+        self.refreshed.emit()
 
     def _on_data_changed(self, changes: Changes) -> None:
         if self._loaded and changes.kinds & {"problem", "enterprise", "visit"}:

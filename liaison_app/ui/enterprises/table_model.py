@@ -6,14 +6,13 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QCollator,
-    QLocale,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
 )
 
 from liaison_app.domain.records import EnterpriseRecord
+from liaison_app.ui.collation import PinyinSorter
 from liaison_app.ui.context import AppContext
 
 PAGE = 100
@@ -29,7 +28,7 @@ class EnterpriseTableModel(QAbstractTableModel):
         self._ids: list[str] = []
         self._pages: dict[int, dict[str, EnterpriseRecord]] = {}
         self._filters: dict[str, Any] = {}
-        self._collator = QCollator(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+        self._sorter = PinyinSorter()
 
     def headers(self) -> tuple[str, ...]:
         from PySide6.QtCore import QCoreApplication
@@ -49,8 +48,7 @@ class EnterpriseTableModel(QAbstractTableModel):
 
     def reload(self) -> None:
         rows = self._ctx.store.enterprises.names(**self._filters)
-        key = self._collator.sortKey
-        rows.sort(key=lambda r: key(r[1]))  # pinyin order, as people look names up
+        self._sorter.sort_rows(rows)  # pinyin order, as people look names up
         self.beginResetModel()
         self._ids = [r[0] for r in rows]
         self._pages.clear()

@@ -146,7 +146,7 @@ class ProblemLedgerView(QWidget):
         try:
             if self.mode == "due":
                 days = 7
-                rows = svc.due(days)
+                rows = svc.due(days, officer=self._ctx.store.settings.officer_name())
                 self.model.set_loader(lambda offset, limit: rows[offset : offset + limit])
                 total = len(rows)
             else:
@@ -179,7 +179,7 @@ class ProblemLedgerView(QWidget):
         self.use_dates.setText(self.tr("Raised between"))
         self.delete_button.setText(self.tr("Delete problem"))
         self.due_label.setText(
-            self.tr("Open problems that are overdue or due within 7 days, most urgent first.")
+            self.tr("My open problems that are overdue or due within 7 days, most urgent first.")
         )
         self.model.headerDataChanged.emit(
             Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1

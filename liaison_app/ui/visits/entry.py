@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from liaison_app.errors import FieldError, ValidationError
+from liaison_app.ui.collation import PinyinSorter
 from liaison_app.ui.context import AppContext
 from liaison_app.ui.errors import ErrorDialog
 from liaison_app.ui.forms import code_combo, set_combo_code, show_field_errors, with_message
@@ -44,6 +45,9 @@ class VisitEntry(QWidget):
         self._ctx = ctx
         self.drafts = DraftStore(ctx.store.data_dir)
         self.enterprise = QComboBox()
+        self._enterprise_ids: list[str | None] = [None]
+        self._enterprise_names = QStringListModel([""], self)
+        self.enterprise.setModel(self._enterprise_names)
         self.enterprise.setEditable(True)
         self.enterprise.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.enterprise.completer().setFilterMode(Qt.MatchFlag.MatchContains)
@@ -123,29 +127,45 @@ class VisitEntry(QWidget):
         for edit in self.texts.values():
             edit.textChanged.connect(self._on_edited)
         self._suspend_drafts = False
-        self.reload_enterprises()
+        self._enterprises_loaded = False  # 20,000 names: loaded when the form is first used
         self.reset()
         self.retranslate_ui()
 
     # ---- state ---------------------------------------------------------------------------
-    def reload_enterprises(self) -> None:
-        from PySide6.QtCore import QCollator, QLocale
+    def ensure_enterprises(self) -> None:
+        if not self._enterprises_loaded:
+            self.reload_enterprises()
 
-        current = self.enterprise.currentData()
+    def reload_enterprises(self) -> None:
+        self._enterprises_loaded = True
+        current = self.enterprise_id()
         rows = self._ctx.store.enterprises.names()
-        key = QCollator(QLocale(QLocale.Language.Chinese, QLocale.Country.China)).sortKey
-        rows.sort(key=lambda r: key(r[1]))
+        PinyinSorter().sort_rows(rows)
         self.enterprise.blockSignals(True)
-        self.enterprise.clear()
-        self.enterprise.addItem("", None)
-        for ident, name in rows:
-            self.enterprise.addItem(name, ident)
-        set_combo_code(self.enterprise, current)
+        self._enterprise_ids = [None, *(r[0] for r in rows)]
+        self._enterprise_names.setStringList(["", *(r[1] for r in rows)])
+        self.set_enterprise(current)
         self.enterprise.blockSignals(False)
+
+    def enterprise_id(self) -> str | None:
+        """The chosen enterprise; typed text must match a name exactly."""
+        text = self.enterprise.currentText().strip()
+        index = self.enterprise.currentIndex()
+        if not text or not 0 <= index < len(self._enterprise_ids):
+            return None
+        if self.enterprise.itemText(index) != text:
+            index = self.enterprise.findText(text)
+        return self._enterprise_ids[index] if index > 0 else None
+
+    def set_enterprise(self, ident: str | None) -> None:
+        try:
+            self.enterprise.setCurrentIndex(self._enterprise_ids.index(ident))
+        except ValueError:
+            self.enterprise.setCurrentIndex(0)
 
     def reset(self) -> None:
         self._suspend_drafts = True
-        self.enterprise.setCurrentIndex(0)
+        self.enterprise.setCurrentIndex(min(0, self.enterprise.count() - 1))
         self.date.setMaximumDate(QDate.currentDate())
         self.date.setDate(QDate.currentDate())
         self.mode.setCurrentIndex(0)
@@ -160,16 +180,15 @@ class VisitEntry(QWidget):
         self.dirty = False
 
     def start_for(self, enterprise_id: str | None) -> None:
+        self.ensure_enterprises()
         if enterprise_id:
-            set_combo_code(self.enterprise, enterprise_id)
+            self.set_enterprise(enterprise_id)
         self.date.setFocus()
 
     def values(self) -> dict[str, Any]:
         d = self.date.date()
         return {
-            "enterprise_id": self.enterprise.currentData()
-            if self.enterprise.currentText()
-            else None,
+            "enterprise_id": self.enterprise_id(),
             "enterprise_text": self.enterprise.currentText(),
             "visit_date": dt.date(d.year(), d.month(), d.day()).isoformat(),
             "mode": self.mode.currentData(),
@@ -179,8 +198,9 @@ class VisitEntry(QWidget):
         }
 
     def restore_values(self, data: dict[str, Any]) -> None:
+        self.ensure_enterprises()
         self._suspend_drafts = True
-        set_combo_code(self.enterprise, data.get("enterprise_id"))
+        self.set_enterprise(data.get("enterprise_id"))
         if data.get("visit_date"):
             day = dt.date.fromisoformat(data["visit_date"])
             self.date.setDate(QDate(day.year, day.month, day.day))

@@ -117,6 +117,7 @@ class VisitsView(QWidget):
         self.retranslate_ui()
 
     def ensure_loaded(self) -> None:
+        self.entry.ensure_enterprises()
         if not self._loaded:
             self._loaded = True
             self.model.reload()
@@ -126,7 +127,7 @@ class VisitsView(QWidget):
         self.entry.start_for(enterprise_id)
 
     def _on_data_changed(self, changes: Changes) -> None:
-        if "enterprise" in changes.kinds:
+        if "enterprise" in changes.kinds and self.entry._enterprises_loaded:
             self.entry.reload_enterprises()
         if self._loaded and changes.kinds & {"visit", "enterprise"}:
             self.model.reload()
