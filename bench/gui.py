@@ -43,7 +43,9 @@ print(time.perf_counter())
 
 def startup(code: str, *args: str) -> float:
     start = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True
+    )
     shown = float(out.stdout.strip().splitlines()[-1])
     # perf_counter is system-wide monotonic on Linux, so the child's reading is comparable.
     return shown - start
@@ -55,7 +57,9 @@ def median(fn, repeat: int) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
@@ -93,7 +97,15 @@ def main() -> int:
         view.apply_filters()  # what the debounce timer runs after the keystroke
         qapp.processEvents()
         took = time.perf_counter() - t0
-        rows.append((f"search keystroke {text!r} ({view.model.rowCount()} rows)", took, bare, took / bare, took < 0.100))
+        rows.append(
+            (
+                f"search keystroke {text!r} ({view.model.rowCount()} rows)",
+                took,
+                bare,
+                took / bare,
+                took < 0.100,
+            )
+        )
     window.show_page(PAGES.index("ledger"))
     ledger = window.ledger
     for text in ("贷", "融资"):
@@ -106,7 +118,9 @@ def main() -> int:
 
     print(f"{'measure':45} {'ms':>9} {'bare ms':>9} {'ratio':>7}  target")
     for name, took, base, ratio, ok in rows:
-        print(f"{name:45} {took * 1000:9.1f} {base * 1000:9.1f} {ratio:7.2f}  {'PASS' if ok else 'FAIL'}")
+        print(
+            f"{name:45} {took * 1000:9.1f} {base * 1000:9.1f} {ratio:7.2f}  {'PASS' if ok else 'FAIL'}"
+        )
     print(f"summary: {sum(r[4] for r in rows)}/{len(rows)} within target")
     return 0
 

@@ -14,7 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_package_is_listed_in_pyproject():
-    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
     found = {
         ".".join(p.parent.relative_to(ROOT).parts)
         for p in (ROOT / "liaison_app").rglob("__init__.py")
@@ -43,8 +45,11 @@ def test_translations_cover_every_ui_string(tmp_path):
     fresh = tmp_path / "fresh.ts"
     sources = sorted(str(p) for p in (ROOT / "liaison_app" / "ui").rglob("*.py"))
     lupdate = Path(sys.executable).parent / "pyside6-lupdate"
-    subprocess.run([str(lupdate), *sources, str(ROOT / "liaison_app" / "app.py"), "-ts", str(fresh)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [str(lupdate), *sources, str(ROOT / "liaison_app" / "app.py"), "-ts", str(fresh)],
+        check=True,
+        capture_output=True,
+    )
     missing = set(_sources(fresh)) - set(committed)
     assert not missing, f"run `python tools/i18n.py`; untranslated: {sorted(missing)}"
     assert (translations_dir() / "liaison_zh_CN.qm").stat().st_mtime >= 0
