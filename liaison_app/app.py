@@ -154,6 +154,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.restore_state()
     window.show()
     QTimer.singleShot(0, window.offer_draft)
+    # Load the ORM while the officer looks at the list, so the first edit does not wait.
+    ctx.tasks.run(
+        lambda _s: ctx.store.warm_up(),
+        lambda _r: None,
+        lambda exc: log.warning("warming up failed: %s", exc),
+        delay_ms=250,  # after the first paint
+    )
     code = app.exec()
     ctx.tasks.wait()  # let background reads finish before the database closes
     ctx.store.close()

@@ -17,7 +17,7 @@ import pytest  # noqa: E402
 from keyring.backend import KeyringBackend  # noqa: E402
 from keyring.errors import PasswordDeleteError  # noqa: E402
 
-from liaison_app.services.base import Clock  # noqa: E402
+from liaison_app.services.clock import Clock  # noqa: E402
 from liaison_app.services.store import Store, open_store  # noqa: E402
 
 TODAY = dt.date(2026, 11, 20)

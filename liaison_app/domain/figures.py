@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+
+from liaison_app.domain.labels import SATISFIED_GRADES
 
 
 def rate(numerator: int, denominator: int) -> float | None:
@@ -62,3 +65,27 @@ class Figures:
             "satisfied": self.satisfied,
             "satisfaction_rate": self.satisfaction_rate,
         }
+
+
+@dataclass(frozen=True)
+class StatsReport:
+    date_from: dt.date | None
+    date_to: dt.date | None
+    by: str | None
+    overall: Figures
+    groups: tuple[Figures, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+            "period_basis": "date raised",
+            "satisfied_grades": sorted(SATISFIED_GRADES),
+        }
+        overall = self.overall.as_dict()
+        del overall["key"], overall["label"]
+        out.update(overall)
+        if self.by:
+            out["by"] = self.by
+            out["groups"] = [g.as_dict() for g in self.groups]
+        return out

@@ -8,7 +8,6 @@ import sqlite3
 from pathlib import Path
 
 from liaison_app.errors import StorageError
-from liaison_app.models.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -72,33 +71,42 @@ def alembic_config():  # type: ignore[no-untyped-def]
     return cfg
 
 
-def upgrade(db: Database, revision: str = "head") -> None:
+def upgrade(path: Path, revision: str = "head") -> None:
     from alembic import command
 
-    cfg = alembic_config()
-    with db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    from liaison_app.models.db import make_engine
+
+    engine = make_engine(path)
+    try:
+        cfg = alembic_config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+    finally:
+        engine.dispose()
 
 
-def ensure_schema(db: Database, backups: Path) -> str:
-    """Create or migrate as needed; returns what was done: 'current', 'created' or 'migrated'."""
-    current = stored_revision(db.path)
+def ensure_schema(path: Path, backups: Path) -> str:
+    """Create or migrate as needed; returns what was done: 'current', 'created' or 'migrated'.
+
+    At head this is one plain sqlite3 query: neither Alembic nor SQLAlchemy is imported.
+    """
+    current = stored_revision(path)
     if current == SCHEMA_HEAD:
         return "current"
     if current is None:
-        upgrade(db)
-        log.info("created database %s at %s", db.path, SCHEMA_HEAD)
+        upgrade(path)
+        log.info("created database %s at %s", path, SCHEMA_HEAD)
         return "created"
-    copy = backup_file(db.path, backups, f"before-{current}")
-    log.info("backed up %s to %s before migrating from %s", db.path, copy, current)
+    copy = backup_file(path, backups, f"before-{current}")
+    log.info("backed up %s to %s before migrating from %s", path, copy, current)
     from alembic.util.exc import CommandError
 
     try:
-        upgrade(db)
+        upgrade(path)
     except CommandError as exc:
         raise StorageError(
-            f"{db.path} has schema revision {current!r}, which this version of Liaison does not "
+            f"{path} has schema revision {current!r}, which this version of Liaison does not "
             f"know (it knows up to {SCHEMA_HEAD!r}); it was probably written by a newer Liaison. "
             "Nothing was changed; please update the app."
         ) from exc

@@ -7,12 +7,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import TextualSelect
 
 from liaison_app.domain.search_text import index_tokens, match_expression
+from liaison_app.models.search_sql import CREATE_FTS, FTS_TABLE, MATCHING_IDS
 
-FTS_TABLE = "search_fts"
-CREATE_FTS = (
-    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(body, "
-    "tokenize='unicode61 remove_diacritics 0', prefix='1')"
-)
+__all__ = ["CREATE_FTS", "FTS_TABLE", "find", "match_subquery", "remove", "upsert"]
 
 
 def upsert(session: Session, kind: str, ref_id: str, *parts: str | None) -> None:
@@ -68,11 +65,4 @@ def match_subquery(query: str, kind: str) -> TextualSelect | None:
     expr = match_expression(query)
     if expr is None:
         return None
-    return (
-        text(
-            f"SELECT d.ref_id FROM {FTS_TABLE} f JOIN search_doc d ON d.id = f.rowid "
-            f"WHERE {FTS_TABLE} MATCH :sq AND d.kind = :sk"
-        )
-        .bindparams(sq=expr, sk=kind)
-        .columns(column("ref_id"))
-    )
+    return text(MATCHING_IDS).bindparams(sq=expr, sk=kind).columns(column("ref_id"))

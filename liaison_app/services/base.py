@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -11,26 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison_app.errors import NotFoundError
-from liaison_app.models.base import Base, utcnow
+from liaison_app.models.base import Base
 from liaison_app.models.db import Database
 from liaison_app.models.entities import AppMeta
 from liaison_app.models.reference import REF_MODELS
+from liaison_app.services.clock import Clock
 
 M = TypeVar("M", bound=Base)
-
-
-@dataclass
-class Clock:
-    """Today and now; tests fix them so overdue and period figures are reproducible."""
-
-    today_fn: Callable[[], dt.date] = dt.date.today
-    now_fn: Callable[[], dt.datetime] = utcnow
-
-    def today(self) -> dt.date:
-        return self.today_fn()
-
-    def now(self) -> dt.datetime:
-        return self.now_fn()
 
 
 @dataclass

@@ -233,53 +233,6 @@ class EnterpriseService(Service):
         with self._db.reading() as s:
             return [enterprise_record(e, n) for e, n in s.execute(q)]
 
-    def names(
-        self,
-        *,
-        search: str | None = None,
-        district: str | None = None,
-        industry: str | None = None,
-        size: str | None = None,
-    ) -> list[tuple[str, str]]:
-        """(id, name) of every matching enterprise: cheap enough to sort 20,000 in the UI."""
-        q = select(Enterprise.id, Enterprise.name).where(Enterprise.deleted_at.is_(None))
-        if search:
-            sub = search_index.match_subquery(search, "enterprise")
-            if sub is None:
-                return []
-            q = q.where(Enterprise.id.in_(sub))
-        if district:
-            if district.endswith("00"):
-                q = q.where(Enterprise.district_code.like(district[:4] + "%"))
-            else:
-                q = q.where(Enterprise.district_code == district)
-        if industry:
-            q = q.where(Enterprise.industry_code.like(industry.upper() + "%"))
-        if size:
-            q = q.where(Enterprise.size == size)
-        with self._db.reading() as s:
-            return [(r[0], r[1]) for r in s.execute(q)]
-
-    def summaries(self, ids: list[str]) -> list[EnterpriseRecord]:
-        """The records for a page of ids, in the order given (missing ones are skipped)."""
-        if not ids:
-            return []
-        with self._db.reading() as s:
-            counts = {
-                ident: n
-                for ident, n in s.execute(
-                    select(Problem.enterprise_id, func.count())
-                    .where(
-                        Problem.enterprise_id.in_(ids),
-                        Problem.deleted_at.is_(None),
-                        Problem.status.in_(OPEN_STATUSES),
-                    )
-                    .group_by(Problem.enterprise_id)
-                )
-            }
-            rows = {e.id: e for e in s.scalars(select(Enterprise).where(Enterprise.id.in_(ids)))}
-            return [enterprise_record(rows[i], counts.get(i, 0)) for i in ids if i in rows]
-
     def count(self) -> int:
         with self._db.reading() as s:
             return s.scalar(select(func.count()).where(Enterprise.deleted_at.is_(None))) or 0

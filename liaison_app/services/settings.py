@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from liaison_app.errors import ValidationError
-from liaison_app.services.base import Service, get_meta, set_meta
+from liaison_app.services.quick import QuickReads
+
+if TYPE_CHECKING:
+    from liaison_app.models.db import Database
 
 
-class FolderSettings(Service):
+class FolderSettings:
+    def __init__(self, quick: QuickReads, db: Callable[[], Database]) -> None:
+        self._quick = quick
+        self._db = db
+
     def officer_name(self) -> str | None:
-        with self._db.reading() as s:
-            return get_meta(s, "officer_name")
+        return self._quick.meta("officer_name")
 
     def set_officer_name(self, name: str) -> None:
+        from liaison_app.services.base import set_meta
+
         name = (name or "").strip()
         if not name:
             raise ValidationError.single("officer_name", "required", "is required")
         if len(name) > 100:
             raise ValidationError.single("officer_name", "too_long", "at most 100 characters")
-        with self._db.writing() as s:
+        with self._db().writing() as s:
             set_meta(s, "officer_name", name)

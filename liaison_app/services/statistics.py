@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from sqlalchemy import case, func, literal, select
 
-from liaison_app.domain.figures import Figures
+from liaison_app.domain.figures import Figures, StatsReport
 from liaison_app.domain.labels import SATISFIED_GRADES
 from liaison_app.domain.lifecycle import OPEN_STATUSES, RESOLVED_STATUSES
 from liaison_app.errors import ValidationError
@@ -17,30 +16,6 @@ from liaison_app.services.base import Service
 
 GROUPINGS = ("category", "department", "district", "officer", "month")
 _REF_FOR = {"category": "categories", "department": "departments", "district": "districts"}
-
-
-@dataclass(frozen=True)
-class StatsReport:
-    date_from: dt.date | None
-    date_to: dt.date | None
-    by: str | None
-    overall: Figures
-    groups: tuple[Figures, ...]
-
-    def as_dict(self) -> dict[str, object]:
-        out: dict[str, object] = {
-            "from": self.date_from.isoformat() if self.date_from else None,
-            "to": self.date_to.isoformat() if self.date_to else None,
-            "period_basis": "date raised",
-            "satisfied_grades": sorted(SATISFIED_GRADES),
-        }
-        overall = self.overall.as_dict()
-        del overall["key"], overall["label"]
-        out.update(overall)
-        if self.by:
-            out["by"] = self.by
-            out["groups"] = [g.as_dict() for g in self.groups]
-        return out
 
 
 class StatisticsService(Service):

@@ -1,46 +1,104 @@
-"""Open a data folder: database at the current schema and every service over it."""
+"""Open a data folder: database at the current schema and every service over it.
+
+Services that need the ORM are built on first use (under a lock, as background workers may ask
+first), so a start-up that only shows lists never imports SQLAlchemy's ORM (design.md §5).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from liaison_app import paths
 from liaison_app.errors import StorageError
-from liaison_app.models.db import Database
 from liaison_app.models.migrate import ensure_schema
-from liaison_app.services.base import Clock, ServiceContext
-from liaison_app.services.demo.generator import DemoService
-from liaison_app.services.enterprises import EnterpriseService
-from liaison_app.services.maintenance import MaintenanceService
-from liaison_app.services.problems import ProblemService
+from liaison_app.services.clock import Clock
+from liaison_app.services.quick import QuickReads
 from liaison_app.services.reference import ReferenceService
-from liaison_app.services.search import SearchService
 from liaison_app.services.settings import FolderSettings
-from liaison_app.services.statistics import StatisticsService
-from liaison_app.services.visits import VisitService
+
+if TYPE_CHECKING:
+    from liaison_app.models.db import Database
+    from liaison_app.services.base import ServiceContext
+    from liaison_app.services.demo.generator import DemoService
+    from liaison_app.services.enterprises import EnterpriseService
+    from liaison_app.services.maintenance import MaintenanceService
+    from liaison_app.services.problems import ProblemService
+    from liaison_app.services.search import SearchService
+    from liaison_app.services.statistics import StatisticsService
+    from liaison_app.services.visits import VisitService
+
+# attribute → (module, class) of the ORM-backed services
+_LAZY = {
+    "enterprises": ("liaison_app.services.enterprises", "EnterpriseService"),
+    "visits": ("liaison_app.services.visits", "VisitService"),
+    "problems": ("liaison_app.services.problems", "ProblemService"),
+    "stats": ("liaison_app.services.statistics", "StatisticsService"),
+    "search": ("liaison_app.services.search", "SearchService"),
+    "maintenance": ("liaison_app.services.maintenance", "MaintenanceService"),
+    "demo": ("liaison_app.services.demo.generator", "DemoService"),
+}
 
 
-@dataclass
 class Store:
     """Everything a front end (GUI or CLI) needs, built once per data folder."""
 
-    data_dir: Path
-    db: Database
-    schema_action: str
     enterprises: EnterpriseService
     visits: VisitService
     problems: ProblemService
     stats: StatisticsService
     search: SearchService
-    reference: ReferenceService
-    settings: FolderSettings
     maintenance: MaintenanceService
     demo: DemoService
-    clock: Clock
+
+    def __init__(self, data_dir: Path, clock: Clock, schema_action: str) -> None:
+        self.data_dir = data_dir
+        self.path = paths.database_path(data_dir)
+        self.clock = clock
+        self.schema_action = schema_action
+        self.quick = QuickReads(self.path)
+        self.reference = ReferenceService(self.quick)
+        self.settings = FolderSettings(self.quick, lambda: self.db)
+        self._lock = threading.RLock()
+        self._db: Database | None = None
+        self._services: dict[str, Any] = {}
+
+    @property
+    def db(self) -> Database:
+        with self._lock:
+            if self._db is None:
+                from liaison_app.models.db import Database
+
+                self._db = Database(self.path)
+            return self._db
+
+    def _context(self) -> ServiceContext:
+        from liaison_app.services.base import ServiceContext
+
+        return ServiceContext(self.db, self.clock)
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in _LAZY:
+            raise AttributeError(name)
+        with self._lock:
+            if name not in self._services:
+                import importlib
+
+                module, cls = _LAZY[name]
+                self._services[name] = getattr(importlib.import_module(module), cls)(
+                    self._context()
+                )
+            return self._services[name]
+
+    def warm_up(self) -> None:
+        """Load the ORM now (e.g. in the background right after the window shows)."""
+        for name in _LAZY:
+            getattr(self, name)
 
     def close(self) -> None:
-        self.db.dispose()
+        if self._db is not None:
+            self._db.dispose()
 
 
 def open_store(data_dir: Path, clock: Clock | None = None) -> Store:
@@ -48,21 +106,5 @@ def open_store(data_dir: Path, clock: Clock | None = None) -> Store:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StorageError(f"cannot create the data folder {data_dir}: {exc}") from exc
-    db = Database(paths.database_path(data_dir))
-    action = ensure_schema(db, paths.backups_dir(data_dir))
-    ctx = ServiceContext(db, clock or Clock())
-    return Store(
-        data_dir=data_dir,
-        db=db,
-        schema_action=action,
-        enterprises=EnterpriseService(ctx),
-        visits=VisitService(ctx),
-        problems=ProblemService(ctx),
-        stats=StatisticsService(ctx),
-        search=SearchService(ctx),
-        reference=ReferenceService(ctx),
-        settings=FolderSettings(ctx),
-        maintenance=MaintenanceService(ctx),
-        demo=DemoService(ctx),
-        clock=ctx.clock,
-    )
+    action = ensure_schema(paths.database_path(data_dir), paths.backups_dir(data_dir))
+    return Store(data_dir, clock or Clock(), action)

@@ -55,5 +55,5 @@ class AppContext:
     def load_reference(self) -> None:
         for kind in ("categories", "departments", "districts", "industries"):
             self.labels.reference[kind] = {
-                r.code: (r.name_zh, r.name_en) for r in self.store.reference.list(kind)
+                r.code: (r.name_zh, r.name_en) for r in self.store.quick.reference(kind)
             }

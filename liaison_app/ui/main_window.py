@@ -27,6 +27,7 @@ from liaison_app.ui.problems.view import ProblemLedgerView
 from liaison_app.ui.visits.view import VisitsView
 
 log = logging.getLogger(__name__)
+STARTUP_DELAY_MS = 300  # let the first paint happen before background reads start
 
 PAGES = ("enterprises", "visits", "ledger", "due", "dashboard")
 
@@ -248,8 +249,12 @@ class MainWindow(QMainWindow):
                 store.problems.count(overdue=True),
             )
 
+        first = not self.counts_label.text()
         self._ctx.tasks.run(
-            count, self._show_counts, lambda exc: log.warning("counts failed: %s", exc)
+            count,
+            self._show_counts,
+            lambda exc: log.warning("counts failed: %s", exc),
+            delay_ms=STARTUP_DELAY_MS if first else 0,
         )
 
     def _show_counts(self, counts: tuple[int, int, int]) -> None:

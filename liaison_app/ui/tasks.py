@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,9 @@ class TaskRunner:
         on_done: Callable[[Any], None],
         on_error: Callable[[BaseException], None],
         on_progress: Callable[[int, int], None] | None = None,
+        delay_ms: int = 0,
     ) -> TaskState:
+        """``delay_ms`` lets the first paint happen before a start-up task competes for the GIL."""
         signals = WorkerSignals()
         state = TaskState(signals)
         self._live.add(signals)  # keep the QObject alive until a result arrives
@@ -88,7 +90,11 @@ class TaskRunner:
         signals.failed.connect(failed)
         if on_progress:
             signals.progress.connect(on_progress)
-        self._pool.start(_Task(fn, signals, state))
+        task = _Task(fn, signals, state)
+        if delay_ms:
+            QTimer.singleShot(delay_ms, lambda: self._pool.start(task))
+        else:
+            self._pool.start(task)
         return state
 
     def wait(self) -> None:
@@ -101,7 +107,7 @@ class ImmediateRunner(TaskRunner):
     def __init__(self) -> None:  # noqa: D107 - no pool needed
         self._live = set()
 
-    def run(self, fn, on_done, on_error, on_progress=None):  # type: ignore[no-untyped-def]
+    def run(self, fn, on_done, on_error, on_progress=None, delay_ms=0):  # type: ignore[no-untyped-def]
         state = TaskState()
         try:
             result = fn(state)

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from liaison_app.domain.figures import StatsReport
 from liaison_app.domain.labels import format_rate
 from liaison_app.domain.records import Changes
-from liaison_app.services.statistics import StatsReport
 from liaison_app.ui.context import AppContext
 from liaison_app.ui.dashboard.figures_model import FiguresTableModel
 from liaison_app.ui.errors import ErrorDialog

@@ -47,7 +47,7 @@ class EnterpriseTableModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
-        rows = self._ctx.store.enterprises.names(**self._filters)
+        rows = self._ctx.store.quick.enterprise_names(**self._filters)
         self._sorter.sort_rows(rows)  # pinyin order, as people look names up
         self.beginResetModel()
         self._ids = [r[0] for r in rows]
@@ -69,7 +69,7 @@ class EnterpriseTableModel(QAbstractTableModel):
         page = row // PAGE
         if page not in self._pages:
             ids = self._ids[page * PAGE : (page + 1) * PAGE]
-            self._pages[page] = {r.id: r for r in self._ctx.store.enterprises.summaries(ids)}
+            self._pages[page] = {r.id: r for r in self._ctx.store.quick.enterprise_summaries(ids)}
         return self._pages[page].get(self._ids[row])  # None if deleted meanwhile
 
     # Qt model interface

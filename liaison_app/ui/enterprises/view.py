@@ -30,6 +30,7 @@ from liaison_app.ui.richtext import esc
 from liaison_app.ui.undo import DeleteCommand
 
 SEARCH_DELAY_MS = 150
+STARTUP_DELAY_MS = 200
 
 
 class EnterprisesView(QWidget):
@@ -112,6 +113,8 @@ class EnterprisesView(QWidget):
         ctx.events.changed.connect(self._on_data_changed)
         self.retranslate_ui()
         self._loaded = False
+        self._showing: str | None = None
+        self._history_shown = False
 
     def _district_items(self) -> list[tuple[str, str]]:
         from liaison_app.domain.reference import cities
@@ -192,6 +195,7 @@ class EnterprisesView(QWidget):
         for b in (self.edit_button, self.delete_button, self.visit_button):
             b.setEnabled(r is not None)
         self.history.clear()
+        self._showing = None
         if r is None:
             empty = self.tr("No enterprise selected.")
             self.details.setHtml(f"<p>{esc(empty)}</p>")
@@ -219,12 +223,31 @@ class EnterprisesView(QWidget):
         html.append("<table cellspacing=4>")
         html += [f"<tr><td><b>{esc(k)}</b></td><td>{esc(v)}</td></tr>" for k, v in rows]
         html.append("</table>")
-        problems = self._ctx.store.problems.list(
-            enterprise_id=r.id, open_only=True, sort="deadline"
+        self.details.setHtml("".join(html))
+        # Problems and visits come from the ORM: read them in the background, show when ready.
+        store, ident = self._ctx.store, r.id
+        self._showing = ident
+
+        def load(_state: object) -> tuple[str, list, list]:
+            problems = store.problems.list(enterprise_id=ident, open_only=True, sort="deadline")
+            return ident, problems, store.visits.list(enterprise_id=ident, limit=100)
+
+        first = not self._history_shown  # at start-up, paint the window before loading more
+        self._history_shown = True
+        self._ctx.tasks.run(
+            load,
+            lambda result: self._show_history(html, *result),
+            lambda exc: ErrorDialog.show_error(self, exc),
+            delay_ms=STARTUP_DELAY_MS if first else 0,
         )
+
+    def _show_history(self, html: list[str], ident: str, problems: list, visits: list) -> None:
+        if ident != self._showing:
+            return  # the selection moved on meanwhile
+        labels = self._ctx.labels
         heading = self.tr("Open problems: %n", "", len(problems))
         overdue_text = self.tr("overdue")
-        html.append(f"<h3>{esc(heading)}</h3><ul>")
+        html = [*html, f"<h3>{esc(heading)}</h3><ul>"]
         for p in problems[:50]:
             flag = f" <span style='color:#b00020'>{esc(overdue_text)}</span>" if p.overdue else ""
             html.append(
@@ -233,7 +256,8 @@ class EnterprisesView(QWidget):
             )
         html.append("</ul>")
         self.details.setHtml("".join(html))
-        for v in self._ctx.store.visits.list(enterprise_id=r.id, limit=100):
+        self.history.clear()
+        for v in visits:
             item = QListWidgetItem(
                 f"{v.visit_date}  {labels('visit_mode', v.mode)}  {v.summary or v.business_situation or ''}"
             )

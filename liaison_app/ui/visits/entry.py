@@ -139,7 +139,7 @@ class VisitEntry(QWidget):
     def reload_enterprises(self) -> None:
         self._enterprises_loaded = True
         current = self.enterprise_id()
-        rows = self._ctx.store.enterprises.names()
+        rows = self._ctx.store.quick.enterprise_names()
         PinyinSorter().sort_rows(rows)
         self.enterprise.blockSignals(True)
         self._enterprise_ids = [None, *(r[0] for r in rows)]
