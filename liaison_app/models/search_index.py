@@ -66,3 +66,24 @@ def match_subquery(query: str, kind: str) -> TextualSelect | None:
     if expr is None:
         return None
     return text(MATCHING_IDS).bindparams(sq=expr, sk=kind).columns(column("ref_id"))
+
+
+def count_matches(session: Session, query: str, kind: str) -> int:
+    """How many live records of one kind contain ``query`` (the index holds live ones only)."""
+    expr = match_expression(query)
+    if expr is None:
+        return 0
+    sql = f"SELECT count(*) FROM ({MATCHING_IDS})"
+    return session.execute(text(sql), {"sq": expr, "sk": kind}).scalar_one()
+
+
+def matching_rowids(query: str) -> TextualSelect | None:
+    """Index rowids (search_doc ids) matching ``query``, for joining through search_doc."""
+    expr = match_expression(query)
+    if expr is None:
+        return None
+    return (
+        text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :rq")
+        .bindparams(rq=expr)
+        .columns(column("rowid"))
+    )

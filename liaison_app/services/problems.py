@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, func, select, text
 from sqlalchemy.orm import Session
 
 from liaison_app.domain.ids import uuid7
@@ -21,7 +21,7 @@ from liaison_app.domain.records import Changes, ProblemRecord, Saved
 from liaison_app.domain.validation import clean_problem
 from liaison_app.errors import FieldError, NotFoundError, ValidationError
 from liaison_app.models import search_index
-from liaison_app.models.entities import Enterprise, FollowUpAction, Problem, Visit
+from liaison_app.models.entities import Enterprise, FollowUpAction, Problem, SearchDoc, Visit
 from liaison_app.services.base import (
     Service,
     code_lookup,
@@ -360,27 +360,63 @@ class ProblemService(Service):
             .where(*where)
         )
 
+    def _common_term(self, s: Session, search: str, wanted: int) -> bool:
+        """Whether a term matches so many problems that walking newest-first finds ``wanted``
+        rows sooner than looking up every match (≈1 µs a match) would."""
+        hits = search_index.count_matches(s, search, "problem")
+        size = s.execute(text("SELECT max(rowid) FROM problem")).scalar() or 0
+        return hits * hits >= 2 * wanted * size
+
     def list(
         self, *, sort: str = "raised", limit: int | None = None, offset: int = 0, **filters: Any
     ) -> list[ProblemRecord]:
-        q = self.query(**filters)
-        if q is None:
-            return []
-        q = q.order_by(*SORTS[sort]).offset(offset)
-        if limit is not None:
-            q = q.limit(limit)
         today = self._clock.today()
         with self._db.reading() as s:
+            search = filters.get("search")
+            q = None
+            common = (
+                search
+                and sort == "raised"
+                and limit is not None
+                and self._common_term(s, search, offset + limit)
+            )
+            if common:
+                q = self._query_walking_newest_first(search, filters)
+            if q is None:
+                q = self.query(**filters)
+            if q is None:
+                return []
+            q = q.order_by(*SORTS[sort]).offset(offset)
+            if limit is not None:
+                q = q.limit(limit)
             return [problem_record(p, name, district, today) for p, name, district in s.execute(q)]
 
+    def _query_walking_newest_first(
+        self, search: str, filters: dict[str, Any]
+    ) -> Select[Any] | None:
+        """The same rows as query(), joined through search_doc so SQLite scans problems in
+        date order and stops at the limit instead of starting from every match."""
+        rowids = search_index.matching_rowids(search)
+        q = self.query(**{**filters, "search": None})
+        if rowids is None or q is None:
+            return None
+        # "+ 0" keeps SQLite from driving the join from the matches.
+        return q.join(SearchDoc, SearchDoc.ref_id == Problem.id).where(
+            (SearchDoc.id + 0).in_(rowids)
+        )
+
     def count(self, **filters: Any) -> int:
-        where = self.conditions(**filters)
-        if where is None:
-            return 0
-        q = select(func.count(Problem.id)).select_from(Problem)
-        if filters.get("district"):
-            q = q.join(Enterprise, Enterprise.id == Problem.enterprise_id)
         with self._db.reading() as s:
+            others = {k: v for k, v in filters.items() if k != "search" and v}
+            if filters.get("search") and not others:
+                # The index holds live problems only, so its count is the answer.
+                return search_index.count_matches(s, filters["search"], "problem")
+            where = self.conditions(**filters)
+            if where is None:
+                return 0
+            q = select(func.count(Problem.id)).select_from(Problem)
+            if filters.get("district"):
+                q = q.join(Enterprise, Enterprise.id == Problem.enterprise_id)
             return s.scalar(q.where(*where)) or 0
 
     def due(self, within_days: int = 7, officer: str | None = None) -> list[ProblemRecord]:

@@ -206,21 +206,21 @@ def test_database_at_another_revision_is_backed_up_before_migrating(tmp_path: Pa
     open_store(data).close()
     db_path = paths.database_path(data)
     con = sqlite3.connect(db_path)
-    con.execute("UPDATE alembic_version SET version_num = '0002'")
+    con.execute("UPDATE alembic_version SET version_num = '0099'")
     con.commit()
     con.close()
-    with pytest.raises(StorageError, match="does not know"):  # revision 0002 is unknown here
+    with pytest.raises(StorageError, match="does not know"):  # revision 0099 is unknown here
         ensure_schema(db_path, paths.backups_dir(data))
-    copies = list(paths.backups_dir(data).glob("liaison-before-0002-*.sqlite3"))
+    copies = list(paths.backups_dir(data).glob("liaison-before-0099-*.sqlite3"))
     assert len(copies) == 1
-    assert stored_revision(copies[0]) == "0002"
+    assert stored_revision(copies[0]) == "0099"
 
 
 def test_database_from_a_newer_version_is_refused_with_a_storage_error(tmp_path: Path) -> None:
     data = tmp_path / "data"
     open_store(data).close()
     con = sqlite3.connect(paths.database_path(data))
-    con.execute("UPDATE alembic_version SET version_num = '0002'")
+    con.execute("UPDATE alembic_version SET version_num = '0099'")
     con.commit()
     con.close()
     with pytest.raises(StorageError):
@@ -255,3 +255,39 @@ def test_failed_write_is_rolled_back(store: Store) -> None:
         raise RuntimeError("boom")
     with store.db.reading() as s:
         assert s.execute(text("SELECT count(*) FROM app_meta WHERE key='probe'")).scalar() == 0
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def test_a_0001_database_is_backed_up_and_migrated_keeping_every_record(tmp_path: Path) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    data.mkdir()
+    db_path = paths.database_path(data)
+    shutil.copy(FIXTURES / "schema_0001.sqlite3", db_path)
+    con = sqlite3.connect(db_path)
+    before = {
+        t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("enterprise", "visit", "problem", "follow_up_action", "search_doc")
+    }
+    con.close()
+    store = open_store(data)
+    try:
+        assert store.schema_action == "migrated"
+        assert stored_revision(db_path) == SCHEMA_HEAD
+        copies = list(paths.backups_dir(data).glob("liaison-before-0001-*.sqlite3"))
+        assert len(copies) == 1 and stored_revision(copies[0]) == "0001"
+        con = sqlite3.connect(db_path)
+        after = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in before}
+        indexes = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        con.close()
+        assert after == before and before["problem"] > 100
+        assert {"ix_problem_stats", "ix_problem_deadline_sort"} <= indexes
+        assert "ix_problem_raised_category" not in indexes
+        assert store.maintenance.check().ok
+        assert store.stats.figures().overall.received == before["problem"]
+    finally:
+        store.close()
+    assert open_store(data).schema_action == "current"

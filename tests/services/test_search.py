@@ -154,3 +154,33 @@ def test_the_result_of_a_resolved_problem_is_searchable(store: Store, records: R
 
 def test_limit(store: Store, records: Records) -> None:
     assert len(store.search.search("机械", limit=2)) == 2
+
+
+def test_common_terms_page_the_same_rows_as_rare_ones(store, clock):
+    """A term in most problems takes the newest-first walk; the rows must be identical."""
+    import datetime as dt
+
+    ent = store.enterprises.create({"name": "测试企业", "district_code": "210102"}).record.id
+    visits = [
+        store.visits.create(
+            ent, {"visit_date": (clock.day - dt.timedelta(days=d)).isoformat()}
+        ).record.id
+        for d in range(6)
+    ]
+    made = []
+    for i in range(30):
+        text = f"资金紧张问题{i}" if i % 5 else f"用工问题{i}"
+        made.append(
+            store.problems.create(
+                {"category": "funding", "description": text}, visit_id=visits[i % 6]
+            ).record.id
+        )
+    store.problems.delete(made[1])  # deleted ones never show, on either path
+    everything = [p.id for p in store.problems.list(search="资金")]  # no limit: the plain path
+    assert len(everything) == 23 and made[1] not in everything
+    for offset in (0, 5, 20):
+        page = [p.id for p in store.problems.list(search="资金", limit=5, offset=offset)]
+        assert page == everything[offset : offset + 5]
+    assert store.problems.count(search="资金") == 23
+    assert store.problems.count(search="资金", category="funding") == 23
+    assert store.problems.count(search="用工") == 6
