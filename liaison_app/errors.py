@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 
 class LiaisonError(Exception):
@@ -31,11 +32,13 @@ class InputError(LiaisonError):
 
 @dataclass(frozen=True)
 class FieldError:
-    """One invalid field: which field, a stable code and a message naming what is wrong."""
+    """One invalid field: which field, a stable code, an English message naming what is wrong,
+    and the values in it (``params``) so front ends can say it in another language."""
 
     field: str
     code: str
     message: str
+    params: Mapping[str, object] = field(default_factory=dict)
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"

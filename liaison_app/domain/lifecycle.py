@@ -128,7 +128,12 @@ def plan_step(
         if inp.deadline is not None:
             if inp.deadline < today:
                 errors.append(
-                    FieldError("deadline", "in_past", f"deadline {inp.deadline} is before today")
+                    FieldError(
+                        "deadline",
+                        "in_past",
+                        f"deadline {inp.deadline} is before today",
+                        {"value": inp.deadline},
+                    )
                 )
             updates["deadline"] = inp.deadline
     elif step == "extend":
@@ -141,6 +146,7 @@ def plan_step(
                     "not_later",
                     f"the new deadline {inp.deadline} must be after the current one "
                     f"{current_deadline}",
+                    {"value": inp.deadline, "current": current_deadline},
                 )
             )
         else:
@@ -161,6 +167,7 @@ def plan_step(
                     "satisfaction",
                     "unknown",
                     f"unknown grade {grade!r}; grades are: {', '.join(SATISFACTION)}",
+                    {"value": grade},
                 )
             )
         else:

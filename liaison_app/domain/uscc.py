@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {c: i for i, c in enumerate(CHARSET)}
@@ -57,6 +57,7 @@ class UsccCheck:
     error: str | None = None  # a reason to refuse the code
     error_code: str | None = None
     warnings: tuple[str, ...] = ()
+    params: dict[str, object] = field(default_factory=dict)  # values named in the error
 
     @property
     def ok(self) -> bool:
@@ -67,11 +68,21 @@ def check(raw: str) -> UsccCheck:
     """Validate a USCC as typed by a person. Errors name what is wrong and where."""
     code = normalise(raw)
     if len(code) != 18:
-        return UsccCheck(code, f"must be 18 characters, got {len(code)}", "uscc_length")
+        return UsccCheck(
+            code,
+            f"must be 18 characters, got {len(code)}",
+            "uscc_length",
+            params={"length": len(code)},
+        )
     for pos, ch in enumerate(code, start=1):
         if ch not in _VALUE:
             hint = " (I, O, S, V and Z are never used)" if ch in "IOSVZ" else ""
-            return UsccCheck(code, f"character {pos} ({ch!r}) is not allowed{hint}", "uscc_charset")
+            return UsccCheck(
+                code,
+                f"character {pos} ({ch!r}) is not allowed{hint}",
+                "uscc_charset",
+                params={"position": pos, "char": ch},
+            )
     expected = check_character(code[:17])
     if code[17] != expected:
         return UsccCheck(
@@ -79,6 +90,7 @@ def check(raw: str) -> UsccCheck:
             f"check character is {code[17]!r} but should be {expected!r}: "
             "a character was probably mistyped",
             "uscc_check",
+            params={"got": code[17], "expected": expected},
         )
     warnings: list[str] = []
     if not org_code_ok(code):

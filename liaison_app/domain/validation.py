@@ -35,8 +35,8 @@ class Cleaner:
     def present(self, name: str) -> bool:
         return name in self.raw
 
-    def error(self, name: str, code: str, message: str) -> None:
-        self.errors.append(FieldError(name, code, message))
+    def error(self, name: str, code: str, message: str, **params: object) -> None:
+        self.errors.append(FieldError(name, code, message, params))
 
     def text(self, name: str, *, required: bool = False, max_len: int = MAX_TEXT) -> None:
         if not self.present(name):
@@ -52,7 +52,13 @@ class Cleaner:
                 self.out[name] = None
             return
         if len(value) > max_len:
-            self.error(name, "too_long", f"is {len(value)} characters; at most {max_len}")
+            self.error(
+                name,
+                "too_long",
+                f"is {len(value)} characters; at most {max_len}",
+                length=len(value),
+                max=max_len,
+            )
             return
         self.out[name] = value
 
@@ -65,7 +71,12 @@ class Cleaner:
             return
         value = str(self.raw[name]).strip()
         if value not in allowed:
-            self.error(name, "unknown", f"unknown value {value!r}; allowed: {', '.join(allowed)}")
+            self.error(
+                name,
+                "unknown",
+                f"unknown value {value!r}; allowed: {', '.join(allowed)}",
+                value=value,
+            )
             return
         self.out[name] = value
 
@@ -83,6 +94,7 @@ class Cleaner:
                 name,
                 "unknown_code",
                 f"unknown {singular} code {value!r} (see `liaison reference list {kind}`)",
+                value=value,
             )
             return
         self.out[name] = value
@@ -96,10 +108,21 @@ class Cleaner:
             return
         value = parse_date(self.raw[name])
         if value is None:
-            self.error(name, "bad_date", f"{self.raw[name]!r} is not a date (YYYY-MM-DD)")
+            self.error(
+                name,
+                "bad_date",
+                f"{self.raw[name]!r} is not a date (YYYY-MM-DD)",
+                value=self.raw[name],
+            )
             return
         if not_future is not None and value > not_future:
-            self.error(name, "in_future", f"{value} is in the future (today is {not_future})")
+            self.error(
+                name,
+                "in_future",
+                f"{value} is in the future (today is {not_future})",
+                value=value,
+                today=not_future,
+            )
             return
         self.out[name] = value
 
@@ -118,11 +141,11 @@ class Cleaner:
             num = math.nan
         if not math.isfinite(num):
             kind = "a whole number" if integer else "a number"
-            self.error(name, "not_number", f"{value!r} is not {kind}")
+            self.error(name, "not_number", f"{value!r} is not {kind}", value=value)
             return
         if num < low or (high is not None and num > high):
             bound = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
-            self.error(name, "out_of_range", f"{num:g} must be {bound}")
+            self.error(name, "out_of_range", f"{num:g} must be {bound}", value=num, bound=bound)
             return
         self.out[name] = num
 
@@ -148,7 +171,12 @@ class Cleaner:
         codes = [s.strip() for s in items if s and s.strip()]
         unknown = [c for c in codes if c not in self.codes(kind)]
         if unknown:
-            self.error(name, "unknown_code", f"unknown codes: {', '.join(unknown)}")
+            self.error(
+                name,
+                "unknown_code",
+                f"unknown codes: {', '.join(unknown)}",
+                value=", ".join(unknown),
+            )
             return
         self.out[name] = codes
 
@@ -185,7 +213,13 @@ def clean_enterprise(
                 c.out["uscc"] = result.code
                 c.warnings.extend(f"uscc: {w}" for w in result.warnings)
             else:
-                c.error("uscc", result.error_code or "uscc", f"{result.code!r}: {result.error}")
+                c.error(
+                    "uscc",
+                    result.error_code or "uscc",
+                    f"{result.code!r}: {result.error}",
+                    uscc=result.code,
+                    **result.params,
+                )
     c.ref("district_code", "districts")
     if c.present("industry_code"):
         value = str(raw["industry_code"] or "").strip().upper()
@@ -199,6 +233,7 @@ def clean_enterprise(
                 "unknown_code",
                 f"{value!r} is not a GB/T 4754 code: a section letter A-T, optionally "
                 "followed by 2-4 digits (e.g. C or C3411)",
+                value=value,
             )
     c.choice("size", SIZES)
     c.choice("ownership", OWNERSHIP)
@@ -220,7 +255,7 @@ def clean_enterprise(
         else:
             problem = contact.phone_error(str(value))
             if problem:
-                c.error("phone", "bad_phone", problem)
+                c.error("phone", "bad_phone", problem, value=contact.normalise_phone(str(value)))
             else:
                 c.out["phone"] = contact.normalise_phone(str(value))
     c.flag("specialised")

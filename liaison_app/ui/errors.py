@@ -40,10 +40,13 @@ class ErrorDialog(QMessageBox):
     @classmethod
     def show_error(cls, parent: QWidget | None, exc: BaseException) -> None:
         if isinstance(exc, LiaisonError):
+            from liaison_app.domain.messages import error_text
+            from liaison_app.ui.forms import current_language
+
             dialog = cls(
                 parent,
                 QCoreApplication.translate("ErrorDialog", "Cannot do that"),
-                exc.message,
+                error_text(exc, current_language()),
                 None,
             )
         else:

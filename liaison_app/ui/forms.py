@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QVBoxLayout, QWidget
 
+from liaison_app.domain import messages as messages_catalogue
 from liaison_app.errors import FieldError
 
 ERROR_STYLE = "color: #b00020;"
@@ -84,6 +85,15 @@ def set_combo_code(combo: QComboBox, code: str | None) -> None:
     combo.setCurrentIndex(max(index, 0))
 
 
+def current_language() -> str:
+    """The language the UI speaks now (Translations.switch sets the default locale)."""
+    return "zh_CN" if QLocale().language() == QLocale.Language.Chinese else "en"
+
+
+def field_error_text(error: FieldError) -> str:
+    return messages_catalogue.field_error(error, current_language())
+
+
 def show_field_errors(
     errors: list[FieldError], messages: dict[str, FieldMessage]
 ) -> list[FieldError]:
@@ -96,5 +106,5 @@ def show_field_errors(
         if target is None:
             unplaced.append(error)
         else:
-            target.show_error(error.message)
+            target.show_error(field_error_text(error))
     return unplaced

@@ -3,82 +3,82 @@
 <context>
     <name>DashboardView</name>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="160" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="171" />
         <source>%1 resolved of %2 received</source>
         <translation>已办结 %1 件 / 受理 %2 件</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="165" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="176" />
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="166" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="177" />
         <source>On-time rate</source>
         <translation>按期办结率</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="167" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="178" />
         <source>Call-back rate</source>
         <translation>回访率</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="168" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="179" />
         <source>Satisfaction rate</source>
         <translation>满意率</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="175" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="186" />
         <source>Received</source>
         <translation>受理数</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="175" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="186" />
         <source>Resolved</source>
         <translation>办结数</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="189" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="201" />
         <source>All time</source>
         <translation>全部时间</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="190" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="202" />
         <source>This year</source>
         <translation>本年度</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="191" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="203" />
         <source>Last 90 days</source>
         <translation>近90天</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="192" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="204" />
         <source>Last 30 days</source>
         <translation>近30天</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="196" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="208" />
         <source>Resolution rate (resolved / received)</source>
         <translation>办结率（办结数 / 受理数）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="198" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="210" />
         <source>By category</source>
         <translation>按问题类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="199" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="211" />
         <source>By department</source>
         <translation>按承办部门</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="200" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="212" />
         <source>By district</source>
         <translation>按区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="206" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="218" />
         <source>Satisfaction rate counts very satisfied, satisfied and basically satisfied among rated problems; periods count problems by the date raised.</source>
         <translation>满意率 =（非常满意 + 满意 + 基本满意）/ 已评价数；统计期间按问题提出日期计算。</translation>
     </message>
@@ -86,107 +86,107 @@
 <context>
     <name>EnterpriseEditor</name>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="125" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="126" />
         <source>&amp;Name</source>
         <translation>名称(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="126" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="127" />
         <source>&amp;USCC</source>
         <translation>统一社会信用代码(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="127" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="128" />
         <source>&amp;District</source>
         <translation>所在区县(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="128" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="129" />
         <source>&amp;Industry</source>
         <translation>行业(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="129" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="130" />
         <source>Si&amp;ze</source>
         <translation>企业规模(&amp;Z)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="130" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="131" />
         <source>&amp;Ownership</source>
         <translation>经济类型(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="131" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="132" />
         <source>&amp;Address</source>
         <translation>经营地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="132" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="133" />
         <source>&amp;Legal representative</source>
         <translation>法定代表人(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="133" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="134" />
         <source>&amp;Contact person</source>
         <translation>联系人(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="134" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="135" />
         <source>Contact's &amp;title</source>
         <translation>联系人职务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="135" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="136" />
         <source>&amp;Phone</source>
         <translation>联系电话(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="136" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="137" />
         <source>Par&amp;k / street</source>
         <translation>园区 / 街道(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="137" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="138" />
         <source>Liaison o&amp;fficer</source>
         <translation>联络员(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="138" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="139" />
         <source>Officer's u&amp;nit</source>
         <translation>联络员单位(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="139" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="140" />
         <source>Specialised &amp;&amp; innovative</source>
         <translation>专精特新</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="140" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="141" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="148" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="149" />
         <source>Edit enterprise</source>
         <translation>编辑企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="148" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="149" />
         <source>New enterprise</source>
         <translation>新增企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="193" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="197" />
         <source>Another enterprise already has this USCC: %1</source>
         <translation>已有企业使用此统一社会信用代码：%1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="244" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="250" />
         <source>Unsaved changes</source>
         <translation>尚未保存的修改</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="245" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="251" />
         <source>Discard the changes you made?</source>
         <translation>放弃所做的修改吗？</translation>
     </message>
@@ -194,32 +194,32 @@
 <context>
     <name>EnterpriseTableModel</name>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="38" />
+        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="37" />
         <source>Name</source>
         <translation>企业名称</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="39" />
+        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="38" />
         <source>USCC</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="40" />
+        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="39" />
         <source>District</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="41" />
+        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="40" />
         <source>Industry</source>
         <translation>行业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="42" />
+        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="41" />
         <source>Size</source>
         <translation>规模</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="43" />
+        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="42" />
         <source>Open problems</source>
         <translation>未办结问题</translation>
     </message>
@@ -227,117 +227,117 @@
 <context>
     <name>EnterprisesView</name>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="147" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="150" />
         <source>%n enterprise(s)</source>
         <translation><numerusform>%n 家企业</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="155" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="158" />
         <source>Search name, USCC, address, contact… (Ctrl+F)</source>
         <translation>搜索名称、信用代码、地址、联系人…（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="156" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="159" />
         <source>All districts</source>
         <translation>全部区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="157" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="160" />
         <source>All industries</source>
         <translation>全部行业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="158" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="161" />
         <source>All sizes</source>
         <translation>全部规模</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="159" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="162" />
         <source>&amp;New enterprise</source>
         <translation>新增企业(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="160" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="163" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="161" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="164" />
         <source>&amp;Delete</source>
         <translation>删除(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="162" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="165" />
         <source>Record &amp;visit</source>
         <translation>登记走访(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="163" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="166" />
         <source>Visit history</source>
         <translation>走访记录</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="196" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="200" />
         <source>No enterprise selected.</source>
         <translation>未选择企业。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="201" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="205" />
         <source>USCC</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="201" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="205" />
         <source>(none yet)</source>
         <translation>（暂无）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="202" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="206" />
         <source>District</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="204" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="208" />
         <source>Industry</source>
         <translation>行业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="207" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="211" />
         <source>Size</source>
         <translation>规模</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="208" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="212" />
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="210" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="214" />
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="213" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="217" />
         <source>Liaison officer</source>
         <translation>联络员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="217" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="221" />
         <source>Specialised and innovative</source>
         <translation>专精特新企业</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="225" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="248" />
         <source>Open problems: %n</source>
         <translation><numerusform>未办结问题：%n 个</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="226" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="249" />
         <source>overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="280" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="304" />
         <source>Delete %1</source>
         <translation>删除 %1</translation>
     </message>
@@ -350,17 +350,17 @@
         <translation>复制详细信息</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/errors.py" line="45" />
+        <location filename="../../liaison_app/ui/errors.py" line="48" />
         <source>Cannot do that</source>
         <translation>无法完成操作</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/errors.py" line="54" />
+        <location filename="../../liaison_app/ui/errors.py" line="57" />
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/errors.py" line="55" />
+        <location filename="../../liaison_app/ui/errors.py" line="58" />
         <source>Something went wrong. Nothing you saved before is lost. The details are in the log; please send them to support.</source>
         <translation>程序出现错误。之前保存的内容不会丢失。详细信息已写入日志，请发送给技术支持。</translation>
     </message>
@@ -406,152 +406,152 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="73" />
+        <location filename="../../liaison_app/ui/main_window.py" line="77" />
         <source>Visit saved</source>
         <translation>走访已保存</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="146" />
+        <location filename="../../liaison_app/ui/main_window.py" line="150" />
         <source>Liaison — enterprise problems, visits and follow-ups</source>
         <translation>驻企联络 — 企业诉求、走访与跟踪办理</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="148" />
+        <location filename="../../liaison_app/ui/main_window.py" line="152" />
         <source>My enterprises</source>
         <translation>我的企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="149" />
+        <location filename="../../liaison_app/ui/main_window.py" line="153" />
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="150" />
+        <location filename="../../liaison_app/ui/main_window.py" line="154" />
         <source>Problem ledger</source>
         <translation>问题台账</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="151" />
+        <location filename="../../liaison_app/ui/main_window.py" line="155" />
         <source>Follow-ups due</source>
         <translation>待跟进</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="152" />
+        <location filename="../../liaison_app/ui/main_window.py" line="156" />
         <source>Dashboard</source>
         <translation>统计看板</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="157" />
+        <location filename="../../liaison_app/ui/main_window.py" line="161" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="158" />
+        <location filename="../../liaison_app/ui/main_window.py" line="162" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="159" />
+        <location filename="../../liaison_app/ui/main_window.py" line="163" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="160" />
+        <location filename="../../liaison_app/ui/main_window.py" line="164" />
         <source>&amp;Settings</source>
         <translation>设置(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="161" />
+        <location filename="../../liaison_app/ui/main_window.py" line="165" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="162" />
+        <location filename="../../liaison_app/ui/main_window.py" line="166" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="163" />
+        <location filename="../../liaison_app/ui/main_window.py" line="167" />
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="166" />
+        <location filename="../../liaison_app/ui/main_window.py" line="170" />
         <source>New &amp;visit</source>
         <translation>新建走访(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="167" />
+        <location filename="../../liaison_app/ui/main_window.py" line="171" />
         <source>New &amp;enterprise</source>
         <translation>新增企业(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="168" />
+        <location filename="../../liaison_app/ui/main_window.py" line="172" />
         <source>&amp;Save visit</source>
         <translation>保存走访(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="169" />
+        <location filename="../../liaison_app/ui/main_window.py" line="173" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="170" />
+        <location filename="../../liaison_app/ui/main_window.py" line="174" />
         <source>&amp;Find</source>
         <translation>查找(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="171" />
+        <location filename="../../liaison_app/ui/main_window.py" line="175" />
         <source>&amp;About Liaison</source>
         <translation>关于驻企联络(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="172" />
+        <location filename="../../liaison_app/ui/main_window.py" line="176" />
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="173" />
+        <location filename="../../liaison_app/ui/main_window.py" line="177" />
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="225" />
+        <location filename="../../liaison_app/ui/main_window.py" line="229" />
         <source>About Liaison</source>
         <translation>关于驻企联络</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="227" />
+        <location filename="../../liaison_app/ui/main_window.py" line="231" />
         <source>Liaison %1 — records of enterprise visits and the problems raised, kept on this computer and usable offline.</source>
         <translation>驻企联络 %1 — 企业走访与诉求办理记录，保存在本机，离线可用。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="235" />
+        <location filename="../../liaison_app/ui/main_window.py" line="240" />
         <source>(no officer set)</source>
         <translation>（未设置联络员）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="236" />
+        <location filename="../../liaison_app/ui/main_window.py" line="241" />
         <source>Officer: %1</source>
         <translation>联络员：%1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="240" />
+        <location filename="../../liaison_app/ui/main_window.py" line="263" />
         <source>%1 enterprises · %2 open problems · %3 overdue</source>
         <translation>企业 %1 家 · 未办结问题 %2 件 · 超期 %3 件</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="246" />
+        <location filename="../../liaison_app/ui/main_window.py" line="243" />
         <source>Offline — all work is kept on this computer</source>
         <translation>离线 — 所有记录保存在本机</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="276" />
+        <location filename="../../liaison_app/ui/main_window.py" line="297" />
         <source>Unsaved visit</source>
         <translation>未保存的走访</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="278" />
+        <location filename="../../liaison_app/ui/main_window.py" line="299" />
         <source>The visit you are recording is not saved. Quit anyway? (It is kept as a draft and offered again next time.)</source>
         <translation>正在登记的走访尚未保存。仍要退出吗？（已存为草稿，下次启动时可恢复。）</translation>
     </message>
@@ -781,122 +781,122 @@
 <context>
     <name>VisitEntry</name>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="206" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="233" />
         <source>Draft saved</source>
         <translation>草稿已保存</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="222" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="249" />
         <source>Unsaved visit</source>
         <translation>未保存的走访</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="223" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="250" />
         <source>A visit you were recording was not saved. Restore it?</source>
         <translation>有一条正在登记的走访尚未保存。要恢复吗？</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="243" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="270" />
         <source>Choose the enterprise visited</source>
         <translation>请选择走访的企业</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/visits/entry.py" line="260" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="287" />
         <source>Visit saved with %n problem(s)</source>
         <translation><numerusform>走访已保存，含 %n 个问题</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="283" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="313" />
         <source>&amp;Enterprise</source>
         <translation>企业(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="284" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="314" />
         <source>&amp;Date</source>
         <translation>走访日期(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="285" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="315" />
         <source>&amp;Mode</source>
         <translation>走访方式(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="286" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="316" />
         <source>O&amp;fficers</source>
         <translation>走访人员(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="287" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="317" />
         <source>&amp;People met</source>
         <translation>接待人员(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="288" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="318" />
         <source>&amp;Business situation</source>
         <translation>生产经营情况(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="289" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="319" />
         <source>Po&amp;licies explained</source>
         <translation>宣讲政策(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="290" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="320" />
         <source>Enterprise's o&amp;pinions</source>
         <translation>企业意见建议(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="291" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="321" />
         <source>Solved on si&amp;te</source>
         <translation>现场解决情况(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="292" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="322" />
         <source>Su&amp;mmary</source>
         <translation>走访小结(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="299" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="329" />
         <source>Problems raised</source>
         <translation>企业反映的问题</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="301" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="331" />
         <source>Category · urgency · description · what the enterprise asks for</source>
         <translation>类别 · 紧急程度 · 问题描述 · 企业诉求</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="303" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="333" />
         <source>&amp;Add problem (Ctrl+Shift+N)</source>
         <translation>添加问题(&amp;A)（Ctrl+Shift+N）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="304" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="334" />
         <source>&amp;Save visit (Ctrl+Enter)</source>
         <translation>保存走访(&amp;S)（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="305" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="335" />
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="307" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="337" />
         <source>Category</source>
         <translation>问题类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="308" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="338" />
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="309" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="339" />
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="310" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="340" />
         <source>What the enterprise asks for</source>
         <translation>企业诉求</translation>
     </message>
@@ -932,12 +932,12 @@
 <context>
     <name>VisitsView</name>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="140" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="141" />
         <source>Record a visit</source>
         <translation>登记走访</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="141" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="142" />
         <source>All visits</source>
         <translation>全部走访</translation>
     </message>

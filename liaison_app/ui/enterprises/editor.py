@@ -19,12 +19,13 @@ from PySide6.QtWidgets import (
 
 from liaison_app.domain import contact, uscc
 from liaison_app.domain.records import EnterpriseRecord
-from liaison_app.errors import ValidationError
+from liaison_app.errors import FieldError, ValidationError
 from liaison_app.ui.context import AppContext
 from liaison_app.ui.errors import ErrorDialog
 from liaison_app.ui.forms import (
     code_combo,
     combo_code,
+    field_error_text,
     set_combo_code,
     show_field_errors,
     with_message,
@@ -184,7 +185,10 @@ class EnterpriseEditor(QDialog):
         if len(result.code) < 18 and result.error_code == "uscc_length":
             message.clear_message()  # still typing
         elif not result.ok:
-            message.show_error(result.error or "")
+            error = FieldError(
+                "uscc", result.error_code or "uscc", result.error or "", result.params
+            )
+            message.show_error(field_error_text(error))
         else:
             own = self._record.id if self._record else None
             dupes = self._ctx.store.enterprises.check_duplicates(result.code, own)
@@ -203,7 +207,9 @@ class EnterpriseEditor(QDialog):
         if not number or len(number) < 7:
             message.clear_message()
         elif (problem := contact.phone_error(text)) is not None:
-            message.show_error(problem)
+            message.show_error(
+                field_error_text(FieldError("phone", "bad_phone", problem, {"value": number}))
+            )
         else:
             message.clear_message()
 

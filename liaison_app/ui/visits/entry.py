@@ -28,7 +28,14 @@ from liaison_app.errors import FieldError, ValidationError
 from liaison_app.ui.collation import PinyinSorter
 from liaison_app.ui.context import AppContext
 from liaison_app.ui.errors import ErrorDialog
-from liaison_app.ui.forms import code_combo, set_combo_code, show_field_errors, with_message
+from liaison_app.ui.forms import (
+    code_combo,
+    current_language,
+    field_error_text,
+    set_combo_code,
+    show_field_errors,
+    with_message,
+)
 from liaison_app.ui.visits.drafts import DraftStore
 from liaison_app.ui.visits.problem_rows import ProblemRows
 
@@ -286,7 +293,10 @@ class VisitEntry(QWidget):
             m = _PROBLEM_FIELD.fullmatch(e.field)
             if m and int(m.group(1)) < len(filled):
                 row = filled[int(m.group(1))]
-                row.message.show_error(f"{m.group(2)}: {e.message}")
+                text = field_error_text(FieldError(m.group(2), e.code, e.message, e.params))
+                if current_language() == "en":
+                    text = f"{m.group(2)}: {text}"  # the Chinese templates name the field
+                row.message.show_error(text)
             else:
                 plain.append(e)
         if show_field_errors(plain, self.messages):

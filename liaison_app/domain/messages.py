@@ -1,0 +1,110 @@
+"""Error messages in Chinese: field errors and refused lifecycle steps, from codes and params.
+
+Lower layers raise errors with a stable code, English text and the values involved; the UI
+says them in the person's language with this catalogue (the command line keeps English).
+"""
+
+from __future__ import annotations
+
+from liaison_app.domain import labels
+from liaison_app.errors import FieldError, LiaisonError, LifecycleError, ValidationError
+
+FIELD_NAMES_ZH = {
+    "name": "名称",
+    "uscc": "统一社会信用代码",
+    "district_code": "区县",
+    "industry_code": "行业代码",
+    "size": "企业规模",
+    "ownership": "经济类型",
+    "address": "地址",
+    "legal_rep": "法定代表人",
+    "contact_name": "联系人",
+    "contact_title": "联系人职务",
+    "phone": "联系电话",
+    "park": "园区",
+    "officer": "联络员",
+    "unit": "单位",
+    "notes": "备注",
+    "visit_date": "走访日期",
+    "mode": "走访方式",
+    "officers": "走访人员",
+    "people_met": "接待人员",
+    "business_situation": "生产经营情况",
+    "policies": "宣讲政策",
+    "opinions": "企业意见",
+    "solved_on_site": "现场解决情况",
+    "summary": "走访小结",
+    "output_value": "产值",
+    "revenue": "营业收入",
+    "staff": "员工人数",
+    "capacity_use": "产能利用率",
+    "category": "问题类别",
+    "description": "问题描述",
+    "request": "企业诉求",
+    "urgency": "紧急程度",
+    "source": "问题来源",
+    "raised_on": "提出日期",
+    "deadline": "办理时限",
+    "shared": "共性问题",
+    "lead_department": "牵头部门",
+    "co_departments": "协办部门",
+    "department": "承办部门",
+    "note": "办理说明",
+    "satisfaction": "满意度",
+    "text": "内容",
+    "kind": "类型",
+    "status": "状态",
+    "problem": "问题",
+    "officer_name": "联络员姓名",
+}
+
+# code → Chinese template; {field} is the field's name, the rest come from the error's params.
+TEMPLATES_ZH = {
+    "required": "{field}为必填项",
+    "too_long": "{field}过长：{length} 个字符，最多 {max} 个",
+    "unknown": "{field}的值“{value}”无效",
+    "unknown_code": "{field}代码“{value}”不存在",
+    "bad_date": "{field}“{value}”不是有效日期（格式为 YYYY-MM-DD）",
+    "in_future": "{field}不能晚于今天（{today}）",
+    "in_past": "{field}“{value}”早于今天",
+    "not_later": "新的{field}（{value}）必须晚于原时限（{current}）",
+    "not_number": "{field}“{value}”不是有效数字",
+    "out_of_range": "{field}超出范围：{value}",
+    "uscc_length": "统一社会信用代码应为 18 位，现为 {length} 位",
+    "uscc_charset": "统一社会信用代码第 {position} 位“{char}”不是有效字符（不使用 I、O、S、V、Z）",
+    "uscc_check": "统一社会信用代码校验位应为“{expected}”，而不是“{got}”，可能有字符输入错误",
+    "bad_phone": "“{value}”不是有效的手机号（11 位，以 13–19 开头）或固定电话（区号 + 7–8 位号码）",
+    "closed": "问题已销号，如需继续办理请先重新办理",
+    "not_editable": "状态只能通过办理步骤改变",
+}
+
+
+def _zh(lang: str) -> bool:
+    return labels.is_zh(lang)
+
+
+def field_error(error: FieldError, lang: str) -> str:
+    """One field error in the person's language (English falls back to the original text)."""
+    template = TEMPLATES_ZH.get(error.code)
+    if not _zh(lang) or template is None:
+        return error.message
+    base = error.field.rsplit(".", 1)[-1]
+    values = {k: ("" if v is None else v) for k, v in error.params.items()}
+    try:
+        return template.format(field=FIELD_NAMES_ZH.get(base, base), **values)
+    except (KeyError, IndexError):
+        return error.message
+
+
+def error_text(exc: LiaisonError, lang: str) -> str:
+    """A whole error for a dialog, in the person's language."""
+    if not _zh(lang):
+        return exc.message
+    if isinstance(exc, ValidationError):
+        return "；".join(field_error(e, lang) for e in exc.errors)
+    if isinstance(exc, LifecycleError):
+        step = labels.label("action_kind", exc.step, lang)
+        current = labels.label("status", exc.current, lang)
+        allowed = "、".join(labels.label("action_kind", s, lang) for s in exc.allowed) or "无"
+        return f"当前状态为“{current}”，不能执行“{step}”；可执行的步骤：{allowed}"
+    return exc.message
