@@ -128,8 +128,13 @@ def test_errors_speak_chinese_in_the_chinese_ui(ctx, qtbot):
     editor = EnterpriseEditor(ctx)
     qtbot.addWidget(editor)
     type_text(editor.edits["uscc"], "91310115MA1H8R7C6D")
-    assert editor.messages["uscc"].text() == "统一社会信用代码校验位应为“7”，而不是“D”，可能有字符输入错误"
+    assert (
+        editor.messages["uscc"].text()
+        == "统一社会信用代码校验位应为“7”，而不是“D”，可能有字符输入错误"
+    )
     editor.save()  # no name given
     assert editor.messages["name"].text() == "名称为必填项"
-    refused = error_text(LifecycleError("close", "received", ["accept", "resolve", "reject"]), "zh_CN")
+    refused = error_text(
+        LifecycleError("close", "received", ["accept", "resolve", "reject"]), "zh_CN"
+    )
     assert refused == "当前状态为“待受理”，不能执行“销号”；可执行的步骤：受理、办结、退回"
