@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QWidget
 
 from liaison_app.domain.records import Saved
 from liaison_app.ui.events import DataEvents
@@ -28,3 +30,28 @@ class DeleteCommand(QUndoCommand):
 
     def undo(self) -> None:
         self._events.emit_changes(self._restore().changes)
+
+
+class Deletable(Protocol):
+    def delete(self, ident: str) -> Saved: ...
+    def restore(self, ident: str) -> Saved: ...
+
+
+def delete_undoably(
+    stack: QUndoStack,
+    events: DataEvents,
+    service: Deletable,
+    ident: str,
+    text: str,
+    parent: QWidget | None,
+) -> None:
+    """Delete through the undo stack (Ctrl+Z restores); a failure is shown, never swallowed."""
+    from liaison_app.ui.errors import ErrorDialog
+
+    command = DeleteCommand(
+        text, events, lambda: service.delete(ident), lambda: service.restore(ident)
+    )
+    try:
+        stack.push(command)
+    except Exception as exc:  # noqa: BLE001
+        ErrorDialog.show_error(parent, exc)

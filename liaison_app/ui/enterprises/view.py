@@ -27,7 +27,7 @@ from liaison_app.ui.enterprises.table_model import EnterpriseTableModel
 from liaison_app.ui.errors import ErrorDialog
 from liaison_app.ui.forms import code_combo, combo_code
 from liaison_app.ui.richtext import esc
-from liaison_app.ui.undo import DeleteCommand
+from liaison_app.ui.undo import delete_undoably
 
 SEARCH_DELAY_MS = 150
 STARTUP_DELAY_MS = 200
@@ -297,18 +297,14 @@ class EnterprisesView(QWidget):
         r = self.current()
         if r is None:
             return
-        svc = self._ctx.store.enterprises
-        try:
-            self._ctx.undo.push(
-                DeleteCommand(
-                    self.tr("Delete %1").replace("%1", r.name),
-                    self._ctx.events,
-                    lambda: svc.delete(r.id),
-                    lambda: svc.restore(r.id),
-                )
-            )
-        except Exception as exc:  # noqa: BLE001
-            ErrorDialog.show_error(self, exc)
+        delete_undoably(
+            self._ctx.undo,
+            self._ctx.events,
+            self._ctx.store.enterprises,
+            r.id,
+            self.tr("Delete %1").replace("%1", r.name),
+            self,
+        )
 
     def _request_visit(self) -> None:
         r = self.current()

@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor
 
 from liaison_app.domain.records import ProblemRecord
 from liaison_app.ui.context import AppContext
+from liaison_app.ui.table_models.paged import PAGE, Index, PagedTableModel
 
-PAGE = 200
-Index = QModelIndex | QPersistentModelIndex
+__all__ = ["PAGE", "ProblemTableModel"]
+
 OVERDUE_BG = QColor("#fde2e1")
 
-# Loads rows [offset, offset+limit) for the current filters.
-Loader = Callable[[int, int], list[ProblemRecord]]
 
-
-class ProblemTableModel(QAbstractTableModel):
+class ProblemTableModel(PagedTableModel[ProblemRecord]):
     COLUMNS = (
         "number",
         "enterprise",
@@ -40,30 +35,6 @@ class ProblemTableModel(QAbstractTableModel):
     def __init__(self, ctx: AppContext, parent: Any = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self._rows: list[ProblemRecord] = []
-        self._loader: Loader = lambda _o, _n: []
-        self._exhausted = True
-
-    def set_loader(self, loader: Loader) -> None:
-        self.beginResetModel()
-        self._loader = loader
-        self._rows = loader(0, PAGE)
-        self._exhausted = len(self._rows) < PAGE
-        self.endResetModel()
-
-    def reload(self) -> None:
-        """Re-read as many rows as are shown now (after an edit), keeping the scroll depth."""
-        shown = max(len(self._rows), PAGE)
-        self.beginResetModel()
-        self._rows = self._loader(0, shown)
-        self._exhausted = len(self._rows) < shown
-        self.endResetModel()
-
-    def record(self, row: int) -> ProblemRecord | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, ident: str) -> int:
-        return next((i for i, r in enumerate(self._rows) if r.id == ident), -1)
 
     def headers(self) -> tuple[str, ...]:
         return (
@@ -77,24 +48,8 @@ class ProblemTableModel(QAbstractTableModel):
             QCoreApplication.translate("ProblemTableModel", "Raised"),
         )
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def canFetchMore(self, parent: Index) -> bool:
-        return not parent.isValid() and not self._exhausted
-
-    def fetchMore(self, parent: Index) -> None:
-        if parent.isValid() or self._exhausted:
-            return
-        more = self._loader(len(self._rows), PAGE)
-        self._exhausted = len(more) < PAGE
-        if more:
-            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
-            self._rows.extend(more)
-            self.endInsertRows()
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

@@ -27,7 +27,7 @@ from liaison_app.ui.errors import ErrorDialog
 from liaison_app.ui.forms import code_combo, combo_code
 from liaison_app.ui.problems.detail import ProblemDetail
 from liaison_app.ui.problems.table_model import ProblemTableModel
-from liaison_app.ui.undo import DeleteCommand
+from liaison_app.ui.undo import delete_undoably
 
 
 def _qdate_to_date(q: QDate) -> dt.date:
@@ -227,15 +227,11 @@ class ProblemLedgerView(QWidget):
         p = self.detail.problem
         if p is None:
             return
-        svc = self._ctx.store.problems
-        try:
-            self._ctx.undo.push(
-                DeleteCommand(
-                    self.tr("Delete problem %1").replace("%1", p.number),
-                    self._ctx.events,
-                    lambda: svc.delete(p.id),
-                    lambda: svc.restore(p.id),
-                )
-            )
-        except Exception as exc:  # noqa: BLE001
-            ErrorDialog.show_error(self, exc)
+        delete_undoably(
+            self._ctx.undo,
+            self._ctx.events,
+            self._ctx.store.problems,
+            p.id,
+            self.tr("Delete problem %1").replace("%1", p.number),
+            self,
+        )

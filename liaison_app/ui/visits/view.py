@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QEvent,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
 )
 from PySide6.QtWidgets import (
@@ -24,46 +21,22 @@ from PySide6.QtWidgets import (
 
 from liaison_app.domain.records import Changes, VisitRecord
 from liaison_app.ui.context import AppContext
+from liaison_app.ui.table_models.paged import Index, PagedTableModel
 from liaison_app.ui.visits.entry import VisitEntry
 
-PAGE = 200
-Index = QModelIndex | QPersistentModelIndex
 
-
-class VisitTableModel(QAbstractTableModel):
+class VisitTableModel(PagedTableModel[VisitRecord]):
     def __init__(self, ctx: AppContext, parent: Any = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self._rows: list[VisitRecord] = []
-        self._exhausted = True
-        self._loader: Callable[[int, int], list[VisitRecord]] = lambda o, n: ctx.store.visits.list(
-            limit=n, offset=o
+
+    def load(self) -> None:
+        self.set_loader(
+            lambda offset, limit: self._ctx.store.visits.list(limit=limit, offset=offset)
         )
-
-    def reload(self) -> None:
-        self.beginResetModel()
-        self._rows = self._loader(0, max(PAGE, len(self._rows)))
-        self._exhausted = len(self._rows) < PAGE
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else 5
-
-    def canFetchMore(self, parent: Index) -> bool:
-        return not parent.isValid() and not self._exhausted
-
-    def fetchMore(self, parent: Index) -> None:
-        if parent.isValid() or self._exhausted:
-            return
-        more = self._loader(len(self._rows), PAGE)
-        self._exhausted = len(more) < PAGE
-        if more:
-            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
-            self._rows.extend(more)
-            self.endInsertRows()
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -120,7 +93,7 @@ class VisitsView(QWidget):
         self.entry.ensure_enterprises()
         if not self._loaded:
             self._loaded = True
-            self.model.reload()
+            self.model.load()
 
     def new_visit(self, enterprise_id: str | None = None) -> None:
         self.tabs.setCurrentIndex(0)

@@ -1,0 +1,1 @@
+"""Table models shared by several screens."""
