@@ -32,6 +32,7 @@ def setup_logging(data_dir: Path) -> None:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     crash_log = (folder / "crash.log").open("a", encoding="utf-8")
     faulthandler.enable(crash_log)
 

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from PySide6.QtGui import QUndoStack
 
 from liaison_app.domain import labels as catalogue
+from liaison_app.domain.records import Changes
 from liaison_app.services.store import Store
+from liaison_app.ui.collation import PinyinSorter
 from liaison_app.ui.events import DataEvents
 from liaison_app.ui.i18n import Translations
 from liaison_app.ui.settings import AppSettings
@@ -51,6 +53,28 @@ class AppContext:
     tasks: TaskRunner
     settings: AppSettings
     undo: QUndoStack
+
+    _sorter: PinyinSorter = field(default_factory=PinyinSorter)
+    _all_enterprises: list[tuple[str, str]] | None = None
+
+    def __post_init__(self) -> None:
+        self.events.changed.connect(self._forget_enterprises)
+
+    def _forget_enterprises(self, changes: Changes) -> None:
+        if "enterprise" in changes.kinds:
+            self._all_enterprises = None
+
+    def enterprise_names(self, **filters: object) -> list[tuple[str, str]]:
+        """(id, name) in pinyin order; the unfiltered list is shared by every screen."""
+        if not any(filters.values()):
+            if self._all_enterprises is None:
+                rows = self.store.quick.enterprise_names()
+                self._sorter.sort_rows(rows)
+                self._all_enterprises = rows
+            return list(self._all_enterprises)
+        rows = self.store.quick.enterprise_names(**filters)  # type: ignore[arg-type]
+        self._sorter.sort_rows(rows)
+        return rows
 
     def load_reference(self) -> None:
         for kind in ("categories", "departments", "districts", "industries"):

@@ -102,6 +102,8 @@ def test_visit_and_figures_models_are_sound(ctx, qtbot, qtmodeltester):
         )
     window = make_window(ctx, qtbot)
     window.show_page(PAGES.index("visits"))
+    assert window.visits.model.rowCount() == 0  # the list loads with its tab, not the form
+    window.visits.tabs.setCurrentIndex(1)
     window.show_page(PAGES.index("dashboard"))
     qtmodeltester.check(window.visits.model)
     assert window.visits.model.rowCount() == 2

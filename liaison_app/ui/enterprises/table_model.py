@@ -12,7 +12,6 @@ from PySide6.QtCore import (
 )
 
 from liaison_app.domain.records import EnterpriseRecord
-from liaison_app.ui.collation import PinyinSorter
 from liaison_app.ui.context import AppContext
 
 PAGE = 100
@@ -28,7 +27,6 @@ class EnterpriseTableModel(QAbstractTableModel):
         self._ids: list[str] = []
         self._pages: dict[int, dict[str, EnterpriseRecord]] = {}
         self._filters: dict[str, Any] = {}
-        self._sorter = PinyinSorter()
 
     def headers(self) -> tuple[str, ...]:
         from PySide6.QtCore import QCoreApplication
@@ -47,8 +45,7 @@ class EnterpriseTableModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
-        rows = self._ctx.store.quick.enterprise_names(**self._filters)
-        self._sorter.sort_rows(rows)  # pinyin order, as people look names up
+        rows = self._ctx.enterprise_names(**self._filters)  # pinyin order, as people look names up
         self.beginResetModel()
         self._ids = [r[0] for r in rows]
         self._pages.clear()

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from liaison_app.errors import FieldError, ValidationError
-from liaison_app.ui.collation import PinyinSorter
 from liaison_app.ui.context import AppContext
 from liaison_app.ui.errors import ErrorDialog
 from liaison_app.ui.forms import (
@@ -146,8 +145,7 @@ class VisitEntry(QWidget):
     def reload_enterprises(self) -> None:
         self._enterprises_loaded = True
         current = self.enterprise_id()
-        rows = self._ctx.store.quick.enterprise_names()
-        PinyinSorter().sort_rows(rows)
+        rows = self._ctx.enterprise_names()
         self.enterprise.blockSignals(True)
         self._enterprise_ids = [None, *(r[0] for r in rows)]
         self._enterprise_names.setStringList(["", *(r[1] for r in rows)])

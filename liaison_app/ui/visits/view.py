@@ -86,11 +86,17 @@ class VisitsView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         ctx.events.changed.connect(self._on_data_changed)
+        self.tabs.currentChanged.connect(lambda i: i == 1 and self._load_list())
         self._loaded = False
         self.retranslate_ui()
 
     def ensure_loaded(self) -> None:
         self.entry.ensure_enterprises()
+        if self.tabs.currentIndex() == 1:
+            self._load_list()
+
+    def _load_list(self) -> None:
+        """All visits are read when their tab is first shown, not with the form."""
         if not self._loaded:
             self._loaded = True
             self.model.load()
