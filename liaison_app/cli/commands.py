@@ -423,6 +423,45 @@ def cmd_stats(st: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(st: Store, args: argparse.Namespace) -> int:
+    target = Path(args.output).expanduser()
+    if not target.parent.is_dir():
+        raise InputError(f"folder {target.parent} does not exist")
+    if args.action == "visit":
+        report = st.reports.visit_record(args.id, args.lang)
+    elif args.action == "ledger":
+        report = st.reports.ledger(
+            args.lang,
+            date_from=_date(args.date_from, "from"),
+            date_to=_date(args.date_to, "to"),
+            district=args.district,
+            department=args.department,
+            category=args.category,
+            status=args.status,
+            overdue=args.overdue,
+        )
+    else:
+        report = st.reports.statistics(
+            _date(args.date_from, "from"), _date(args.date_to, "to"), args.lang
+        )
+    partial = target.with_name(target.name + ".partial")
+    partial.write_bytes(report.pdf)
+    partial.replace(target)
+    warn(report.warnings)
+    if args.json:
+        emit_json(
+            {
+                "path": str(target),
+                "pages": report.pages,
+                "bytes": len(report.pdf),
+                "warnings": list(report.warnings),
+            }
+        )
+    else:
+        print(target)
+    return 0
+
+
 def cmd_check(st: Store, args: argparse.Namespace) -> int:
     report = st.maintenance.check()
     if args.json:
@@ -454,6 +493,7 @@ HANDLERS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
     "reference": cmd_reference,
     "search": cmd_search,
     "stats": cmd_stats,
+    "report": cmd_report,
     "check": cmd_check,
     "backup": cmd_backup,
 }

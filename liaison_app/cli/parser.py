@@ -103,6 +103,11 @@ def _period(p: argparse.ArgumentParser) -> None:
     p.add_argument("--to", metavar="DATE", dest="date_to")
 
 
+def _report_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-o", "--output", metavar="FILE", required=True, help="the PDF to write")
+    p.add_argument("--lang", choices=("zh_CN", "en"), default="zh_CN")
+
+
 def build_parser() -> argparse.ArgumentParser:
     g = _globals(suppress=True)
     parser = argparse.ArgumentParser(
@@ -231,6 +236,22 @@ def build_parser() -> argparse.ArgumentParser:
     _period(p)
     p.add_argument("--by", choices=("category", "department", "district", "officer", "month"))
     p.add_argument("--lang", choices=("zh_CN", "en"), default="zh_CN")
+
+    rep = group("report", "printable PDF reports")
+    p = leaf(rep, "visit", "the visit record for the enterprise to sign")
+    p.add_argument("id")
+    _report_options(p)
+    p = leaf(rep, "ledger", "the problem ledger (landscape table, summary on top)")
+    _period(p)
+    p.add_argument("--district", metavar="CODE")
+    p.add_argument("--department", metavar="CODE")
+    p.add_argument("--category", metavar="CODE")
+    p.add_argument("--status", metavar="S")
+    p.add_argument("--overdue", action="store_true")
+    _report_options(p)
+    p = leaf(rep, "stats", "figures for a period with charts by category, department, district")
+    _period(p)
+    _report_options(p)
 
     leaf(top, "check", "check the database's integrity (exit 1 when damaged)")
     p = leaf(top, "backup", "copy the database to PATH (a file or a folder)")

@@ -1,1 +1,1 @@
-"""reports layer (see design.md §1)."""
+"""Printable PDF reports (reportlab only): records in, PDF bytes out; no Qt, no Session."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import case, func, literal, select
 
@@ -16,6 +17,35 @@ from liaison_app.services.base import Service
 
 GROUPINGS = ("category", "department", "district", "officer", "month")
 _REF_FOR = {"category": "categories", "department": "departments", "district": "districts"}
+
+
+def _counts(today: dt.date) -> list[Any]:
+    """The aggregate columns every figure is made from (one pass over the problems)."""
+    resolved = Problem.status.in_(RESOLVED_STATUSES)
+    return [
+        func.count().label("received"),
+        func.sum(case((resolved, 1), else_=0)).label("resolved"),
+        func.sum(
+            case(
+                (
+                    resolved
+                    & (Problem.deadline.is_(None) | (Problem.resolved_on <= Problem.deadline)),
+                    1,
+                ),
+                else_=0,
+            )
+        ).label("on_time"),
+        func.sum(
+            case((Problem.status.in_(OPEN_STATUSES) & (Problem.deadline < today), 1), else_=0)
+        ).label("overdue"),
+        func.sum(case((Problem.status.in_(("called_back", "closed")), 1), else_=0)).label(
+            "called_back"
+        ),
+        func.sum(case((Problem.satisfaction.is_not(None), 1), else_=0)).label("rated"),
+        func.sum(case((Problem.satisfaction.in_(sorted(SATISFIED_GRADES)), 1), else_=0)).label(
+            "satisfied"
+        ),
+    ]
 
 
 class StatisticsService(Service):
@@ -35,32 +65,7 @@ class StatisticsService(Service):
             raise ValidationError.single(
                 "from", "after_to", f"--from {date_from} is after --to {date_to}"
             )
-        today = self._clock.today()
-        resolved = Problem.status.in_(RESOLVED_STATUSES)
-        counts = [
-            func.count().label("received"),
-            func.sum(case((resolved, 1), else_=0)).label("resolved"),
-            func.sum(
-                case(
-                    (
-                        resolved
-                        & (Problem.deadline.is_(None) | (Problem.resolved_on <= Problem.deadline)),
-                        1,
-                    ),
-                    else_=0,
-                )
-            ).label("on_time"),
-            func.sum(
-                case((Problem.status.in_(OPEN_STATUSES) & (Problem.deadline < today), 1), else_=0)
-            ).label("overdue"),
-            func.sum(case((Problem.status.in_(("called_back", "closed")), 1), else_=0)).label(
-                "called_back"
-            ),
-            func.sum(case((Problem.satisfaction.is_not(None), 1), else_=0)).label("rated"),
-            func.sum(case((Problem.satisfaction.in_(sorted(SATISFIED_GRADES)), 1), else_=0)).label(
-                "satisfied"
-            ),
-        ]
+        counts = _counts(self._clock.today())
         key = {
             None: literal(None),
             "category": Problem.category,
@@ -119,3 +124,26 @@ class StatisticsService(Service):
         else:
             overall = fig(rows[0])
         return StatsReport(date_from, date_to, by, overall, groups)
+
+    def figures_for(self, lang: str = "zh_CN", **filters: Any) -> Figures:
+        """Overall figures for the problems any ledger filter selects."""
+        from liaison_app.services.problems import ProblemService
+
+        where = ProblemService(self._ctx).conditions(**filters)
+        if where is None:
+            return Figures(None, 0, 0, 0, 0, 0, 0, 0)
+        q = select(*_counts(self._clock.today())).select_from(Problem)
+        if filters.get("district"):
+            q = q.join(Enterprise, Enterprise.id == Problem.enterprise_id)
+        with self._db.reading() as s:
+            r = s.execute(q.where(*where)).one()._mapping
+        return Figures(
+            key=None,
+            received=r["received"] or 0,
+            resolved=r["resolved"] or 0,
+            resolved_on_time=r["on_time"] or 0,
+            overdue=r["overdue"] or 0,
+            called_back=r["called_back"] or 0,
+            rated=r["rated"] or 0,
+            satisfied=r["satisfied"] or 0,
+        )

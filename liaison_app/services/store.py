@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from liaison_app.services.enterprises import EnterpriseService
     from liaison_app.services.maintenance import MaintenanceService
     from liaison_app.services.problems import ProblemService
+    from liaison_app.services.reports import ReportService
     from liaison_app.services.search import SearchService
     from liaison_app.services.statistics import StatisticsService
     from liaison_app.services.visits import VisitService
@@ -38,6 +39,7 @@ _LAZY = {
     "search": ("liaison_app.services.search", "SearchService"),
     "maintenance": ("liaison_app.services.maintenance", "MaintenanceService"),
     "demo": ("liaison_app.services.demo.generator", "DemoService"),
+    "reports": ("liaison_app.services.reports", "ReportService"),
 }
 
 
@@ -51,6 +53,7 @@ class Store:
     search: SearchService
     maintenance: MaintenanceService
     demo: DemoService
+    reports: ReportService
 
     def __init__(self, data_dir: Path, clock: Clock, schema_action: str) -> None:
         self.data_dir = data_dir

@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(
             self._action("act_save", QKeySequence.StandardKey.Save, self.save_current)
         )
+        self.file_menu.addAction(self._action("act_export", "Ctrl+Shift+P", self.export_visits))
         self.file_menu.addSeparator()
         self.file_menu.addAction(
             self._action("act_quit", QKeySequence.StandardKey.Quit, self.close)
@@ -170,6 +171,7 @@ class MainWindow(QMainWindow):
         self.act_new_visit.setText(self.tr("New &visit"))
         self.act_new_enterprise.setText(self.tr("New &enterprise"))
         self.act_save.setText(self.tr("&Save visit"))
+        self.act_export.setText(self.tr("E&xport visit records…"))
         self.act_quit.setText(self.tr("&Quit"))
         self.act_find.setText(self.tr("&Find"))
         self.act_about.setText(self.tr("&About Liaison"))
@@ -209,6 +211,11 @@ class MainWindow(QMainWindow):
         if self.visits.entry.offer_draft():
             self.show_page(PAGES.index("visits"))
             self.visits.tabs.setCurrentIndex(0)
+
+    def export_visits(self) -> None:
+        from liaison_app.ui.reports.batch import BatchExportDialog
+
+        BatchExportDialog(self._ctx, self).exec()
 
     def save_current(self) -> None:
         if self.current_page() == "visits":

@@ -1,86 +1,154 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>BatchExportDialog</name>
+    <message>
+        <location filename="../../liaison_app/ui/reports/batch.py" line="42" />
+        <source>Export visit records</source>
+        <translation>导出走访记录</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/reports/batch.py" line="47" />
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/reports/batch.py" line="52" />
+        <source>One combined file instead of one file per visit</source>
+        <translation>合并为一个文件（而不是每次走访一个文件）</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/reports/batch.py" line="62" />
+        <source>&amp;Month</source>
+        <translation>月份(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/reports/batch.py" line="63" />
+        <source>&amp;Folder</source>
+        <translation>保存位置(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/reports/batch.py" line="75" />
+        <source>Folder for the PDFs</source>
+        <translation>PDF 保存位置</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/reports/batch.py" line="90" />
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/reports/batch.py" line="109" />
+        <source>%1 of %2 visit records</source>
+        <translation>第 %1 份，共 %2 份走访记录</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../liaison_app/ui/reports/batch.py" line="117" />
+        <source>Cancelled after %n file(s).</source>
+        <translation><numerusform>已取消，已导出 %n 个文件。</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../liaison_app/ui/reports/batch.py" line="119" />
+        <source>%n file(s) written.</source>
+        <translation><numerusform>已导出 %n 个文件。</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/reports/batch.py" line="134" />
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+</context>
+<context>
     <name>DashboardView</name>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="171" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="178" />
         <source>%1 resolved of %2 received</source>
         <translation>已办结 %1 件 / 受理 %2 件</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="176" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="183" />
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="177" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="184" />
         <source>On-time rate</source>
         <translation>按期办结率</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="178" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="185" />
         <source>Call-back rate</source>
         <translation>回访率</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="179" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="186" />
         <source>Satisfaction rate</source>
         <translation>满意率</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="186" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="193" />
         <source>Received</source>
         <translation>受理数</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="186" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="193" />
         <source>Resolved</source>
         <translation>办结数</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="201" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="208" />
         <source>All time</source>
         <translation>全部时间</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="202" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="209" />
         <source>This year</source>
         <translation>本年度</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="203" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="210" />
         <source>Last 90 days</source>
         <translation>近90天</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="204" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="211" />
         <source>Last 30 days</source>
         <translation>近30天</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="208" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="215" />
         <source>Resolution rate (resolved / received)</source>
         <translation>办结率（办结数 / 受理数）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="210" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="216" />
+        <source>&amp;Print statistics…</source>
+        <translation>打印统计报表(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="218" />
         <source>By category</source>
         <translation>按问题类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="211" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="219" />
         <source>By department</source>
         <translation>按承办部门</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="212" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="220" />
         <source>By district</source>
         <translation>按区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="218" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="226" />
         <source>Satisfaction rate counts very satisfied, satisfied and basically satisfied among rated problems; periods count problems by the date raised.</source>
         <translation>满意率 =（非常满意 + 满意 + 基本满意）/ 已评价数；统计期间按问题提出日期计算。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="240" />
+        <source>Statistics</source>
+        <translation>统计报表</translation>
     </message>
 </context>
 <context>
@@ -194,32 +262,32 @@
 <context>
     <name>EnterpriseTableModel</name>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="37" />
+        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="35" />
         <source>Name</source>
         <translation>企业名称</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="38" />
+        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="36" />
         <source>USCC</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="39" />
+        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="37" />
         <source>District</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="40" />
+        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="38" />
         <source>Industry</source>
         <translation>行业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="41" />
+        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="39" />
         <source>Size</source>
         <translation>规模</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="42" />
+        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="40" />
         <source>Open problems</source>
         <translation>未办结问题</translation>
     </message>
@@ -337,7 +405,7 @@
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="304" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="305" />
         <source>Delete %1</source>
         <translation>删除 %1</translation>
     </message>
@@ -411,147 +479,152 @@
         <translation>走访已保存</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="150" />
+        <location filename="../../liaison_app/ui/main_window.py" line="151" />
         <source>Liaison — enterprise problems, visits and follow-ups</source>
         <translation>驻企联络 — 企业诉求、走访与跟踪办理</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="152" />
+        <location filename="../../liaison_app/ui/main_window.py" line="153" />
         <source>My enterprises</source>
         <translation>我的企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="153" />
+        <location filename="../../liaison_app/ui/main_window.py" line="154" />
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="154" />
+        <location filename="../../liaison_app/ui/main_window.py" line="155" />
         <source>Problem ledger</source>
         <translation>问题台账</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="155" />
+        <location filename="../../liaison_app/ui/main_window.py" line="156" />
         <source>Follow-ups due</source>
         <translation>待跟进</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="156" />
+        <location filename="../../liaison_app/ui/main_window.py" line="157" />
         <source>Dashboard</source>
         <translation>统计看板</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="161" />
+        <location filename="../../liaison_app/ui/main_window.py" line="162" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="162" />
+        <location filename="../../liaison_app/ui/main_window.py" line="163" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="163" />
+        <location filename="../../liaison_app/ui/main_window.py" line="164" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="164" />
+        <location filename="../../liaison_app/ui/main_window.py" line="165" />
         <source>&amp;Settings</source>
         <translation>设置(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="165" />
+        <location filename="../../liaison_app/ui/main_window.py" line="166" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="166" />
+        <location filename="../../liaison_app/ui/main_window.py" line="167" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="167" />
+        <location filename="../../liaison_app/ui/main_window.py" line="168" />
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="170" />
+        <location filename="../../liaison_app/ui/main_window.py" line="171" />
         <source>New &amp;visit</source>
         <translation>新建走访(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="171" />
+        <location filename="../../liaison_app/ui/main_window.py" line="172" />
         <source>New &amp;enterprise</source>
         <translation>新增企业(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="172" />
+        <location filename="../../liaison_app/ui/main_window.py" line="173" />
         <source>&amp;Save visit</source>
         <translation>保存走访(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="173" />
+        <location filename="../../liaison_app/ui/main_window.py" line="174" />
+        <source>E&amp;xport visit records…</source>
+        <translation>导出走访记录(&amp;X)…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="175" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="174" />
+        <location filename="../../liaison_app/ui/main_window.py" line="176" />
         <source>&amp;Find</source>
         <translation>查找(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="175" />
+        <location filename="../../liaison_app/ui/main_window.py" line="177" />
         <source>&amp;About Liaison</source>
         <translation>关于驻企联络(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="176" />
+        <location filename="../../liaison_app/ui/main_window.py" line="178" />
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="177" />
+        <location filename="../../liaison_app/ui/main_window.py" line="179" />
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="229" />
+        <location filename="../../liaison_app/ui/main_window.py" line="236" />
         <source>About Liaison</source>
         <translation>关于驻企联络</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="231" />
+        <location filename="../../liaison_app/ui/main_window.py" line="238" />
         <source>Liaison %1 — records of enterprise visits and the problems raised, kept on this computer and usable offline.</source>
         <translation>驻企联络 %1 — 企业走访与诉求办理记录，保存在本机，离线可用。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="240" />
+        <location filename="../../liaison_app/ui/main_window.py" line="247" />
         <source>(no officer set)</source>
         <translation>（未设置联络员）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="241" />
+        <location filename="../../liaison_app/ui/main_window.py" line="248" />
         <source>Officer: %1</source>
         <translation>联络员：%1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="263" />
+        <location filename="../../liaison_app/ui/main_window.py" line="270" />
         <source>%1 enterprises · %2 open problems · %3 overdue</source>
         <translation>企业 %1 家 · 未办结问题 %2 件 · 超期 %3 件</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="243" />
+        <location filename="../../liaison_app/ui/main_window.py" line="250" />
         <source>Offline — all work is kept on this computer</source>
         <translation>离线 — 所有记录保存在本机</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="297" />
+        <location filename="../../liaison_app/ui/main_window.py" line="304" />
         <source>Unsaved visit</source>
         <translation>未保存的走访</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="299" />
+        <location filename="../../liaison_app/ui/main_window.py" line="306" />
         <source>The visit you are recording is not saved. Quit anyway? (It is kept as a draft and offered again next time.)</source>
         <translation>正在登记的走访尚未保存。仍要退出吗？（已存为草稿，下次启动时可恢复。）</translation>
     </message>
@@ -627,102 +700,150 @@
 <context>
     <name>ProblemLedgerView</name>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/problems/view.py" line="161" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="168" />
         <source>%n problem(s)</source>
         <translation><numerusform>%n 个问题</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="173" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="180" />
         <source>Search number, description, result… (Ctrl+F)</source>
         <translation>搜索编号、问题描述、办理结果…（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="174" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="181" />
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="175" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="182" />
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="176" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="183" />
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="177" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="184" />
         <source>All districts</source>
         <translation>全部区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="178" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="185" />
         <source>&amp;Overdue only</source>
         <translation>仅看超期(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="179" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="186" />
         <source>Raised between</source>
         <translation>提出日期介于</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="180" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="187" />
         <source>Delete problem</source>
         <translation>删除问题</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="182" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="188" />
+        <source>&amp;Print ledger…</source>
+        <translation>打印问题台账(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/view.py" line="190" />
         <source>My open problems that are overdue or due within 7 days, most urgent first.</source>
         <translation>我负责的已超期或7天内到期的未办结问题，最紧急的在前。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="234" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="243" />
         <source>Delete problem %1</source>
         <translation>删除问题 %1</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/view.py" line="258" />
+        <source>Problem ledger</source>
+        <translation>问题台账</translation>
     </message>
 </context>
 <context>
     <name>ProblemTableModel</name>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="70" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="41" />
         <source>Number</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="71" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="42" />
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="72" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="43" />
         <source>Category</source>
         <translation>问题类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="73" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="44" />
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="74" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="45" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="75" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="46" />
         <source>Department</source>
         <translation>承办部门</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="76" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="47" />
         <source>Deadline</source>
         <translation>办理时限</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="77" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="48" />
         <source>Raised</source>
         <translation>提出日期</translation>
+    </message>
+</context>
+<context>
+    <name>ReportPreview</name>
+    <message numerus="yes">
+        <location filename="../../liaison_app/ui/reports/preview.py" line="76" />
+        <source>%n page(s)</source>
+        <translation><numerusform>共 %n 页</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/reports/preview.py" line="77" />
+        <source>&amp;Print…</source>
+        <translation>打印(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/reports/preview.py" line="78" />
+        <source>&amp;Save as…</source>
+        <translation>另存为(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/reports/preview.py" line="79" />
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/reports/preview.py" line="84" />
+        <source>Save report</source>
+        <translation>保存报表</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/reports/preview.py" line="84" />
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/reports/preview.py" line="122" />
+        <source>The printer could not be started.</source>
+        <translation>无法启动打印机。</translation>
     </message>
 </context>
 <context>
@@ -781,122 +902,127 @@
 <context>
     <name>VisitEntry</name>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="233" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="239" />
         <source>Draft saved</source>
         <translation>草稿已保存</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="249" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="255" />
         <source>Unsaved visit</source>
         <translation>未保存的走访</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="250" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="256" />
         <source>A visit you were recording was not saved. Restore it?</source>
         <translation>有一条正在登记的走访尚未保存。要恢复吗？</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="270" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="276" />
         <source>Choose the enterprise visited</source>
         <translation>请选择走访的企业</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/visits/entry.py" line="287" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="293" />
         <source>Visit saved with %n problem(s)</source>
         <translation><numerusform>走访已保存，含 %n 个问题</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="313" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="321" />
         <source>&amp;Enterprise</source>
         <translation>企业(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="314" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="322" />
         <source>&amp;Date</source>
         <translation>走访日期(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="315" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="323" />
         <source>&amp;Mode</source>
         <translation>走访方式(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="316" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="324" />
         <source>O&amp;fficers</source>
         <translation>走访人员(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="317" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="325" />
         <source>&amp;People met</source>
         <translation>接待人员(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="318" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="326" />
         <source>&amp;Business situation</source>
         <translation>生产经营情况(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="319" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="327" />
         <source>Po&amp;licies explained</source>
         <translation>宣讲政策(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="320" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="328" />
         <source>Enterprise's o&amp;pinions</source>
         <translation>企业意见建议(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="321" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="329" />
         <source>Solved on si&amp;te</source>
         <translation>现场解决情况(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="322" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="330" />
         <source>Su&amp;mmary</source>
         <translation>走访小结(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="329" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="337" />
         <source>Problems raised</source>
         <translation>企业反映的问题</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="331" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="339" />
         <source>Category · urgency · description · what the enterprise asks for</source>
         <translation>类别 · 紧急程度 · 问题描述 · 企业诉求</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="333" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="341" />
         <source>&amp;Add problem (Ctrl+Shift+N)</source>
         <translation>添加问题(&amp;A)（Ctrl+Shift+N）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="334" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="342" />
         <source>&amp;Save visit (Ctrl+Enter)</source>
         <translation>保存走访(&amp;S)（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="335" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="343" />
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="337" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="344" />
+        <source>&amp;Print the saved visit for signing…</source>
+        <translation>打印刚保存的走访记录供签字(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="346" />
         <source>Category</source>
         <translation>问题类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="338" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="347" />
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="339" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="348" />
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="340" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="349" />
         <source>What the enterprise asks for</source>
         <translation>企业诉求</translation>
     </message>
@@ -904,27 +1030,27 @@
 <context>
     <name>VisitTableModel</name>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="74" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="48" />
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="75" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="49" />
         <source>Mode</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="76" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="50" />
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="77" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="51" />
         <source>Officers</source>
         <translation>走访人员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="78" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="52" />
         <source>Summary</source>
         <translation>小结</translation>
     </message>
@@ -932,14 +1058,24 @@
 <context>
     <name>VisitsView</name>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="141" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="130" />
         <source>Record a visit</source>
         <translation>登记走访</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="142" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="131" />
         <source>All visits</source>
         <translation>全部走访</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/view.py" line="132" />
+        <source>&amp;Print visit record…</source>
+        <translation>打印走访记录表(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/view.py" line="150" />
+        <source>Visit record</source>
+        <translation>走访记录表</translation>
     </message>
 </context>
 <context>

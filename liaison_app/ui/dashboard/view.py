@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -126,7 +127,13 @@ class DashboardView(QWidget):
         head.addWidget(self.counts)
         top.addLayout(head)
         top.addLayout(grid, 1)
-        top.addWidget(self.period, 0, Qt.AlignmentFlag.AlignTop)
+        side = QVBoxLayout()
+        side.addWidget(self.period)
+        self.print_button = QPushButton()
+        self.print_button.clicked.connect(self.print_statistics)
+        side.addWidget(self.print_button)
+        side.addStretch(1)
+        top.addLayout(side)
         self.tabs = QTabWidget()
         self.breakdowns: dict[str, Breakdown] = {}
         self.note = QLabel()
@@ -206,6 +213,7 @@ class DashboardView(QWidget):
         for i, p in enumerate(PERIODS):
             self.period.setItemText(i, names[p])
         self.headline_caption.setText(self.tr("Resolution rate (resolved / received)"))
+        self.print_button.setText(self.tr("&Print statistics…"))
         tab_names = {
             "category": self.tr("By category"),
             "department": self.tr("By department"),
@@ -217,4 +225,18 @@ class DashboardView(QWidget):
             self.tr(
                 "Satisfaction rate counts very satisfied, satisfied and basically satisfied among rated problems; periods count problems by the date raised."
             )
+        )
+
+    def print_statistics(self) -> None:
+        from liaison_app.ui.reports.preview import show_report
+
+        start, end = period_range(self.period.currentData(), self._ctx.store.clock.today())
+        lang = self._ctx.labels.translations.language
+        reports = self._ctx.store.reports
+        show_report(
+            self._ctx,
+            self,
+            lambda: reports.statistics(start, end, lang),
+            self.tr("Statistics"),
+            "statistics.pdf",
         )

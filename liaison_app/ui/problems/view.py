@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -61,6 +62,7 @@ class ProblemLedgerView(QWidget):
             edit.setDate(value)
         self.count_label = QLabel()
         self.delete_button = QPushButton()
+        self.print_button = QPushButton()
         self.model = ProblemTableModel(ctx, self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -72,6 +74,7 @@ class ProblemLedgerView(QWidget):
         self.detail = ProblemDetail(ctx)
         self.detail.step_taken.connect(self._on_step_taken)
         self.delete_button.clicked.connect(self.delete_selected)
+        self.print_button.clicked.connect(self.print_ledger)
 
         grid = QGridLayout()
         grid.addWidget(self.search, 0, 0, 1, 3)
@@ -92,7 +95,11 @@ class ProblemLedgerView(QWidget):
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(filters)
         ll.addWidget(self.table)
-        ll.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignLeft)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.delete_button)
+        buttons.addWidget(self.print_button)
+        buttons.addStretch(1)
+        ll.addLayout(buttons)
         self.due_label = QLabel()
         self.due_label.setVisible(mode == "due")
         ll.insertWidget(0, self.due_label)
@@ -178,6 +185,7 @@ class ProblemLedgerView(QWidget):
         self.overdue.setText(self.tr("&Overdue only"))
         self.use_dates.setText(self.tr("Raised between"))
         self.delete_button.setText(self.tr("Delete problem"))
+        self.print_button.setText(self.tr("&Print ledger…"))
         self.due_label.setText(
             self.tr("My open problems that are overdue or due within 7 days, most urgent first.")
         )
@@ -234,4 +242,19 @@ class ProblemLedgerView(QWidget):
             p.id,
             self.tr("Delete problem %1").replace("%1", p.number),
             self,
+        )
+
+    def print_ledger(self) -> None:
+        """The ledger of what the filters select now (or, for follow-ups due, of open problems)."""
+        from liaison_app.ui.reports.preview import show_report
+
+        filters = self.filters() if self.mode == "ledger" else {"open_only": True}
+        lang = self._ctx.labels.translations.language
+        reports = self._ctx.store.reports
+        show_report(
+            self._ctx,
+            self,
+            lambda: reports.ledger(lang, **filters),
+            self.tr("Problem ledger"),
+            "problem-ledger.pdf",
         )

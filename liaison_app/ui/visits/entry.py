@@ -45,6 +45,7 @@ _PROBLEM_FIELD = re.compile(r"problems\[(\d+)\]\.(\w+)")
 
 class VisitEntry(QWidget):
     visit_saved = Signal(str)  # visit id
+    print_requested = Signal(str)  # visit id
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,6 +93,12 @@ class VisitEntry(QWidget):
         pl.addWidget(self.add_problem_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.save_button = QPushButton()
         self.clear_button = QPushButton()
+        self.print_button = QPushButton()
+        self.print_button.setEnabled(False)
+        self.last_saved: str | None = None
+        self.print_button.clicked.connect(
+            lambda: self.last_saved and self.print_requested.emit(self.last_saved)
+        )
         self.save_button.clicked.connect(self.save)
         self.clear_button.clicked.connect(self.discard)
         self.status = QLabel()
@@ -105,6 +112,7 @@ class VisitEntry(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.clear_button)
+        buttons.addWidget(self.print_button)
         buttons.addStretch(1)
         buttons.addWidget(self.status)
         layout = QVBoxLayout(self)
@@ -283,6 +291,8 @@ class VisitEntry(QWidget):
         self._ctx.events.emit_changes(saved.changes)
         self.reset()
         self.status.setText(self.tr("Visit saved with %n problem(s)", "", len(filled)))
+        self.last_saved = saved.record.id
+        self.print_button.setEnabled(True)
         self.visit_saved.emit(saved.record.id)
 
     def _show_errors(self, errors: list[FieldError], filled: list[Any]) -> None:
@@ -331,6 +341,7 @@ class VisitEntry(QWidget):
         self.add_problem_button.setText(self.tr("&Add problem (Ctrl+Shift+N)"))
         self.save_button.setText(self.tr("&Save visit (Ctrl+Enter)"))
         self.clear_button.setText(self.tr("Discard"))
+        self.print_button.setText(self.tr("&Print the saved visit for signing…"))
         self.problems.placeholder(
             self.tr("Category"),
             self.tr("Urgency"),

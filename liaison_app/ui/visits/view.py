@@ -13,6 +13,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QPushButton,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -80,9 +81,18 @@ class VisitsView(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.print_button = QPushButton()
+        self.print_button.clicked.connect(self.print_selected)
+        self.table.doubleClicked.connect(lambda _i: self.print_selected())
+        listing = QWidget()
+        ll = QVBoxLayout(listing)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.table)
+        ll.addWidget(self.print_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.entry, "")
-        self.tabs.addTab(self.table, "")
+        self.tabs.addTab(listing, "")
+        self.entry.print_requested.connect(self.print_visit)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         ctx.events.changed.connect(self._on_data_changed)
@@ -119,4 +129,24 @@ class VisitsView(QWidget):
     def retranslate_ui(self) -> None:
         self.tabs.setTabText(0, self.tr("Record a visit"))
         self.tabs.setTabText(1, self.tr("All visits"))
+        self.print_button.setText(self.tr("&Print visit record…"))
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 4)
+
+    def print_selected(self) -> None:
+        record = self.model.record(self.table.currentIndex().row())
+        if record is not None:
+            self.print_visit(record.id)
+
+    def print_visit(self, visit_id: str) -> None:
+        """The visit record for the enterprise's representative to sign."""
+        from liaison_app.ui.reports.preview import show_report
+
+        lang = self._ctx.labels.translations.language
+        reports = self._ctx.store.reports
+        show_report(
+            self._ctx,
+            self,
+            lambda: reports.visit_record(visit_id, lang),
+            self.tr("Visit record"),
+            f"visit-{visit_id[-8:]}.pdf",
+        )

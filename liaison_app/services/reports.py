@@ -1,0 +1,151 @@
+"""Reports: gather the records, hand them to reports/, return or write the PDFs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from liaison_app.domain.records import VisitRecord
+from liaison_app.errors import InputError, ValidationError
+from liaison_app.reports.layout import Report
+from liaison_app.reports.ledger import render_ledger
+from liaison_app.reports.statistics import render_statistics
+from liaison_app.reports.visit_record import VisitRecordData, render_visit_records
+from liaison_app.reports.words import Names
+from liaison_app.services.base import Service, ServiceContext
+from liaison_app.services.enterprises import EnterpriseService
+from liaison_app.services.problems import ProblemService
+from liaison_app.services.quick import QuickReads
+from liaison_app.services.statistics import StatisticsService
+from liaison_app.services.visits import VisitService
+
+LEDGER_LIMIT = 20_000  # rows in one ledger PDF; narrow the filter beyond that
+Progress = Callable[[int, int], None]
+
+
+def _safe(name: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", name)[:60]
+
+
+class ReportService(Service):
+    def __init__(self, ctx: ServiceContext) -> None:
+        super().__init__(ctx)
+        self._enterprises = EnterpriseService(ctx)
+        self._visits = VisitService(ctx)
+        self._problems = ProblemService(ctx)
+        self._stats = StatisticsService(ctx)
+        self._quick = QuickReads(ctx.db.path)
+
+    def names(self, lang: str) -> Names:
+        reference = {
+            kind: {r.code: (r.name_zh, r.name_en) for r in self._quick.reference(kind, True)}
+            for kind in ("categories", "departments", "districts", "industries")
+        }
+        return Names(lang, reference)
+
+    def _visit_data(self, visit: VisitRecord) -> VisitRecordData:
+        problems = [self._problems.get(p.id) for p in self._problems.list(visit_id=visit.id)]
+        problems.sort(key=lambda p: (p.raised_on, p.number))
+        return VisitRecordData(self._enterprises.get(visit.enterprise_id), visit, problems)
+
+    def visit_record(self, visit_id: str, lang: str = "zh_CN") -> Report:
+        return render_visit_records(
+            [self._visit_data(self._visits.get(visit_id))], self.names(lang)
+        )
+
+    def ledger(self, lang: str = "zh_CN", **filters: Any) -> Report:
+        """The ledger of the problems a filter selects (period by date raised)."""
+        total = self._problems.count(**filters)
+        if total > LEDGER_LIMIT:
+            raise InputError(
+                f"{total:,} problems match; a ledger holds at most {LEDGER_LIMIT:,}: narrow the filter"
+            )
+        problems = self._problems.list(sort="raised", **filters)
+        problems.reverse()  # oldest first, as a ledger is read
+        figures = self._stats.figures_for(lang=lang, **filters)
+        return render_ledger(problems, figures, self._describe(filters, lang), self.names(lang))
+
+    def _describe(self, filters: dict[str, Any], lang: str) -> str:
+        names = self.names(lang)
+        kinds = {
+            "category": "categories",
+            "department": "departments",
+            "district": "districts",
+            "status": "status",
+        }
+        parts = []
+        for key, value in filters.items():
+            if value in (None, False, ""):
+                continue
+            if key in kinds:
+                parts.append(names(kinds[key], value))
+            elif key == "overdue":
+                parts.append(names.word("overdue"))
+            elif isinstance(value, dt.date):
+                parts.append(f"{names.word('raised')} {'≥' if key == 'date_from' else '≤'} {value}")
+            else:
+                parts.append(f"{key}={value}")
+        return "；".join(parts)
+
+    def statistics(
+        self, date_from: dt.date | None, date_to: dt.date | None, lang: str = "zh_CN"
+    ) -> Report:
+        reports = {
+            by: self._stats.figures(date_from, date_to, by, lang)
+            for by in ("category", "department", "district")
+        }
+        return render_statistics(reports, date_from, date_to, self.names(lang))
+
+    def export_visits(
+        self,
+        date_from: dt.date,
+        date_to: dt.date,
+        folder: Path,
+        *,
+        combined: bool = False,
+        lang: str = "zh_CN",
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> list[Path]:
+        """Every visit record of a period, one file each or one combined; stops when cancelled.
+
+        Each file is written under a temporary name and renamed, so a cancel or crash never
+        leaves half a PDF behind.
+        """
+        if date_from > date_to:
+            raise ValidationError.single("from", "after_to", f"{date_from} is after {date_to}")
+        if not folder.is_dir():
+            raise InputError(f"folder {folder} does not exist")
+        visits = self._visits.list(date_from=date_from, date_to=date_to)[::-1]
+        names = self.names(lang)
+        written: list[Path] = []
+        items: list[VisitRecordData] = []
+        for i, visit in enumerate(visits, start=1):
+            if cancelled():
+                break
+            data = self._visit_data(visit)
+            if combined:
+                items.append(data)
+            else:
+                target = (
+                    folder
+                    / f"{visit.visit_date}_{_safe(visit.enterprise_name)}_{visit.id[-8:]}.pdf"
+                )
+                _write(target, render_visit_records([data], names).pdf)
+                written.append(target)
+            if progress:
+                progress(i, len(visits))
+        if combined and items and not cancelled():
+            target = folder / f"visits_{date_from}_{date_to}.pdf"
+            _write(target, render_visit_records(items, names).pdf)
+            written.append(target)
+        return written
+
+
+def _write(target: Path, pdf: bytes) -> None:
+    partial = target.with_name(target.name + ".partial")
+    partial.write_bytes(pdf)
+    partial.replace(target)

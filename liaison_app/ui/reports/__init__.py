@@ -1,0 +1,1 @@
+"""Report preview, printing and batch export."""

@@ -1,0 +1,157 @@
+"""Preview a PDF report inside the app (QtPdf), print it through the system dialog, save it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from liaison_app.ui.errors import ErrorDialog
+
+PRINT_DPI = 300
+
+
+class ReportPreview(QDialog):
+    """Shows ``pdf``; the buttons print it or save it under ``suggested_name``."""
+
+    def __init__(
+        self,
+        pdf: bytes,
+        title: str,
+        suggested_name: str,
+        warnings: tuple[str, ...] = (),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        from PySide6.QtPdf import QPdfDocument  # loaded on first use, not at start-up
+        from PySide6.QtPdfWidgets import QPdfView
+
+        self.pdf = pdf
+        self.suggested_name = suggested_name
+        self.setWindowTitle(title)
+        self._bytes = QByteArray(pdf)
+        self._buffer = QBuffer(self)
+        self._buffer.setData(self._bytes)
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document = QPdfDocument(self)
+        self.document.load(self._buffer)
+        self.view = QPdfView(self)
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.notice = QLabel("\n".join(warnings))
+        self.notice.setStyleSheet("color: #8a5a00;")
+        self.notice.setVisible(bool(warnings))
+        self.notice.setWordWrap(True)
+        self.pages = QLabel()
+        self.print_button = QPushButton()
+        self.save_button = QPushButton()
+        self.close_button = QPushButton()
+        self.print_button.clicked.connect(self.print_document)
+        self.save_button.clicked.connect(self.save_as)
+        self.close_button.clicked.connect(self.accept)
+        bar = QHBoxLayout()
+        bar.addWidget(self.pages)
+        bar.addStretch(1)
+        for b in (self.print_button, self.save_button, self.close_button):
+            bar.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(bar)
+        self.resize(900, 1000)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.pages.setText(self.tr("%n page(s)", "", self.document.pageCount()))
+        self.print_button.setText(self.tr("&Print…"))
+        self.save_button.setText(self.tr("&Save as…"))
+        self.close_button.setText(self.tr("Close"))
+
+    # Dialogs a test can replace
+    def ask_save_path(self) -> str:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save report"), self.suggested_name, self.tr("PDF files (*.pdf)")
+        )
+        return path
+
+    def ask_printer(self):  # type: ignore[no-untyped-def]
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        dialog.setMinMax(1, max(self.document.pageCount(), 1))
+        return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def save_as(self) -> None:
+        path = self.ask_save_path()
+        if not path:
+            return
+        target = Path(path if path.lower().endswith(".pdf") else f"{path}.pdf")
+        try:
+            partial = target.with_name(target.name + ".partial")
+            partial.write_bytes(self.pdf)
+            partial.replace(target)
+        except OSError as exc:
+            ErrorDialog.show_error(self, exc)
+
+    def print_document(self) -> None:
+        printer = self.ask_printer()
+        if printer is not None:
+            self.print_to(printer)
+
+    def print_to(self, printer) -> int:  # type: ignore[no-untyped-def]
+        """Render each page at print resolution onto the printer; returns pages printed."""
+        from PySide6.QtPrintSupport import QPrinter
+
+        first, last = 1, self.document.pageCount()
+        if printer.printRange() == QPrinter.PrintRange.PageRange:
+            first, last = max(printer.fromPage(), 1), min(printer.toPage() or last, last)
+        painter = QPainter()
+        if not painter.begin(printer):
+            ErrorDialog.show_error(self, OSError(self.tr("The printer could not be started.")))
+            return 0
+        printed = 0
+        try:
+            for index in range(first - 1, last):
+                if printed:
+                    printer.newPage()
+                points = self.document.pagePointSize(index)
+                size = QSize(
+                    int(points.width() / 72 * PRINT_DPI), int(points.height() / 72 * PRINT_DPI)
+                )
+                image = self.document.render(index, size)
+                target = painter.viewport()
+                scaled = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                painter.drawImage(
+                    target.x(),
+                    target.y(),
+                    image.scaled(
+                        scaled,
+                        Qt.AspectRatioMode.KeepAspectRatio,
+                        Qt.TransformationMode.SmoothTransformation,
+                    ),
+                )
+                printed += 1
+        finally:
+            painter.end()
+        return printed
+
+
+def show_report(ctx, parent: QWidget, make, title: str, suggested_name: str) -> None:  # type: ignore[no-untyped-def]
+    """Build a report in the background, then preview it (print and save from there)."""
+
+    def done(report) -> None:  # type: ignore[no-untyped-def]
+        ReportPreview(report.pdf, title, suggested_name, report.warnings, parent).exec()
+
+    ctx.tasks.run(lambda _state: make(), done, lambda exc: ErrorDialog.show_error(parent, exc))

@@ -1,0 +1,94 @@
+"""Reports in the app: preview, save as, print, and the batch export with progress and cancel."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate
+
+from liaison_app.ui.problems.view import ProblemLedgerView
+from liaison_app.ui.reports.batch import BatchExportDialog, month_range
+from liaison_app.ui.reports.preview import ReportPreview
+from liaison_app.ui.visits.view import VisitsView
+from tests.ui.conftest import add_enterprise
+
+
+def seed(store, visits: int = 1) -> list[str]:
+    ent = add_enterprise(store, "营口港务物流有限公司", district_code="210802")
+    out = []
+    for i in range(visits):
+        v = store.visits.create(
+            ent, {"visit_date": f"2026-11-{10 + i:02d}", "summary": "走访"}
+        ).record.id
+        store.problems.create(
+            {"category": "logistics", "description": f"集装箱周转慢{i}"}, visit_id=v
+        )
+        out.append(v)
+    return out
+
+
+def test_preview_shows_pages_saves_and_prints(ctx, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtPrintSupport import QPrinter
+
+    (visit,) = seed(ctx.store)
+    report = ctx.store.reports.visit_record(visit)
+    preview = ReportPreview(report.pdf, "走访记录表", "visit.pdf")
+    qtbot.addWidget(preview)
+    assert preview.document.pageCount() == report.pages >= 1
+    target = tmp_path / "saved"
+    monkeypatch.setattr(ReportPreview, "ask_save_path", lambda self: str(target))
+    preview.save_as()
+    assert (tmp_path / "saved.pdf").read_bytes() == report.pdf
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    assert preview.print_to(printer) == report.pages
+    assert (tmp_path / "printed.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_ledger_button_previews_the_filtered_ledger(ctx, qtbot, monkeypatch):
+    seed(ctx.store, 2)
+    shown: list[ReportPreview] = []
+    monkeypatch.setattr(ReportPreview, "exec", lambda self: shown.append(self) or 0)
+    view = ProblemLedgerView(ctx)
+    qtbot.addWidget(view)
+    view.ensure_loaded()
+    view.print_button.click()
+    assert len(shown) == 1 and shown[0].document.pageCount() >= 1
+    assert shown[0].pdf.startswith(b"%PDF")
+
+
+def test_print_the_visit_just_saved(ctx, qtbot, monkeypatch):
+    shown: list[ReportPreview] = []
+    monkeypatch.setattr(ReportPreview, "exec", lambda self: shown.append(self) or 0)
+    (visit,) = seed(ctx.store)
+    view = VisitsView(ctx)
+    qtbot.addWidget(view)
+    assert not view.entry.print_button.isEnabled()
+    view.entry.last_saved = visit
+    view.entry.print_button.setEnabled(True)
+    view.entry.print_button.click()
+    assert len(shown) == 1 and "visit-" in shown[0].suggested_name
+
+
+def test_batch_export_writes_a_month_and_reports_progress(ctx, qtbot, tmp_path):
+    seed(ctx.store, 3)
+    dialog = BatchExportDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.month.setDate(QDate(2026, 11, 1))
+    dialog.folder.setText(str(tmp_path))
+    with qtbot.waitSignal(dialog.finished_export) as done:
+        dialog.start()
+    assert len(done.args[0]) == 3 and len(list(tmp_path.glob("*.pdf"))) == 3
+    assert "3" in dialog.status.text()
+    assert month_range(dt.date(2026, 2, 10)) == (dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+
+
+def test_batch_export_into_a_missing_folder_is_explained(ctx, qtbot, tmp_path, errors):
+    seed(ctx.store)
+    dialog = BatchExportDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.month.setDate(QDate(2026, 11, 1))
+    dialog.folder.setText(str(tmp_path / "nope"))
+    dialog.start()
+    assert errors and "does not exist" in str(errors[0])
