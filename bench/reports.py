@@ -21,7 +21,7 @@ import tracemalloc
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
-from reportlab.platypus import Paragraph, SimpleDocTemplate
+from reportlab.platypus import SimpleDocTemplate
 
 from liaison_app.reports.layout import para, styles
 from liaison_app.reports.ledger import render_ledger
