@@ -14,7 +14,7 @@ from liaison_app.reports.layout import Report, build, para, styles
 from liaison_app.reports.visit_record import _grid
 from liaison_app.reports.words import Names
 
-WIDTHS = [9, 26, 32, 16, 18, 56, 22, 19, 19, 17, 0]  # mm; the last (result) takes the rest
+WIDTHS = [9, 27, 32, 17, 18, 50, 22, 21, 21, 18, 0]  # mm; the last (result) takes the rest
 PAGE_WIDTH = 267  # landscape A4 minus margins, mm
 
 
