@@ -1,14 +1,156 @@
-"""The `liaison-server` command. The server itself is the subject of its own issue."""
+"""The `liaison-server` command: migrate, serve and administer the central server.
+
+Every subcommand first brings the schema up to date. Exit 0 success, 2 bad input, 1 otherwise.
+"""
 
 from __future__ import annotations
 
+import argparse
+import getpass
+import json
 import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from liaison_app.errors import InputError, LiaisonError
 
 
-def main() -> int:
-    print(
-        "liaison-server: the central sync server is not part of this release yet; "
-        "the desktop app and the `liaison` command work fully offline meanwhile.",
-        file=sys.stderr,
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="liaison-server", description=__doc__)
+    p.add_argument(
+        "--db", metavar="URL", help="database URL (default: $LIAISON_SERVER_DB or a SQLite file)"
     )
-    return 1
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="create or update the schema, then exit")
+    s = sub.add_parser("serve", help="serve the HTTP API")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8765)
+    s.add_argument("--tls-cert", metavar="FILE")
+    s.add_argument("--tls-key", metavar="FILE")
+    u = sub.add_parser("user", help="user accounts").add_subparsers(dest="action", required=True)
+    a = u.add_parser("add", help="add a user")
+    a.add_argument("name")
+    a.add_argument("--role", choices=("officer", "supervisor", "admin"), required=True)
+    a.add_argument("--district", metavar="CODE")
+    a.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    for name in ("passwd", "disable"):
+        x = u.add_parser(name, help=f"{name} a user")
+        x.add_argument("name")
+        if name == "passwd":
+            x.add_argument("--password-stdin", action="store_true")
+    u.add_parser("list", help="list users")
+    d = sub.add_parser("device", help="signed-in clients").add_subparsers(
+        dest="action", required=True
+    )
+    d.add_parser("list", help="list devices")
+    r = d.add_parser("revoke", help="sign a device out")
+    r.add_argument("id")
+    return p
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != first:
+        raise InputError("the passwords differ")
+    return first
+
+
+def _print(args: argparse.Namespace, data: object, text: str) -> None:
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, default=str, indent=2))
+    else:
+        print(text)
+
+
+def run(args: argparse.Namespace) -> int:
+    from liaison_app.server import accounts
+    from liaison_app.server.db import database_url, make_engine
+    from liaison_app.server.migrate import upgrade
+
+    engine = make_engine(database_url(args.db))
+    upgrade(engine)
+    if args.command == "migrate":
+        _print(args, {"ok": True}, "schema is up to date")
+    elif args.command == "serve":
+        import uvicorn
+
+        from liaison_app.server.app import create_app
+
+        if bool(args.tls_cert) != bool(args.tls_key):
+            raise InputError("--tls-cert and --tls-key go together")
+        for f in (args.tls_cert, args.tls_key):
+            if f and not Path(f).is_file():
+                raise InputError(f"{f} does not exist")
+        uvicorn.run(
+            create_app(engine),
+            host=args.host,
+            port=args.port,
+            ssl_certfile=args.tls_cert,
+            ssl_keyfile=args.tls_key,
+            log_level="info",
+        )
+    elif args.command == "user":
+        if args.action == "add":
+            row = accounts.add_user(
+                engine, args.name, args.role, _password(args.password_stdin), args.district
+            )
+            _print(args, row.__dict__, f"added {row.name} ({row.role})")
+        elif args.action == "passwd":
+            accounts.set_password(engine, args.name, _password(args.password_stdin))
+            _print(
+                args,
+                {"ok": True},
+                f"password of {args.name} changed; its devices must sign in again",
+            )
+        elif args.action == "disable":
+            accounts.disable_user(engine, args.name)
+            _print(args, {"ok": True}, f"{args.name} disabled")
+        else:
+            rows = accounts.list_users(engine)
+            _print(
+                args,
+                [r.__dict__ for r in rows],
+                "\n".join(
+                    f"{r.name}\t{r.role}\t{r.district or ''}\t{'disabled' if r.disabled else ''}"
+                    for r in rows
+                ),
+            )
+    elif args.command == "device":
+        if args.action == "revoke":
+            accounts.revoke_device(engine, args.id)
+            _print(args, {"ok": True}, f"device {args.id} signed out")
+        else:
+            rows = accounts.list_devices(engine)
+            _print(
+                args,
+                rows,
+                "\n".join(
+                    f"{r['id']}\t{r['user']}\t{r['name'] or ''}\t{r['last_seen']}"
+                    f"\t{'revoked' if r['revoked_at'] else ''}"
+                    for r in rows
+                ),
+            )
+    engine.dispose()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return run(args)
+    except InputError as exc:
+        print(f"liaison-server: error: {exc}", file=sys.stderr)
+        return 2
+    except LiaisonError as exc:
+        print(f"liaison-server: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001
+        print(f"liaison-server: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

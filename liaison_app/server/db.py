@@ -1,0 +1,57 @@
+"""The server's database: a URL from --db or LIAISON_SERVER_DB, SQLite by default."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+
+ENV_DB = "LIAISON_SERVER_DB"
+ENV_DATA = "LIAISON_SERVER_DATA"
+
+
+def server_data_dir() -> Path:
+    override = os.environ.get(ENV_DATA)
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("LiaisonServer", appauthor=False))
+
+
+def database_url(explicit: str | None = None) -> str:
+    if explicit:
+        return explicit
+    if os.environ.get(ENV_DB):
+        return os.environ[ENV_DB]
+    folder = server_data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite+pysqlite:///{folder / 'server.sqlite3'}"
+
+
+def make_engine(url: str) -> Engine:
+    """PostgreSQL through psycopg 3; SQLite with WAL, a busy timeout and BEGIN IMMEDIATE."""
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # commit order = sequence order (design.md §3)
+
+    return engine

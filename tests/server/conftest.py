@@ -1,0 +1,56 @@
+"""Server fixtures: a fresh database per test on SQLite and, where reachable, on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from liaison_app.server.db import make_engine
+from liaison_app.server.migrate import upgrade
+
+PG_ADMIN_URL = os.environ.get("LIAISON_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def _pg_available() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_URL, connect_timeout=3):
+            return True
+    except Exception:  # noqa: BLE001 - any failure means: no PostgreSQL here
+        return False
+
+
+PG = _pg_available()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated server database: a temp SQLite file, or a scratch PostgreSQL database."""
+    if request.param == "sqlite":
+        eng = make_engine(f"sqlite+pysqlite:///{tmp_path / 'server.sqlite3'}")
+        upgrade(eng)
+        yield eng
+        eng.dispose()
+        return
+    if not PG:
+        pytest.skip("no PostgreSQL reachable at " + PG_ADMIN_URL)
+    import psycopg
+
+    name = f"liaison_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    eng = make_engine(url)
+    try:
+        upgrade(eng)
+        yield eng
+    finally:
+        eng.dispose()
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
