@@ -314,3 +314,51 @@ def authenticate(engine: Engine, token: str, now: dt.datetime | None = None) -> 
     if row is None or row.revoked_at is not None or row.disabled:
         raise AuthError("this device was signed out by an administrator")
     return claims
+
+
+def assign_enterprise(
+    engine: Engine, enterprise_id: str, name: str, actor: str = "admin-cli"
+) -> int:
+    """Add a liaison to an enterprise (its creator keeps it); their next pull sends it whole."""
+    from liaison_app.server.push import next_seq
+    from liaison_app.server.schema import memberships, records
+
+    with engine.begin() as conn:
+        user = _user(conn, name)
+        found = conn.execute(
+            select(records.c.id).where(
+                records.c.id == enterprise_id, records.c.entity == "enterprise"
+            )
+        ).first()
+        if found is None:
+            raise NotFoundError("enterprise", enterprise_id)
+        exists = conn.execute(
+            select(memberships.c.seq).where(
+                memberships.c.user_id == user.id, memberships.c.enterprise_id == enterprise_id
+            )
+        ).scalar()
+        if exists is not None:
+            return int(exists)
+        seq = next_seq(conn)
+        conn.execute(
+            insert(memberships).values(user_id=user.id, enterprise_id=enterprise_id, seq=seq)
+        )
+        audit(conn, actor, "assign.enterprise", user=name, enterprise=enterprise_id)
+        return seq
+
+
+def assign_district(engine: Engine, district: str, name: str, actor: str = "admin-cli") -> None:
+    """Give a supervisor their district."""
+    with engine.begin() as conn:
+        user = _user(conn, name)
+        if (
+            conn.execute(select(districts.c.code).where(districts.c.code == district)).first()
+            is None
+        ):
+            raise ValidationError.single(
+                "district", "unknown_code", f"unknown district code {district!r}"
+            )
+        if user.role != "supervisor":
+            raise InputError(f"{name} is a {user.role}; districts are assigned to supervisors")
+        conn.execute(update(users).where(users.c.id == user.id).values(district=district))
+        audit(conn, actor, "assign.district", user=name, district=district)

@@ -18,7 +18,10 @@ from liaison_app import __version__
 from liaison_app.errors import InputError, LiaisonError
 from liaison_app.server import accounts
 from liaison_app.server.auth import AccessClaims
+from liaison_app.server.pull import pull
+from liaison_app.server.push import Caller, SyncRefused, push
 from liaison_app.server.schema import REFERENCE_TABLES, users
+from liaison_app.sync.protocol import MAX_PULL, MAX_PUSH
 
 PROTOCOL = {"min": 1, "max": 1}
 MIN_APP_VERSION = "0.1.0"
@@ -42,6 +45,15 @@ class RefreshBody(BaseModel):
     refresh_token: str = Field(min_length=10, max_length=200)
 
 
+class PushBody(BaseModel):
+    mutations: list[Any] = Field(max_length=MAX_PUSH)
+
+
+class PullBody(BaseModel):
+    cursor: str | None = Field(default=None, max_length=400)
+    limit: int = Field(default=MAX_PULL, ge=1, le=MAX_PULL)
+
+
 def create_app(engine: Engine) -> FastAPI:
     app = FastAPI(title="Liaison sync server", version=__version__)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
@@ -62,6 +74,12 @@ def create_app(engine: Engine) -> FastAPI:
             {"error": exc.code, "message": exc.message},
             status_code=429,
             headers={"Retry-After": str(seconds)},
+        )
+
+    @app.exception_handler(SyncRefused)
+    async def _refused(_request: Request, exc: SyncRefused) -> JSONResponse:
+        return JSONResponse(
+            {"error": exc.code, "message": exc.message, **exc.detail}, status_code=409
         )
 
     @app.exception_handler(InputError)
@@ -127,6 +145,25 @@ def create_app(engine: Engine) -> FastAPI:
     @app.post("/v1/auth/refresh")
     def refresh(body: RefreshBody) -> dict[str, Any]:
         return accounts.refresh(engine, body.refresh_token).__dict__
+
+    def sync_caller(who: AccessClaims) -> Caller:
+        with engine.connect() as conn:
+            district = conn.execute(
+                select(users.c.district).where(users.c.id == who.user_id)
+            ).scalar()
+        return Caller(who.user_id, who.user, who.role, district, who.client_id)
+
+    @app.post("/v1/push")
+    def push_changes(
+        body: PushBody, who: Annotated[AccessClaims, Depends(caller)]
+    ) -> dict[str, Any]:
+        return push(engine, sync_caller(who), body.mutations)
+
+    @app.post("/v1/pull")
+    def pull_changes(
+        body: PullBody, who: Annotated[AccessClaims, Depends(caller)]
+    ) -> dict[str, Any]:
+        return pull(engine, sync_caller(who), body.cursor, body.limit)
 
     @app.get("/v1/reference")
     def reference(_who: Annotated[AccessClaims, Depends(caller)]) -> dict[str, Any]:

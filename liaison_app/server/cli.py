@@ -40,6 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "passwd":
             x.add_argument("--password-stdin", action="store_true")
     u.add_parser("list", help="list users")
+    g = sub.add_parser("assign", help="give a user an enterprise or a supervisor a district")
+    which = g.add_mutually_exclusive_group(required=True)
+    which.add_argument("--enterprise", metavar="ID")
+    which.add_argument("--district", metavar="CODE")
+    g.add_argument("--to", metavar="USER", required=True)
     d = sub.add_parser("device", help="signed-in clients").add_subparsers(
         dest="action", required=True
     )
@@ -118,6 +123,13 @@ def run(args: argparse.Namespace) -> int:
                     for r in rows
                 ),
             )
+    elif args.command == "assign":
+        if args.enterprise:
+            seq = accounts.assign_enterprise(engine, args.enterprise, args.to)
+            _print(args, {"ok": True, "seq": seq}, f"{args.to} now looks after {args.enterprise}")
+        else:
+            accounts.assign_district(engine, args.district, args.to)
+            _print(args, {"ok": True}, f"{args.to} supervises district {args.district}")
     elif args.command == "device":
         if args.action == "revoke":
             accounts.revoke_device(engine, args.id)

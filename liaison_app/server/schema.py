@@ -124,3 +124,73 @@ REFERENCE_TABLES = {
     "industries": industries,
     "districts": districts,
 }
+
+
+# ---- synced records (design.md §3) ------------------------------------------------------------
+
+# Every synced record, whatever its entity, as a JSON document with per-field write metadata.
+records = Table(
+    "records",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("entity", String(20), nullable=False),  # enterprise | visit | problem | action
+    Column("enterprise_id", String(36), nullable=False, index=True),  # the scope anchor
+    Column("district", String(6), index=True),  # enterprises only: a supervisor's scope
+    # Enterprises only: "uscc:<code>", or "name:<district>:<name>" for firms without one.
+    Column("natural_key", String(260), index=True),
+    Column("data", JSON, nullable=False),
+    Column("field_meta", JSON, nullable=False),  # field → [server seq, client id] of last write
+    Column("version", BigInteger, nullable=False),  # server seq of the last change
+    Column("deleted", Boolean, nullable=False, default=False),
+    Column("created_by", Integer, ForeignKey("users.id"), nullable=False),
+    Index("ix_records_version_id", "version", "id"),
+)
+
+# An officer's assignment to an enterprise (the creator is in scope without one).
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
+    Column("enterprise_id", String(36), primary_key=True),
+    Column("seq", BigInteger, nullable=False, index=True),
+)
+
+# Each server sequence value gets a random tag: a cursor whose tag does not match means the
+# database was restored from an older copy.
+sequence_tags = Table(
+    "sequence_tags",
+    metadata,
+    Column("seq", BigInteger, primary_key=True),
+    Column("tag", String(16), nullable=False),
+)
+
+mutation_ledger = Table(
+    "mutation_ledger",
+    metadata,
+    Column("mutation_id", String(36), primary_key=True),
+    Column("client_id", String(36), ForeignKey("clients.id"), nullable=False),
+    Column("client_seq", BigInteger, nullable=False),
+    Column("payload_hash", String(64), nullable=False),
+    Column("result", JSON, nullable=False),
+    Column("seq", BigInteger),  # the server seq it was applied at (None when rejected)
+    Column("at", DateTime, nullable=False),
+    Index("uq_mutation_ledger_client_seq", "client_id", "client_seq", unique=True),
+)
+
+conflicts = Table(
+    "conflicts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("seq", BigInteger, nullable=False, index=True),
+    Column("kind", String(20), nullable=False),  # field | deleted | duplicate | lifecycle
+    Column("entity", String(20), nullable=False),
+    Column("record_id", String(36), nullable=False, index=True),
+    Column("enterprise_id", String(36), nullable=False, index=True),
+    Column("field", String(60)),
+    Column("base", JSON),
+    Column("applied", JSON),
+    Column("losing", JSON),
+    Column("mutation_id", String(36), nullable=False),
+    Column("client_id", String(36), nullable=False),
+    Column("resolved_at", DateTime),
+)

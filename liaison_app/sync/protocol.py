@@ -1,0 +1,93 @@
+"""The sync protocol's shared vocabulary: entities, synced fields, operations, batch limits.
+
+Bookkeeping (updated_at, versions, derived flags such as overdue) is never a synced field: the
+server keeps its own, derived values are computed (design.md §3).
+"""
+
+from __future__ import annotations
+
+PROTOCOL_VERSION = 1
+MAX_PUSH = 500  # mutations per push
+MAX_PULL = 500  # rows per pull page
+
+OPS = ("create", "update", "delete", "restore", "transition")
+
+SYNCED_FIELDS: dict[str, tuple[str, ...]] = {
+    "enterprise": (
+        "name",
+        "uscc",
+        "district_code",
+        "industry_code",
+        "size",
+        "ownership",
+        "address",
+        "legal_rep",
+        "contact_name",
+        "contact_title",
+        "phone",
+        "park",
+        "officer",
+        "unit",
+        "specialised",
+        "notes",
+    ),
+    "visit": (
+        "enterprise_id",
+        "visit_date",
+        "mode",
+        "officers",
+        "people_met",
+        "business_situation",
+        "output_value",
+        "revenue",
+        "staff",
+        "capacity_use",
+        "policies",
+        "opinions",
+        "solved_on_site",
+        "summary",
+    ),
+    "problem": (
+        "enterprise_id",
+        "visit_id",
+        "source",
+        "raised_on",
+        "category",
+        "description",
+        "request",
+        "urgency",
+        "shared",
+        "lead_department",
+        "co_departments",
+        "deadline",
+        "officer",
+    ),
+    "action": (
+        "problem_id",
+        "at",
+        "actor",
+        "kind",
+        "text",
+        "from_status",
+        "to_status",
+        "department",
+        "deadline",
+        "satisfaction",
+    ),
+}
+# Problem fields that change only through lifecycle transitions (never plain updates).
+LIFECYCLE_FIELDS = (
+    "status",
+    "accepted_on",
+    "assigned_on",
+    "lead_department",
+    "deadline",
+    "result",
+    "resolved_on",
+    "callback_on",
+    "callback_by",
+    "satisfaction",
+    "dissatisfied_reason",
+    "closed_on",
+    "reopen_count",
+)
