@@ -45,10 +45,16 @@ def audit(conn: Connection, actor: str | None, action: str, **detail: Any) -> No
     conn.execute(insert(audit_log).values(at=utcnow(), actor=actor, action=action, detail=detail))
 
 
+_KEYS: dict[str, str] = {}  # database URL → signing key: written once at first start, never changed
+
+
 def signing_key(conn: Connection) -> str:
-    return conn.execute(
-        select(server_meta.c.value).where(server_meta.c.key == "signing_key")
-    ).scalar_one()
+    url = str(conn.engine.url)
+    if url not in _KEYS:
+        _KEYS[url] = conn.execute(
+            select(server_meta.c.value).where(server_meta.c.key == "signing_key")
+        ).scalar_one()
+    return _KEYS[url]
 
 
 def server_id(conn: Connection) -> str:
@@ -299,7 +305,15 @@ def refresh(engine: Engine, token: str, now: dt.datetime | None = None) -> Token
         return _tokens(conn, user, client.id, now)
 
 
-def authenticate(engine: Engine, token: str, now: dt.datetime | None = None) -> auth.AccessClaims:
+@dataclass(frozen=True)
+class Identity:
+    """A signed-in caller as of this request (revocation and district read fresh each time)."""
+
+    claims: auth.AccessClaims
+    district: str | None
+
+
+def authenticate(engine: Engine, token: str, now: dt.datetime | None = None) -> Identity:
     """The caller behind a bearer token (a revoked client or disabled user is refused)."""
     now = now or utcnow()
     with engine.connect() as conn:
@@ -307,13 +321,13 @@ def authenticate(engine: Engine, token: str, now: dt.datetime | None = None) -> 
         if claims is None:
             raise AuthError("missing, invalid or expired access token")
         row = conn.execute(
-            select(clients.c.revoked_at, users.c.disabled)
+            select(clients.c.revoked_at, users.c.disabled, users.c.district)
             .join(users, users.c.id == clients.c.user_id)
             .where(clients.c.id == claims.client_id)
         ).first()
     if row is None or row.revoked_at is not None or row.disabled:
         raise AuthError("this device was signed out by an administrator")
-    return claims
+    return Identity(claims, row.district)
 
 
 def assign_enterprise(

@@ -6,9 +6,10 @@ dependency functions at runtime.
 
 from typing import Annotated, Any
 
+import orjson
 from fastapi import Depends, FastAPI, Header, Request
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -17,10 +18,9 @@ from sqlalchemy.engine import Engine
 from liaison_app import __version__
 from liaison_app.errors import InputError, LiaisonError
 from liaison_app.server import accounts
-from liaison_app.server.auth import AccessClaims
 from liaison_app.server.pull import pull
-from liaison_app.server.push import Caller, SyncRefused, push
-from liaison_app.server.schema import REFERENCE_TABLES, users
+from liaison_app.server.push import Caller, SyncRefused, head, high_water_mark, push
+from liaison_app.server.schema import REFERENCE_TABLES
 from liaison_app.sync.protocol import MAX_PULL, MAX_PUSH
 
 PROTOCOL = {"min": 1, "max": 1}
@@ -92,15 +92,17 @@ def create_app(engine: Engine) -> FastAPI:
 
     def caller(
         creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    ) -> AccessClaims:
+    ) -> Caller:
         if creds is None:
             raise accounts.AuthError("credentials required")
-        return accounts.authenticate(engine, creds.credentials)
+        return _caller(accounts.authenticate(engine, creds.credentials))
 
     def optional_caller(
         creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    ) -> AccessClaims | None:
-        return accounts.authenticate(engine, creds.credentials) if creds is not None else None
+    ) -> Caller | None:
+        if creds is None:
+            return None
+        return _caller(accounts.authenticate(engine, creds.credentials))
 
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:
@@ -108,31 +110,35 @@ def create_app(engine: Engine) -> FastAPI:
             conn.exec_driver_sql("SELECT 1")
         return {"ok": True, "version": __version__}
 
+    server_id: list[str] = []  # read once: it never changes
+
     @app.get("/v1/hello")
     def hello(
-        who: Annotated[AccessClaims | None, Depends(optional_caller)],
+        who: Annotated[Caller | None, Depends(optional_caller)],
         app_version: Annotated[str | None, Header(alias="X-Liaison-App-Version")] = None,
     ) -> JSONResponse:
         with engine.connect() as conn:
+            if not server_id:
+                server_id.append(accounts.server_id(conn))
             body: dict[str, Any] = {
                 "protocol": PROTOCOL,
                 "min_app_version": MIN_APP_VERSION,
-                "server_id": accounts.server_id(conn),
+                "server_id": server_id[0],
                 "server_version": __version__,
             }
             if app_version is not None and _version(app_version) < _version(MIN_APP_VERSION):
                 body["message"] = f"this server needs Liaison {MIN_APP_VERSION} or newer"
                 return JSONResponse(body, status_code=426)
             if who is not None:
-                row = conn.execute(
-                    select(users.c.district).where(users.c.id == who.user_id)
-                ).first()
                 body.update(
                     user=who.user,
                     role=who.role,
                     client_id=who.client_id,
-                    high_water_mark=0,
-                    scopes=scopes_of(who, row.district if row else None),
+                    # The highest mutation number of this client the ledger holds: lower than
+                    # the client's own means the server lost some (restored from a copy).
+                    high_water_mark=high_water_mark(conn, who.client_id),
+                    head=head(conn),
+                    scopes=scopes_of(who),
                 )
         return JSONResponse(body)
 
@@ -146,27 +152,16 @@ def create_app(engine: Engine) -> FastAPI:
     def refresh(body: RefreshBody) -> dict[str, Any]:
         return accounts.refresh(engine, body.refresh_token).__dict__
 
-    def sync_caller(who: AccessClaims) -> Caller:
-        with engine.connect() as conn:
-            district = conn.execute(
-                select(users.c.district).where(users.c.id == who.user_id)
-            ).scalar()
-        return Caller(who.user_id, who.user, who.role, district, who.client_id)
-
     @app.post("/v1/push")
-    def push_changes(
-        body: PushBody, who: Annotated[AccessClaims, Depends(caller)]
-    ) -> dict[str, Any]:
-        return push(engine, sync_caller(who), body.mutations)
+    def push_changes(body: PushBody, who: Annotated[Caller, Depends(caller)]) -> Response:
+        return _json(push(engine, who, body.mutations))
 
     @app.post("/v1/pull")
-    def pull_changes(
-        body: PullBody, who: Annotated[AccessClaims, Depends(caller)]
-    ) -> dict[str, Any]:
-        return pull(engine, sync_caller(who), body.cursor, body.limit)
+    def pull_changes(body: PullBody, who: Annotated[Caller, Depends(caller)]) -> Response:
+        return _json(pull(engine, who, body.cursor, body.limit))
 
     @app.get("/v1/reference")
-    def reference(_who: Annotated[AccessClaims, Depends(caller)]) -> dict[str, Any]:
+    def reference(_who: Annotated[Caller, Depends(caller)]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         with engine.connect() as conn:
             for kind, table in REFERENCE_TABLES.items():
@@ -177,10 +172,24 @@ def create_app(engine: Engine) -> FastAPI:
     return app
 
 
-def scopes_of(who: AccessClaims, district: str | None) -> list[str]:
+def _json(body: Any, status_code: int = 200) -> Response:
+    """orjson straight to bytes: the sync answers skip FastAPI's generic encoder."""
+    return Response(
+        orjson.dumps(body, default=str, option=orjson.OPT_NON_STR_KEYS),
+        status_code=status_code,
+        media_type="application/json",
+    )
+
+
+def _caller(identity: accounts.Identity) -> Caller:
+    c = identity.claims
+    return Caller(c.user_id, c.user, c.role, identity.district, c.client_id)
+
+
+def scopes_of(who: Caller) -> list[str]:
     """What a caller may read and write: their enterprises, a district, or everything."""
     if who.role == "admin":
         return ["all"]
-    if who.role == "supervisor" and district:
-        return [f"district:{district}"]
+    if who.role == "supervisor" and who.district:
+        return [f"district:{who.district}"]
     return [f"officer:{who.user}"]

@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8765)
     s.add_argument("--tls-cert", metavar="FILE")
     s.add_argument("--tls-key", metavar="FILE")
+    s.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     u = sub.add_parser("user", help="user accounts").add_subparsers(dest="action", required=True)
     a = u.add_parser("add", help="add a user")
     a.add_argument("name")
@@ -89,14 +90,28 @@ def run(args: argparse.Namespace) -> int:
         for f in (args.tls_cert, args.tls_key):
             if f and not Path(f).is_file():
                 raise InputError(f"{f} does not exist")
-        uvicorn.run(
-            create_app(engine),
-            host=args.host,
-            port=args.port,
-            ssl_certfile=args.tls_cert,
-            ssl_keyfile=args.tls_key,
-            log_level="info",
-        )
+        if args.workers > 1:  # each worker process builds its own app and engine
+            import os
+
+            os.environ["LIAISON_SERVER_DB"] = database_url(args.db)
+            uvicorn.run(
+                "liaison_app.server.asgi:app",
+                host=args.host,
+                port=args.port,
+                workers=args.workers,
+                ssl_certfile=args.tls_cert,
+                ssl_keyfile=args.tls_key,
+                log_level="warning",
+            )
+        else:
+            uvicorn.run(
+                create_app(engine),
+                host=args.host,
+                port=args.port,
+                ssl_certfile=args.tls_cert,
+                ssl_keyfile=args.tls_key,
+                log_level="info",
+            )
     elif args.command == "user":
         if args.action == "add":
             row = accounts.add_user(

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
@@ -32,13 +33,18 @@ def database_url(explicit: str | None = None) -> str:
     return f"sqlite+pysqlite:///{folder / 'server.sqlite3'}"
 
 
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
 def make_engine(url: str) -> Engine:
     """PostgreSQL through psycopg 3; SQLite with WAL, a busy timeout and BEGIN IMMEDIATE."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    json = {"json_serializer": _dumps, "json_deserializer": orjson.loads}  # ≈7× the stdlib
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **json)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **json)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:

@@ -11,7 +11,7 @@ import base64
 import json
 from typing import Any
 
-from sqlalchemy import or_, select, tuple_
+from sqlalchemy import select, tuple_
 from sqlalchemy.engine import Connection, Engine
 
 from liaison_app.server.push import Caller, SyncRefused, head
@@ -40,21 +40,27 @@ def _tag(conn: Connection, seq: int) -> str:
     )
 
 
-def scope_filter(caller: Caller) -> Any:
-    """A WHERE clause on records.enterprise_id for what the caller may see."""
+def scope_enterprises(caller: Caller) -> Any:
+    """The ids of the enterprises the caller may see (None: everything, for an admin)."""
     if caller.role == "admin":
-        return records.c.id.isnot(None)
+        return None
     enterprises = records.alias("scope_enterprise")
     if caller.role == "supervisor":
-        mine = select(enterprises.c.id).where(
+        return select(enterprises.c.id).where(
             enterprises.c.entity == "enterprise", enterprises.c.district == caller.district
         )
-        return records.c.enterprise_id.in_(mine)
     created = select(enterprises.c.id).where(
         enterprises.c.entity == "enterprise", enterprises.c.created_by == caller.user_id
     )
     assigned = select(memberships.c.enterprise_id).where(memberships.c.user_id == caller.user_id)
-    return or_(records.c.enterprise_id.in_(created), records.c.enterprise_id.in_(assigned))
+    return created.union(assigned)
+
+
+def scope_filter(caller: Caller, column: Any = None) -> Any:
+    """A WHERE clause on an enterprise-id column (records by default) for the caller's scope."""
+    column = records.c.enterprise_id if column is None else column
+    ids = scope_enterprises(caller)
+    return column.isnot(None) if ids is None else column.in_(ids)
 
 
 def _row(r: Any, snapshot: bool = False) -> dict[str, Any]:

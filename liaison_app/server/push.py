@@ -1,7 +1,9 @@
 """Push: apply a client's mutations exactly once, in its sequence order, merging field by field.
 
-Each mutation is one transaction: lock the record, decide, take the next server sequence last
-(so commit order equals sequence order), write the record, its conflicts and the ledger entry.
+One push is one transaction: the touched records are locked in id order, every mutation is
+decided in memory in sequence order (a later one sees an earlier one's effect), then the next
+server sequence is taken last and all rows are written with it — so commit order equals sequence
+order and the global lock is held for the few statements of the write.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from liaison_app.domain import validation
@@ -30,9 +32,16 @@ from liaison_app.server.schema import (
 )
 from liaison_app.sync.protocol import LIFECYCLE_FIELDS, MAX_PUSH, OPS, SYNCED_FIELDS
 
+# Field metadata stores PENDING for "written at the record's own version": the rows are written
+# before the sequence is taken, so only one short UPDATE runs while the global lock is held.
+PENDING = -1
+
 
 class SyncRefused(LiaisonError):
-    """The batch cannot go on (HTTP 409): a sequence gap, a reused id, a client gone back in time."""
+    """The batch cannot go on (HTTP 409): a sequence gap, a reused id, a client gone back in time.
+
+    Mutations before the refused one are committed; sending them again replays their results.
+    """
 
     code = "sync_refused"
 
@@ -57,7 +66,7 @@ def payload_hash(mutation: dict[str, Any]) -> str:
 
 
 def next_seq(conn: Connection) -> int:
-    """The next server sequence value; taken last in the transaction, with its random tag."""
+    """The next server sequence value with its random tag; take it last in the transaction."""
     seq = conn.execute(
         update(server_sequence)
         .where(server_sequence.c.id == 1)
@@ -85,22 +94,11 @@ def high_water_mark(conn: Connection, client_id: str) -> int:
     )
 
 
-def in_scope(conn: Connection, caller: Caller, enterprise: Any) -> bool:
-    if caller.role == "admin":
-        return True
-    if caller.role == "supervisor":
-        return enterprise.district is not None and enterprise.district == caller.district
-    if enterprise.created_by == caller.user_id:
-        return True
-    return (
-        conn.execute(
-            select(memberships.c.user_id).where(
-                memberships.c.user_id == caller.user_id,
-                memberships.c.enterprise_id == enterprise.id,
-            )
-        ).first()
-        is not None
-    )
+def natural_key(data: dict[str, Any]) -> str:
+    """USCC; else name + district identify a firm (domain.md)."""
+    if data.get("uscc"):
+        return f"uscc:{data['uscc']}"
+    return f"name:{data.get('district_code') or ''}:{data.get('name') or ''}"
 
 
 def _check_shape(m: Any) -> None:
@@ -109,6 +107,7 @@ def _check_shape(m: Any) -> None:
         and isinstance(m.get("id"), str)
         and 8 <= len(m["id"]) <= 36
         and isinstance(m.get("seq"), int)
+        and not isinstance(m.get("seq"), bool)
         and m["seq"] >= 1
         and m.get("entity") in SYNCED_FIELDS
         and isinstance(m.get("record_id"), str)
@@ -117,42 +116,10 @@ def _check_shape(m: Any) -> None:
         and isinstance(m.get("fields", {}), dict)
         and isinstance(m.get("base_version", 0), int)
         and isinstance(m.get("base", {}), dict)
+        and isinstance(m.get("enterprise_id", ""), str | None)
     )
     if not ok:
         raise InputError("malformed mutation: needs id, seq ≥ 1, entity, record_id, op, fields")
-
-
-def _codes(conn: Connection):  # type: ignore[no-untyped-def]
-    cache: dict[str, frozenset[str]] = {}
-
-    def codes(kind: str) -> frozenset[str]:
-        if kind not in cache:
-            table = REFERENCE_TABLES[kind]
-            cache[kind] = frozenset(conn.execute(select(table.c.code)).scalars())
-        return cache[kind]
-
-    return codes
-
-
-def _validate(
-    conn: Connection, entity: str, fields: dict[str, Any], creating: bool
-) -> dict[str, Any]:
-    """The domain's own validation, as on the client; returns the cleaned values."""
-    user = {k: v for k, v in fields.items() if k in SYNCED_FIELDS[entity]}
-    codes = _codes(conn)
-    today = utcnow().date()
-    if entity == "enterprise":
-        cleaned, _warnings = validation.clean_enterprise(user, codes, creating=creating)
-    elif entity == "visit":
-        cleaned = validation.clean_visit(user, codes, creating=creating, today=today)
-    elif entity == "problem":
-        cleaned = validation.clean_problem(user, codes, creating=creating, today=today)
-    else:
-        cleaned = {}
-    out = dict(user)
-    for key, value in cleaned.items():
-        out[key] = value.isoformat() if hasattr(value, "isoformat") else value
-    return out
 
 
 def push(engine: Engine, caller: Caller, mutations: list[Any]) -> dict[str, Any]:
@@ -160,284 +127,422 @@ def push(engine: Engine, caller: Caller, mutations: list[Any]) -> dict[str, Any]
         raise InputError(f"a push carries a list of at most {MAX_PUSH} mutations")
     for m in mutations:
         _check_shape(m)
-    results = [apply_one(engine, caller, m) for m in mutations]
-    with engine.connect() as conn:
+    refused: SyncRefused | None = None
+    with engine.begin() as conn:
+        batch = _Batch(conn, caller, mutations)
+        results = []
+        for m in mutations:
+            try:
+                results.append(batch.apply(m))
+            except SyncRefused as exc:
+                refused = exc  # the ones before it are committed below
+                break
+        batch.flush()
         now = head(conn)
+    if refused is not None:
+        raise refused
     return {"results": results, "head": now}
 
 
-def apply_one(engine: Engine, caller: Caller, m: dict[str, Any]) -> dict[str, Any]:
-    digest = payload_hash(m)
-    with engine.begin() as conn:
-        done = conn.execute(
-            select(mutation_ledger).where(mutation_ledger.c.mutation_id == m["id"])
-        ).first()
-        if done is not None:
-            if done.payload_hash != digest or done.client_id != caller.client_id:
+class _Batch:
+    """The decisions of one push, made in memory and written at flush."""
+
+    def __init__(self, conn: Connection, caller: Caller, mutations: list[dict[str, Any]]) -> None:
+        self.conn, self.caller = conn, caller
+        ids = [m["id"] for m in mutations]
+        self.done = {
+            r.mutation_id: r
+            for r in conn.execute(
+                select(mutation_ledger).where(mutation_ledger.c.mutation_id.in_(ids))
+            )
+        }
+        self.mark = high_water_mark(conn, caller.client_id)
+        touched = sorted(
+            {m["record_id"] for m in mutations}
+            | {m["enterprise_id"] for m in mutations if m.get("enterprise_id")}
+        )
+        q = select(records).where(records.c.id.in_(touched)).order_by(records.c.id)
+        if conn.dialect.name == "postgresql":
+            q = q.with_for_update()  # SQLite's BEGIN IMMEDIATE already serialises writers
+        self.rows: dict[str, dict[str, Any]] = {r.id: dict(r._mapping) for r in conn.execute(q)}
+        anchors = {r["enterprise_id"] for r in self.rows.values()} - self.rows.keys()
+        if anchors:
+            for r in conn.execute(select(records).where(records.c.id.in_(sorted(anchors)))):
+                self.rows[r.id] = dict(r._mapping)
+        self.members = set(
+            conn.execute(
+                select(memberships.c.enterprise_id).where(memberships.c.user_id == caller.user_id)
+            ).scalars()
+        )
+        self.codes_cache: dict[str, frozenset[str]] = {}
+        self.new: set[str] = set()
+        self.dirty: set[str] = set()
+        self.conflicts: list[dict[str, Any]] = []
+        self.ledger: list[dict[str, Any]] = []
+        self.applied: list[dict[str, Any]] = []  # results whose seq is set at flush
+        self.in_batch: dict[str, tuple[str, dict[str, Any]]] = {}
+
+    # ---- per mutation ------------------------------------------------------------------------
+    def apply(self, m: dict[str, Any]) -> dict[str, Any]:
+        digest = payload_hash(m)
+        earlier = self.done.get(m["id"])
+        if earlier is not None or m["id"] in self.in_batch:
+            stored_hash, stored = (
+                (earlier.payload_hash, earlier.result)
+                if earlier is not None
+                else self.in_batch[m["id"]]
+            )
+            owner = earlier.client_id if earlier is not None else self.caller.client_id
+            if stored_hash != digest or owner != self.caller.client_id:
                 raise SyncRefused(
                     "mutation_reused", f"mutation {m['id']} was sent before with other content"
                 )
-            return {**done.result, "replayed": True}
-        mark = high_water_mark(conn, caller.client_id)
-        if m["seq"] <= mark:
+            replay = {**stored, "replayed": True}
+            if earlier is not None and replay.get("seq") == PENDING:
+                replay["seq"] = earlier.seq
+            return replay
+        if m["seq"] <= self.mark:
             raise SyncRefused(
                 "client_behind",
                 "this client's sequence went back: its data folder was "
                 "restored from an older copy; renumber pending changes after the mark",
-                high_water_mark=mark,
+                high_water_mark=self.mark,
             )
-        if m["seq"] != mark + 1:
+        if m["seq"] != self.mark + 1:
             raise SyncRefused(
                 "sequence_gap",
-                f"expected mutation number {mark + 1}, got {m['seq']}",
-                expected=mark + 1,
+                f"expected mutation number {self.mark + 1}, got {m['seq']}",
+                expected=self.mark + 1,
             )
+        self.mark = m["seq"]
         try:
-            result, seq = _decide_and_write(conn, caller, m)
+            result = self._decide(m)
         except ValidationError as exc:
-            result, seq = (
-                {
-                    "id": m["id"],
-                    "status": "rejected",
-                    "reason": str(exc),
-                    "errors": [
-                        {"field": e.field, "code": e.code, "message": e.message} for e in exc.errors
-                    ],
-                },
-                None,
-            )
+            result = {
+                "id": m["id"],
+                "status": "rejected",
+                "reason": str(exc),
+                "errors": [
+                    {"field": e.field, "code": e.code, "message": e.message} for e in exc.errors
+                ],
+            }
         except InputError as exc:
-            result, seq = {"id": m["id"], "status": "rejected", "reason": str(exc)}, None
-        conn.execute(
-            insert(mutation_ledger).values(
-                mutation_id=m["id"],
-                client_id=caller.client_id,
-                client_seq=m["seq"],
-                payload_hash=digest,
-                result=result,
-                seq=seq,
-                at=utcnow(),
-            )
+            result = {"id": m["id"], "status": "rejected", "reason": str(exc)}
+        self.in_batch[m["id"]] = (digest, result)
+        self.ledger.append(
+            {
+                "mutation_id": m["id"],
+                "client_id": self.caller.client_id,
+                "client_seq": m["seq"],
+                "payload_hash": digest,
+                "result": result,
+            }
         )
         return result
 
+    def _in_scope(self, enterprise: dict[str, Any]) -> bool:
+        c = self.caller
+        if c.role == "admin":
+            return True
+        if c.role == "supervisor":
+            return enterprise["district"] is not None and enterprise["district"] == c.district
+        return enterprise["created_by"] == c.user_id or enterprise["id"] in self.members
 
-def _lock(conn: Connection, record_id: str) -> Any:
-    q = select(records).where(records.c.id == record_id)
-    if conn.dialect.name == "postgresql":
-        q = q.with_for_update()  # SQLite's BEGIN IMMEDIATE already serialises writers
-    return conn.execute(q).first()
+    def _codes(self, kind: str) -> frozenset[str]:
+        if kind not in self.codes_cache:
+            table = REFERENCE_TABLES[kind]
+            self.codes_cache[kind] = frozenset(self.conn.execute(select(table.c.code)).scalars())
+        return self.codes_cache[kind]
 
-
-def _decide_and_write(
-    conn: Connection, caller: Caller, m: dict[str, Any]
-) -> tuple[dict[str, Any], int]:
-    entity, op, rid = m["entity"], m["op"], m["record_id"]
-    fields = dict(m.get("fields") or {})
-    rec = _lock(conn, rid)
-    if rec is not None and rec.entity != entity:
-        raise InputError(f"record {rid} is a {rec.entity}, not a {entity}")
-    anchor_id = (
-        rid if entity == "enterprise" else (rec.enterprise_id if rec else m.get("enterprise_id"))
-    )
-    if not anchor_id:
-        raise InputError("a new visit, problem or action needs its enterprise_id")
-    anchor = (
-        rec
-        if entity == "enterprise"
-        else conn.execute(
-            select(records).where(records.c.id == anchor_id, records.c.entity == "enterprise")
-        ).first()
-    )
-    if entity == "enterprise" and rec is None:
-        if caller.role == "supervisor" and fields.get("district_code") != caller.district:
-            raise InputError("a supervisor creates enterprises in their own district only")
-    elif anchor is None:
-        raise InputError(f"unknown enterprise {anchor_id}")
-    elif not in_scope(conn, caller, anchor):
-        raise InputError("permission: this enterprise is outside your scope")
-    found: list[dict[str, Any]] = []
-    if rec is None:
-        if op not in ("create", "update"):
-            raise InputError(f"cannot {op} record {rid}: the server has no such record")
-        data = _validate(conn, entity, fields, creating=True)
-        if entity == "problem":
-            data.setdefault("status", "received")
+    def _validate(self, entity: str, fields: dict[str, Any], creating: bool) -> dict[str, Any]:
+        """The domain's own validation, as on the client; returns the cleaned values."""
+        user = {k: v for k, v in fields.items() if k in SYNCED_FIELDS[entity]}
+        today = utcnow().date()
         if entity == "enterprise":
-            found += _duplicates(conn, rid, data)
-        if anchor is not None and anchor.deleted:
+            cleaned, _warnings = validation.clean_enterprise(user, self._codes, creating=creating)
+        elif entity == "visit":
+            cleaned = validation.clean_visit(user, self._codes, creating=creating, today=today)
+        elif entity == "problem":
+            cleaned = validation.clean_problem(user, self._codes, creating=creating, today=today)
+        else:
+            cleaned = {}
+        out = dict(user)
+        for key, value in cleaned.items():
+            out[key] = value.isoformat() if hasattr(value, "isoformat") else value
+        return out
+
+    def _decide(self, m: dict[str, Any]) -> dict[str, Any]:
+        c = self.caller
+        entity, op, rid = m["entity"], m["op"], m["record_id"]
+        fields = dict(m.get("fields") or {})
+        rec = self.rows.get(rid)
+        if rec is not None and rec["entity"] != entity:
+            raise InputError(f"record {rid} is a {rec['entity']}, not a {entity}")
+        anchor_id = (
+            rid
+            if entity == "enterprise"
+            else (rec["enterprise_id"] if rec else m.get("enterprise_id"))
+        )
+        if not anchor_id:
+            raise InputError("a new visit, problem or action needs its enterprise_id")
+        anchor = rec if entity == "enterprise" else self.rows.get(anchor_id)
+        if anchor is not None and anchor["entity"] != "enterprise":
+            anchor = None
+        if entity == "enterprise" and rec is None:
+            if c.role == "supervisor" and fields.get("district_code") != c.district:
+                raise InputError("a supervisor creates enterprises in their own district only")
+        elif anchor is None:
+            raise InputError(f"unknown enterprise {anchor_id}")
+        elif not self._in_scope(anchor):
+            raise InputError("permission: this enterprise is outside your scope")
+        found: list[dict[str, Any]] = []
+        if rec is None:
+            if op not in ("create", "update"):
+                raise InputError(f"cannot {op} record {rid}: the server has no such record")
+            data = self._validate(entity, fields, creating=True)
+            if entity == "problem":
+                data.setdefault("status", "received")
+            if entity == "enterprise":
+                found += self._duplicates(rid, data)
+            if anchor is not None and anchor["deleted"]:
+                found.append(
+                    {
+                        "kind": "deleted",
+                        "field": None,
+                        "base": None,
+                        "applied": data,
+                        "losing": {"enterprise_deleted": anchor_id},
+                    }
+                )
+            self.rows[rid] = {
+                "id": rid,
+                "entity": entity,
+                "enterprise_id": anchor_id,
+                "district": data.get("district_code") if entity == "enterprise" else None,
+                "natural_key": natural_key(data) if entity == "enterprise" else None,
+                "data": data,
+                "field_meta": {f: [PENDING, c.client_id] for f in data},
+                "version": PENDING,
+                "deleted": False,
+                "created_by": c.user_id,
+            }
+            self.new.add(rid)
+            return self._result(m, found, anchor_id)
+        if entity == "action" and op != "create":
+            raise InputError("follow-up actions are append-only")
+        data, meta = dict(rec["data"]), dict(rec["field_meta"])
+        deleted = bool(rec["deleted"])
+        if op == "delete":
+            deleted = True
+        elif op == "restore":
+            deleted = False
+        elif rec["deleted"]:
+            # An edit to a deleted record is kept whole as a restorable conflict; the delete stands.
             found.append(
                 {
                     "kind": "deleted",
                     "field": None,
-                    "base": None,
-                    "applied": data,
-                    "losing": {"enterprise_deleted": anchor_id},
+                    "base": m.get("base"),
+                    "applied": fields,
+                    "losing": None,
                 }
             )
-        seq = next_seq(conn)
-        meta = {f: [seq, caller.client_id] for f in data}
-        conn.execute(
-            insert(records).values(
-                id=rid,
-                entity=entity,
-                enterprise_id=anchor_id,
-                district=data.get("district_code") if entity == "enterprise" else None,
-                natural_key=natural_key(data) if entity == "enterprise" else None,
-                data=data,
-                field_meta=meta,
-                version=seq,
-                deleted=False,
-                created_by=caller.user_id,
+            fields = {}
+        if op == "transition":
+            fields = self._transition(rec, fields, m, found)
+        elif fields:
+            fields = self._validate(entity, fields, creating=False)
+        base_version = int(m.get("base_version") or 0)
+        changes: dict[str, Any] = {}
+        for field, value in fields.items():
+            last = meta.get(field)
+            if last is not None and last[0] == PENDING:
+                last = [rec["version"], last[1]]
+            untouched = (
+                last is None
+                or last[1] == c.client_id
+                or last[0] <= base_version
+                or base_version > self.head_now()
             )
-        )
-        return _finish(conn, caller, m, seq, found, anchor_id)
-    if entity == "action" and op != "create":
-        raise InputError("follow-up actions are append-only")
-    data, meta = dict(rec.data), dict(rec.field_meta)
-    deleted = bool(rec.deleted)
-    if op == "delete":
-        deleted = True
-    elif op == "restore":
-        deleted = False
-    elif rec.deleted:
-        # An edit to a deleted record is kept whole as a restorable conflict; the delete stands.
-        found.append(
-            {
-                "kind": "deleted",
-                "field": None,
-                "base": m.get("base"),
-                "applied": fields,
-                "losing": None,
-            }
-        )
-        fields = {}
-    if op == "transition":
-        fields = _transition(rec, fields, m, found)
-    elif fields:
-        fields = _validate(conn, entity, fields, creating=False)
-        if entity == "problem":
-            fields = {
-                k: v
-                for k, v in fields.items()
-                if k not in LIFECYCLE_FIELDS or k in ("lead_department", "deadline")
-            }
-    base_version = int(m.get("base_version") or 0)
-    current = head(conn)
-    changes: dict[str, Any] = {}
-    for field, value in fields.items():
-        last = meta.get(field)
-        untouched = (
-            last is None
-            or last[0] <= base_version
-            or last[1] == caller.client_id
-            or base_version > current
-        )
-        if untouched:
-            changes[field] = value
-        elif data.get(field) == value:
-            continue
-        else:  # both changed it: the later arrival wins, the overwritten value is kept
+            if untouched:
+                changes[field] = value
+            elif data.get(field) == value:
+                continue
+            else:  # both changed it: the later arrival wins, the overwritten value is kept
+                found.append(
+                    {
+                        "kind": "field",
+                        "field": field,
+                        "base": (m.get("base") or {}).get(field),
+                        "applied": value,
+                        "losing": data.get(field),
+                    }
+                )
+                changes[field] = value
+        if not changes and deleted == bool(rec["deleted"]) and not found:
+            return {"id": m["id"], "status": "applied", "seq": rec["version"], "noop": True}
+        for field, value in changes.items():
+            data[field] = value
+            meta[field] = [PENDING, c.client_id]
+        rec.update(data=data, field_meta=meta, deleted=deleted, version=PENDING)
+        if entity == "enterprise":
+            rec.update(district=data.get("district_code"), natural_key=natural_key(data))
+        if rid not in self.new:
+            self.dirty.add(rid)
+        return self._result(m, found, rec["enterprise_id"])
+
+    _head: int | None = None
+
+    def head_now(self) -> int:
+        if self._head is None:
+            self._head = head(self.conn)
+        return self._head
+
+    def _transition(
+        self,
+        rec: dict[str, Any],
+        fields: dict[str, Any],
+        m: dict[str, Any],
+        found: list[dict[str, Any]],
+    ) -> dict[str, Any]:
+        """A lifecycle step applies only from the status the client saw; otherwise a conflict."""
+        step = m.get("step")
+        move = m.get("transition") or {}
+        before, after = move.get("from"), move.get("to")
+        if (
+            rec["entity"] != "problem"
+            or step not in TRANSITIONS
+            or TRANSITIONS[step].get(before) != after
+        ):
+            raise InputError("a transition needs a known step with a legal from → to")
+        current = rec["data"].get("status")
+        if current != before:
             found.append(
                 {
-                    "kind": "field",
-                    "field": field,
-                    "base": (m.get("base") or {}).get(field),
-                    "applied": value,
-                    "losing": data.get(field),
+                    "kind": "lifecycle",
+                    "field": "status",
+                    "base": before,
+                    "applied": after,
+                    "losing": current,
                 }
             )
-            changes[field] = value
-    if not changes and deleted == bool(rec.deleted) and not found:
-        return {"id": m["id"], "status": "applied", "seq": rec.version, "noop": True}, rec.version
-    seq = next_seq(conn)
-    for field, value in changes.items():
-        data[field] = value
-        meta[field] = [seq, caller.client_id]
-    values: dict[str, Any] = {"data": data, "field_meta": meta, "version": seq, "deleted": deleted}
-    if entity == "enterprise" and changes.keys() & {"district_code", "uscc", "name"}:
-        values["district"] = data.get("district_code")
-        values["natural_key"] = natural_key(data)
-    conn.execute(update(records).where(records.c.id == rid).values(**values))
-    return _finish(conn, caller, m, seq, found, rec.enterprise_id)
+            return {}
+        out = {k: v for k, v in fields.items() if k in LIFECYCLE_FIELDS}
+        out["status"] = after
+        return out
 
-
-def _transition(
-    rec: Any, fields: dict[str, Any], m: dict[str, Any], found: list[dict[str, Any]]
-) -> dict[str, Any]:
-    """A lifecycle step applies only from the status the client saw; otherwise it is a conflict."""
-    step = m.get("step")
-    move = m.get("transition") or {}
-    before, after = move.get("from"), move.get("to")
-    if rec.entity != "problem" or step not in TRANSITIONS or TRANSITIONS[step].get(before) != after:
-        raise InputError("a transition needs a known step with a legal from → to")
-    current = rec.data.get("status")
-    if current != before:
-        found.append(
-            {
-                "kind": "lifecycle",
-                "field": "status",
-                "base": before,
-                "applied": after,
-                "losing": current,
-            }
+    def _duplicates(self, rid: str, data: dict[str, Any]) -> list[dict[str, Any]]:
+        """Another live enterprise with the same natural key: applied, flagged for a person."""
+        key = natural_key(data)
+        others = set(
+            self.conn.execute(
+                select(records.c.id).where(
+                    records.c.natural_key == key, records.c.deleted.is_(False), records.c.id != rid
+                )
+            ).scalars()
         )
-        return {}
-    out = {k: v for k, v in fields.items() if k in LIFECYCLE_FIELDS}
-    out["status"] = after
-    return out
+        others |= {
+            i
+            for i, r in self.rows.items()
+            if i != rid and r.get("natural_key") == key and not r["deleted"]
+        }
+        return [
+            {"kind": "duplicate", "field": None, "base": None, "applied": rid, "losing": other}
+            for other in sorted(others)
+        ]
 
-
-def natural_key(data: dict[str, Any]) -> str:
-    """USCC; else name + district identify a firm (domain.md)."""
-    if data.get("uscc"):
-        return f"uscc:{data['uscc']}"
-    return f"name:{data.get('district_code') or ''}:{data.get('name') or ''}"
-
-
-def _duplicates(conn: Connection, rid: str, data: dict[str, Any]) -> list[dict[str, Any]]:
-    """Another live enterprise with the same natural key: applied, flagged for a person to merge."""
-    others = conn.execute(
-        select(records.c.id).where(
-            records.c.natural_key == natural_key(data),
-            records.c.deleted.is_(False),
-            records.c.id != rid,
-        )
-    ).scalars()
-    return [
-        {"kind": "duplicate", "field": None, "base": None, "applied": rid, "losing": other}
-        for other in others
-    ]
-
-
-def _finish(
-    conn: Connection,
-    caller: Caller,
-    m: dict[str, Any],
-    seq: int,
-    found: list[dict[str, Any]],
-    enterprise_id: str,
-) -> tuple[dict[str, Any], int]:
-    for c in found:
-        conn.execute(
-            insert(conflicts).values(
-                seq=seq,
-                kind=c["kind"],
-                entity=m["entity"],
-                record_id=m["record_id"],
-                enterprise_id=enterprise_id,
-                field=c["field"],
-                base=c["base"],
-                applied=c["applied"],
-                losing=c["losing"],
-                mutation_id=m["id"],
-                client_id=caller.client_id,
+    def _result(
+        self, m: dict[str, Any], found: list[dict[str, Any]], enterprise_id: str
+    ) -> dict[str, Any]:
+        for f in found:
+            self.conflicts.append(
+                {
+                    **f,
+                    "entity": m["entity"],
+                    "record_id": m["record_id"],
+                    "enterprise_id": enterprise_id,
+                    "mutation_id": m["id"],
+                    "client_id": self.caller.client_id,
+                }
             )
-        )
-    status = "conflict" if found else "applied"
-    return {
-        "id": m["id"],
-        "status": status,
-        "seq": seq,
-        "conflicts": [{"kind": c["kind"], "field": c["field"]} for c in found],
-    }, seq
+        result = {
+            "id": m["id"],
+            "status": "conflict" if found else "applied",
+            "seq": PENDING,
+            "conflicts": [{"kind": f["kind"], "field": f["field"]} for f in found],
+        }
+        self.applied.append(result)
+        return result
+
+    # ---- write ---------------------------------------------------------------------------------
+    def flush(self) -> None:
+        """Write everything, then take the sequence and stamp it with two short statements."""
+        changed = sorted(self.new | self.dirty)
+        if self.new:
+            self.conn.execute(
+                insert(records),
+                [
+                    {
+                        k: self.rows[r][k]
+                        for k in (
+                            "id",
+                            "entity",
+                            "enterprise_id",
+                            "district",
+                            "natural_key",
+                            "data",
+                            "field_meta",
+                            "version",
+                            "deleted",
+                            "created_by",
+                        )
+                    }
+                    for r in sorted(self.new)
+                ],
+            )
+        if self.dirty:
+            self.conn.execute(
+                update(records)
+                .where(records.c.id == bindparam("rid"))
+                .values(
+                    data=bindparam("data"),
+                    field_meta=bindparam("field_meta"),
+                    deleted=bindparam("deleted"),
+                    district=bindparam("district"),
+                    natural_key=bindparam("natural_key"),
+                ),
+                [
+                    {
+                        "rid": r,
+                        **{
+                            k: self.rows[r][k]
+                            for k in ("data", "field_meta", "deleted", "district", "natural_key")
+                        },
+                    }
+                    for r in sorted(self.dirty)
+                ],
+            )
+        if self.ledger:
+            now = utcnow()
+            self.conn.execute(
+                insert(mutation_ledger), [{**row, "seq": None, "at": now} for row in self.ledger]
+            )
+        if not (changed or self.conflicts):
+            return
+        seq = next_seq(self.conn)  # taken last, after every read and the bulk writes
+        if changed:
+            self.conn.execute(update(records).where(records.c.id.in_(changed)).values(version=seq))
+        stamped = [r["id"] for r in self.applied if r["seq"] == PENDING]
+        if stamped:
+            self.conn.execute(
+                update(mutation_ledger)
+                .where(mutation_ledger.c.mutation_id.in_(stamped))
+                .values(seq=seq)
+            )
+        if self.conflicts:
+            self.conn.execute(insert(conflicts), [{**c, "seq": seq} for c in self.conflicts])
+        for result in self.applied:
+            if result["seq"] == PENDING:
+                result["seq"] = seq
+        for rid in changed:
+            self.rows[rid]["version"] = seq

@@ -167,3 +167,23 @@ def test_tokens_are_signed_and_expire():
     assert auth.read_access("cd" * 32, token, now) is None
     payload, sig = token.split(".")
     assert auth.read_access(key, payload[:-2] + "xx." + sig, now) is None
+
+
+def test_server_migrations_match_the_tables(engine):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from liaison_app.server.schema import metadata
+
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"version_table": "server_alembic_version"})
+        diff = [
+            d
+            for d in compare_metadata(context, metadata)
+            if not (
+                isinstance(d, tuple)
+                and d[0] == "remove_table"
+                and d[1].name == "server_alembic_version"
+            )
+        ]
+    assert diff == []
