@@ -16,10 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from liaison_app import __version__
-from liaison_app.errors import InputError, LiaisonError
+from liaison_app.errors import InputError, LiaisonError, NotFoundError
 from liaison_app.server import accounts
 from liaison_app.server.pull import pull
 from liaison_app.server.push import Caller, SyncRefused, head, high_water_mark, push
+from liaison_app.server.review import Forbidden, list_conflicts, resolve_conflict, verify
 from liaison_app.server.schema import REFERENCE_TABLES
 from liaison_app.sync.protocol import MAX_PULL, MAX_PUSH
 
@@ -47,6 +48,10 @@ class RefreshBody(BaseModel):
 
 class PushBody(BaseModel):
     mutations: list[Any] = Field(max_length=MAX_PUSH)
+
+
+class ResolveBody(BaseModel):
+    note: str | None = Field(default=None, max_length=2000)
 
 
 class PullBody(BaseModel):
@@ -81,6 +86,14 @@ def create_app(engine: Engine) -> FastAPI:
         return JSONResponse(
             {"error": exc.code, "message": exc.message, **exc.detail}, status_code=409
         )
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(_request: Request, exc: Forbidden) -> JSONResponse:
+        return JSONResponse({"error": exc.code, "message": exc.message}, status_code=403)
+
+    @app.exception_handler(NotFoundError)
+    async def _not_found(_request: Request, exc: NotFoundError) -> JSONResponse:
+        return JSONResponse({"error": exc.code, "message": exc.message}, status_code=404)
 
     @app.exception_handler(InputError)
     async def _bad_input(_request: Request, exc: InputError) -> JSONResponse:
@@ -159,6 +172,20 @@ def create_app(engine: Engine) -> FastAPI:
     @app.post("/v1/pull")
     def pull_changes(body: PullBody, who: Annotated[Caller, Depends(caller)]) -> Response:
         return _json(pull(engine, who, body.cursor, body.limit))
+
+    @app.post("/v1/verify")
+    def verify_scope(who: Annotated[Caller, Depends(caller)]) -> Response:
+        return _json(verify(engine, who))
+
+    @app.get("/v1/conflicts")
+    def conflicts_list(who: Annotated[Caller, Depends(caller)], resolved: bool = False) -> Response:
+        return _json(list_conflicts(engine, who, include_resolved=resolved))
+
+    @app.post("/v1/conflicts/{conflict_id}/resolve")
+    def conflicts_resolve(
+        conflict_id: int, body: ResolveBody, who: Annotated[Caller, Depends(caller)]
+    ) -> Response:
+        return _json(resolve_conflict(engine, who, conflict_id, body.note))
 
     @app.get("/v1/reference")
     def reference(_who: Annotated[Caller, Depends(caller)]) -> dict[str, Any]:

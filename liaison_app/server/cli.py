@@ -46,6 +46,14 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--enterprise", metavar="ID")
     which.add_argument("--district", metavar="CODE")
     g.add_argument("--to", metavar="USER", required=True)
+    ref = sub.add_parser("reference", help="reference data").add_subparsers(
+        dest="action", required=True
+    )
+    imp = ref.add_parser(
+        "import", help="add or rename categories, departments, districts, industries"
+    )
+    imp.add_argument("file", help="CSV (kind,code,name_zh,name_en[,city_code]) or JSON")
+    sub.add_parser("stats", help="figures across all officers")
     d = sub.add_parser("device", help="signed-in clients").add_subparsers(
         dest="action", required=True
     )
@@ -145,6 +153,23 @@ def run(args: argparse.Namespace) -> int:
         else:
             accounts.assign_district(engine, args.district, args.to)
             _print(args, {"ok": True}, f"{args.to} supervises district {args.district}")
+    elif args.command == "reference":
+        from liaison_app.server.reference_import import import_reference
+
+        counts = import_reference(engine, Path(args.file))
+        _print(args, counts, f"{counts['added']} added, {counts['changed']} changed")
+    elif args.command == "stats":
+        from liaison_app.domain.labels import format_rate
+        from liaison_app.server.review import figures
+
+        f = figures(engine)
+        _print(
+            args,
+            f.as_dict(),
+            f"received {f.received:,}, resolved {f.resolved:,}, resolution rate "
+            f"{format_rate(f.resolution_rate)}, overdue {f.overdue:,}, on time {format_rate(f.on_time_rate)}, "
+            f"satisfaction {format_rate(f.satisfaction_rate)}",
+        )
     elif args.command == "device":
         if args.action == "revoke":
             accounts.revoke_device(engine, args.id)

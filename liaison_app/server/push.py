@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from liaison_app.domain import validation
 from liaison_app.domain.lifecycle import TRANSITIONS
 from liaison_app.errors import InputError, LiaisonError, ValidationError
-from liaison_app.server.accounts import utcnow
+from liaison_app.server.accounts import audit, utcnow
 from liaison_app.server.schema import (
     REFERENCE_TABLES,
     conflicts,
@@ -139,6 +139,12 @@ def push(engine: Engine, caller: Caller, mutations: list[Any]) -> dict[str, Any]
                 break
         batch.flush()
         now = head(conn)
+        if results:
+            tally = {
+                k: sum(r["status"] == k for r in results)
+                for k in ("applied", "conflict", "rejected")
+            }
+            audit(conn, caller.user, "push", client=caller.client_id, **tally)
     if refused is not None:
         raise refused
     return {"results": results, "head": now}

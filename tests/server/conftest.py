@@ -54,3 +54,19 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         eng.dispose()
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def api(engine):
+    """The HTTP API with two officers, a supervisor of 210102 and an admin."""
+    from fastapi.testclient import TestClient
+
+    from liaison_app.server import accounts
+    from liaison_app.server.app import create_app
+    from tests.server.support import PASSWORD
+
+    accounts.add_user(engine, "wang", "officer", PASSWORD)
+    accounts.add_user(engine, "li", "officer", PASSWORD)
+    accounts.add_user(engine, "zhao", "supervisor", PASSWORD, district="210102")
+    accounts.add_user(engine, "root", "admin", PASSWORD)
+    return TestClient(create_app(engine))
