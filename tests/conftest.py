@@ -8,6 +8,8 @@ import os
 # Qt must see these before it loads anywhere in the test session.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+# Nothing a test starts may write into the real user folders.
+os.environ["LIAISON_SERVER_DATA"] = __import__("tempfile").mkdtemp(prefix="liaison-server-test-")
 
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402

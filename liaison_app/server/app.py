@@ -4,12 +4,14 @@ No `from __future__ import annotations` here: FastAPI reads the annotations of t
 dependency functions at runtime.
 """
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import orjson
 from fastapi import Depends, FastAPI, Header, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -18,6 +20,8 @@ from sqlalchemy.engine import Engine
 from liaison_app import __version__
 from liaison_app.errors import InputError, LiaisonError, NotFoundError
 from liaison_app.server import accounts
+from liaison_app.server.blobs import BlobStore
+from liaison_app.server.db import server_data_dir
 from liaison_app.server.pull import pull
 from liaison_app.server.push import Caller, SyncRefused, head, high_water_mark, push
 from liaison_app.server.review import Forbidden, list_conflicts, resolve_conflict, verify
@@ -59,7 +63,7 @@ class PullBody(BaseModel):
     limit: int = Field(default=MAX_PULL, ge=1, le=MAX_PULL)
 
 
-def create_app(engine: Engine) -> FastAPI:
+def create_app(engine: Engine, blob_dir: Path | None = None) -> FastAPI:
     app = FastAPI(title="Liaison sync server", version=__version__)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     bearer = HTTPBearer(auto_error=False)
@@ -186,6 +190,27 @@ def create_app(engine: Engine) -> FastAPI:
         conflict_id: int, body: ResolveBody, who: Annotated[Caller, Depends(caller)]
     ) -> Response:
         return _json(resolve_conflict(engine, who, conflict_id, body.note))
+
+    store = BlobStore(engine, blob_dir or server_data_dir() / "blobs")
+
+    @app.get("/v1/blobs/{sha}/status")
+    def blob_status(sha: str, who: Annotated[Caller, Depends(caller)]) -> Response:
+        return _json(store.status(who, sha))
+
+    @app.put("/v1/blobs/{sha}")
+    async def blob_upload(
+        sha: str, request: Request, who: Annotated[Caller, Depends(caller)], offset: int = 0
+    ) -> Response:
+        chunk = await request.body()
+        return _json(await run_in_threadpool(store.upload, who, sha, offset, chunk))
+
+    @app.post("/v1/blobs/{sha}/commit")
+    def blob_commit(sha: str, who: Annotated[Caller, Depends(caller)]) -> Response:
+        return _json(store.commit(who, sha))
+
+    @app.get("/v1/blobs/{sha}")
+    def blob_download(sha: str, who: Annotated[Caller, Depends(caller)]) -> FileResponse:
+        return FileResponse(store.open(who, sha), media_type="application/octet-stream")
 
     @app.get("/v1/reference")
     def reference(_who: Annotated[Caller, Depends(caller)]) -> dict[str, Any]:

@@ -326,6 +326,7 @@ class _Batch:
                 "enterprise_id": anchor_id,
                 "district": data.get("district_code") if entity == "enterprise" else None,
                 "natural_key": natural_key(data) if entity == "enterprise" else None,
+                "blob_sha256": data.get("sha256") if entity == "attachment" else None,
                 "data": data,
                 "field_meta": {f: [PENDING, c.client_id] for f in data},
                 "version": PENDING,
@@ -489,13 +490,14 @@ class _Batch:
                 insert(records),
                 [
                     {
-                        k: self.rows[r][k]
+                        k: self.rows[r].get(k)
                         for k in (
                             "id",
                             "entity",
                             "enterprise_id",
                             "district",
                             "natural_key",
+                            "blob_sha256",
                             "data",
                             "field_meta",
                             "version",

@@ -138,6 +138,7 @@ records = Table(
     Column("district", String(6), index=True),  # enterprises only: a supervisor's scope
     # Enterprises only: "uscc:<code>", or "name:<district>:<name>" for firms without one.
     Column("natural_key", String(260), index=True),
+    Column("blob_sha256", String(64), index=True),  # attachments only: the file they describe
     Column("data", JSON, nullable=False),
     Column("field_meta", JSON, nullable=False),  # field → [server seq, client id] of last write
     Column("version", BigInteger, nullable=False),  # server seq of the last change
@@ -195,4 +196,15 @@ conflicts = Table(
     Column("mutation_id", String(36), nullable=False),
     Column("client_id", String(36), nullable=False),
     Column("resolved_at", DateTime),
+)
+
+
+# Uploaded files, content-addressed; the bytes live in the server's blob folder.
+blobs = Table(
+    "blobs",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("uploaded_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("committed_at", DateTime, nullable=False),
 )

@@ -62,6 +62,15 @@ SYNCED_FIELDS: dict[str, tuple[str, ...]] = {
         "deadline",
         "officer",
     ),
+    "attachment": (
+        "owner_kind",
+        "owner_id",
+        "filename",
+        "mime_type",
+        "size",
+        "sha256",
+        "caption",
+    ),
     "action": (
         "problem_id",
         "at",

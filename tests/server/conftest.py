@@ -57,7 +57,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def api(engine):
+def api(engine, tmp_path):
     """The HTTP API with two officers, a supervisor of 210102 and an admin."""
     from fastapi.testclient import TestClient
 
@@ -69,4 +69,4 @@ def api(engine):
     accounts.add_user(engine, "li", "officer", PASSWORD)
     accounts.add_user(engine, "zhao", "supervisor", PASSWORD, district="210102")
     accounts.add_user(engine, "root", "admin", PASSWORD)
-    return TestClient(create_app(engine))
+    return TestClient(create_app(engine, blob_dir=tmp_path / "blobs"))

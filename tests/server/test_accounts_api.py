@@ -18,11 +18,11 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def api(engine):
+def api(engine, tmp_path):
     accounts.add_user(engine, "wang", "officer", PASSWORD)
     accounts.add_user(engine, "zhao", "supervisor", PASSWORD, district="210102")
     accounts.add_user(engine, "root", "admin", PASSWORD)
-    return TestClient(create_app(engine))
+    return TestClient(create_app(engine, blob_dir=tmp_path / "blobs"))
 
 
 def login(api, user="wang", client_id=None):
