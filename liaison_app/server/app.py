@@ -22,7 +22,7 @@ from liaison_app.errors import InputError, LiaisonError, NotFoundError
 from liaison_app.server import accounts
 from liaison_app.server.blobs import BlobStore
 from liaison_app.server.db import server_data_dir
-from liaison_app.server.pull import pull
+from liaison_app.server.pull import CursorTooOld, pull
 from liaison_app.server.push import Caller, SyncRefused, head, high_water_mark, push
 from liaison_app.server.review import Forbidden, list_conflicts, resolve_conflict, verify
 from liaison_app.server.schema import REFERENCE_TABLES
@@ -90,6 +90,10 @@ def create_app(engine: Engine, blob_dir: Path | None = None) -> FastAPI:
         return JSONResponse(
             {"error": exc.code, "message": exc.message, **exc.detail}, status_code=409
         )
+
+    @app.exception_handler(CursorTooOld)
+    async def _gone(_request: Request, exc: CursorTooOld) -> JSONResponse:
+        return JSONResponse({"error": exc.code, "message": exc.message}, status_code=410)
 
     @app.exception_handler(Forbidden)
     async def _forbidden(_request: Request, exc: Forbidden) -> JSONResponse:

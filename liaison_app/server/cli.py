@@ -54,6 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("file", help="CSV (kind,code,name_zh,name_en[,city_code]) or JSON")
     sub.add_parser("stats", help="figures across all officers")
+    cl = sub.add_parser("cleanup", help="remove tombstones older than the horizon")
+    cl.add_argument(
+        "--days", type=int, default=180, help="keep deletes younger than this (default 180)"
+    )
     d = sub.add_parser("device", help="signed-in clients").add_subparsers(
         dest="action", required=True
     )
@@ -169,6 +173,19 @@ def run(args: argparse.Namespace) -> int:
             f"received {f.received:,}, resolved {f.resolved:,}, resolution rate "
             f"{format_rate(f.resolution_rate)}, overdue {f.overdue:,}, on time {format_rate(f.on_time_rate)}, "
             f"satisfaction {format_rate(f.satisfaction_rate)}",
+        )
+    elif args.command == "cleanup":
+        import datetime as dt
+
+        from liaison_app.server.cleanup import clean_tombstones
+
+        if args.days < 0:
+            raise InputError("--days may not be negative")
+        done = clean_tombstones(engine, dt.timedelta(days=args.days))
+        _print(
+            args,
+            done,
+            f"{done['removed']} tombstones removed; horizon at sequence {done['horizon']}",
         )
     elif args.command == "device":
         if args.action == "revoke":

@@ -14,9 +14,17 @@ from typing import Any
 from sqlalchemy import select, tuple_
 from sqlalchemy.engine import Connection, Engine
 
+from liaison_app.errors import LiaisonError
+from liaison_app.server.cleanup import horizon
 from liaison_app.server.push import Caller, SyncRefused, head
 from liaison_app.server.schema import conflicts, memberships, records, sequence_tags
 from liaison_app.sync.protocol import MAX_PULL
+
+
+class CursorTooOld(LiaisonError):
+    """Deleted records the cursor has not seen may be gone (HTTP 410)."""
+
+    code = "cursor_expired"
 
 
 def encode_cursor(seq: int, tag: str, record_id: str) -> str:
@@ -86,6 +94,11 @@ def pull(
         after_seq, after_id = 0, ""
         if cursor:
             after_seq, tag, after_id = decode_cursor(cursor)
+            if after_seq < horizon(conn):
+                raise CursorTooOld(
+                    "this cursor is older than the tombstone horizon: pull a fresh "
+                    "snapshot of your scopes (from no cursor), keeping pending edits"
+                )
             if after_seq > now or (after_seq and _tag(conn, after_seq) != tag):
                 raise SyncRefused(
                     "cursor_invalid",

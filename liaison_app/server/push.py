@@ -73,7 +73,7 @@ def next_seq(conn: Connection) -> int:
         .values(value=server_sequence.c.value + 1)
         .returning(server_sequence.c.value)
     ).scalar_one()
-    conn.execute(insert(sequence_tags).values(seq=seq, tag=secrets.token_hex(4)))
+    conn.execute(insert(sequence_tags).values(seq=seq, tag=secrets.token_hex(4), at=utcnow()))
     return seq
 
 

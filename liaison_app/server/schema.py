@@ -165,6 +165,7 @@ sequence_tags = Table(
     metadata,
     Column("seq", BigInteger, primary_key=True),
     Column("tag", String(16), nullable=False),
+    Column("at", DateTime),  # when it was taken: the tombstone horizon is set by age
 )
 
 mutation_ledger = Table(

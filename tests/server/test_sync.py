@@ -259,3 +259,24 @@ def test_assignment_sends_the_enterprise_whole(api, engine):
         ]
         == "applied"
     )
+
+
+def test_tombstones_past_the_horizon_are_cleaned_and_old_cursors_get_410(api, engine):
+    import datetime as dt
+
+    from liaison_app.server.cleanup import clean_tombstones
+
+    wang, root = Device(api, "wang"), Device(api, "root")
+    kept, gone = firm(wang), firm(wang, name="已注销企业", district_code="210103")
+    old_cursor_holder = Device(api, "wang")
+    old_cursor_holder.pull()
+    root.push(root.mutation("enterprise", "delete", gone))
+    assert clean_tombstones(engine, dt.timedelta(days=1))["removed"] == 0  # too young
+    done = clean_tombstones(engine, dt.timedelta(0))
+    assert done["removed"] == 1
+    r = api.post(
+        "/v1/pull", json={"cursor": old_cursor_holder.cursor}, headers=old_cursor_holder.headers
+    )
+    assert r.status_code == 410 and r.json()["error"] == "cursor_expired"
+    fresh = Device(api, "wang").pull()
+    assert {c["id"] for c in fresh["changes"]} == {kept}

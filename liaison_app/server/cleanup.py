@@ -1,0 +1,50 @@
+"""Tombstones older than a horizon are removed; cursors older than it get 410 (design.md §3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import Connection, Engine
+
+from liaison_app.server.accounts import audit, utcnow
+from liaison_app.server.schema import records, sequence_tags, server_meta
+
+HORIZON_KEY = "tombstone_horizon"
+
+
+def horizon(conn: Connection) -> int:
+    value = conn.execute(
+        select(server_meta.c.value).where(server_meta.c.key == HORIZON_KEY)
+    ).scalar()
+    return int(value) if value else 0
+
+
+def clean_tombstones(
+    engine: Engine, older_than: dt.timedelta, actor: str = "admin-cli"
+) -> dict[str, int]:
+    """Delete records deleted before ``now - older_than`` and raise the horizon to there."""
+    cutoff = utcnow() - older_than
+    with engine.begin() as conn:
+        new_horizon = (
+            conn.execute(
+                select(func.max(sequence_tags.c.seq)).where(sequence_tags.c.at <= cutoff)
+            ).scalar()
+            or 0
+        )
+        old = horizon(conn)
+        if new_horizon <= old:
+            return {"removed": 0, "horizon": old}
+        removed = conn.execute(
+            delete(records).where(records.c.deleted.is_(True), records.c.version <= new_horizon)
+        ).rowcount
+        if old:
+            conn.execute(
+                update(server_meta)
+                .where(server_meta.c.key == HORIZON_KEY)
+                .values(value=str(new_horizon))
+            )
+        else:
+            conn.execute(insert(server_meta).values(key=HORIZON_KEY, value=str(new_horizon)))
+        audit(conn, actor, "tombstones.clean", removed=removed, horizon=new_horizon)
+    return {"removed": removed, "horizon": new_horizon}
