@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import insert, inspect, select
 from sqlalchemy.engine import Connection, Engine
 
-from liaison_app.domain import reference
+from liaison_app.models.reference import builtin_rows
 from liaison_app.server.schema import REFERENCE_TABLES, server_meta, server_sequence
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -40,22 +40,8 @@ def seed(conn: Connection) -> None:
     """Built-in reference codes (the same as every client's), the signing key, the server id."""
     for kind, table in REFERENCE_TABLES.items():
         have = set(conn.execute(select(table.c.code)).scalars())
-        rows = []
-        for item in reference.builtin(kind):
-            if item.code in have:
-                continue
-            row = {
-                "code": item.code,
-                "name_zh": item.zh,
-                "name_en": item.en,
-                "sort": item.sort,
-                "builtin": True,
-                "active": True,
-                "seq": 0,
-            }
-            if kind == "districts":
-                row.update(city_code=item.parent, kind_zh=item.kind)
-            rows.append(row)
+        # The very rows every client database is seeded with, stamped as never changed.
+        rows = [{**row, "seq": 0} for row in builtin_rows(kind) if row["code"] not in have]
         if rows:
             conn.execute(insert(table), rows)
     meta = dict(conn.execute(select(server_meta.c.key, server_meta.c.value)).tuples().all())
