@@ -361,6 +361,35 @@ def assign_enterprise(
         return seq
 
 
+def unassign_enterprise(
+    engine: Engine, enterprise_id: str, name: str, actor: str = "admin-cli"
+) -> int:
+    """Withdraw an assignment: the officer's next pull says "scope remove" for the enterprise."""
+    from liaison_app.server.push import next_seq
+    from liaison_app.server.schema import memberships, scope_removals
+
+    with engine.begin() as conn:
+        user = _user(conn, name)
+        gone = conn.execute(
+            delete(memberships).where(
+                memberships.c.user_id == user.id, memberships.c.enterprise_id == enterprise_id
+            )
+        ).rowcount
+        if not gone:
+            raise InputError(f"{name} is not assigned to {enterprise_id}")
+        seq = next_seq(conn)
+        conn.execute(
+            delete(scope_removals).where(
+                scope_removals.c.user_id == user.id, scope_removals.c.enterprise_id == enterprise_id
+            )
+        )
+        conn.execute(
+            insert(scope_removals).values(user_id=user.id, enterprise_id=enterprise_id, seq=seq)
+        )
+        audit(conn, actor, "unassign.enterprise", user=name, enterprise=enterprise_id)
+        return seq
+
+
 def assign_district(engine: Engine, district: str, name: str, actor: str = "admin-cli") -> None:
     """Give a supervisor their district."""
     with engine.begin() as conn:

@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     cl.add_argument(
         "--days", type=int, default=180, help="keep deletes younger than this (default 180)"
     )
+    un = sub.add_parser("unassign", help="withdraw a user's assignment to an enterprise")
+    un.add_argument("--enterprise", metavar="ID", required=True)
+    un.add_argument("--from", dest="user", metavar="USER", required=True)
     d = sub.add_parser("device", help="signed-in clients").add_subparsers(
         dest="action", required=True
     )
@@ -186,6 +189,11 @@ def run(args: argparse.Namespace) -> int:
             args,
             done,
             f"{done['removed']} tombstones removed; horizon at sequence {done['horizon']}",
+        )
+    elif args.command == "unassign":
+        seq = accounts.unassign_enterprise(engine, args.enterprise, args.user)
+        _print(
+            args, {"ok": True, "seq": seq}, f"{args.user} no longer looks after {args.enterprise}"
         )
     elif args.command == "device":
         if args.action == "revoke":

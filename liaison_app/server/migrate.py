@@ -13,7 +13,7 @@ from liaison_app.models.reference import builtin_rows
 from liaison_app.server.schema import REFERENCE_TABLES, server_meta, server_sequence
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-HEAD = "s0005"
+HEAD = "s0006"
 
 
 def _config():  # type: ignore[no-untyped-def]

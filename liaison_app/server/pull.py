@@ -17,7 +17,13 @@ from sqlalchemy.engine import Connection, Engine
 from liaison_app.errors import LiaisonError
 from liaison_app.server.cleanup import horizon
 from liaison_app.server.push import Caller, SyncRefused, head
-from liaison_app.server.schema import conflicts, memberships, records, sequence_tags
+from liaison_app.server.schema import (
+    conflicts,
+    memberships,
+    records,
+    scope_removals,
+    sequence_tags,
+)
 from liaison_app.sync.protocol import MAX_PULL
 
 
@@ -144,6 +150,16 @@ def pull(
                 changes += [_row(r, snapshot=True) for r in older if r.id not in sent]
         # The next cursor: after the last row sent, or at the head when nothing is left.
         last_seq, last_id = (rows[-1].version, rows[-1].id) if more else (now, "")
+        if caller.role == "officer":
+            # Withdrawn assignments: the client drops the enterprise unless it has pending edits.
+            removed = conn.execute(
+                select(scope_removals.c.enterprise_id).where(
+                    scope_removals.c.user_id == caller.user_id,
+                    scope_removals.c.seq > after_seq,
+                    scope_removals.c.seq <= last_seq,
+                )
+            ).scalars()
+            changes += [{"entity": "scope_remove", "id": e, "enterprise_id": e} for e in removed]
         found = (
             conn.execute(
                 select(conflicts)

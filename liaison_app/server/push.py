@@ -27,6 +27,7 @@ from liaison_app.server.schema import (
     memberships,
     mutation_ledger,
     records,
+    scope_removals,
     sequence_tags,
     server_sequence,
 )
@@ -175,6 +176,15 @@ class _Batch:
         if anchors:
             for r in conn.execute(select(records).where(records.c.id.in_(sorted(anchors)))):
                 self.rows[r.id] = dict(r._mapping)
+        self.removed = dict(
+            conn.execute(
+                select(scope_removals.c.enterprise_id, scope_removals.c.seq).where(
+                    scope_removals.c.user_id == caller.user_id
+                )
+            )
+            .tuples()
+            .all()
+        )
         self.members = set(
             conn.execute(
                 select(memberships.c.enterprise_id).where(memberships.c.user_id == caller.user_id)
@@ -254,6 +264,11 @@ class _Batch:
             return enterprise["district"] is not None and enterprise["district"] == c.district
         return enterprise["created_by"] == c.user_id or enterprise["id"] in self.members
 
+    def _edited_before_removal(self, enterprise_id: str, m: dict[str, Any]) -> bool:
+        """An edit whose base predates losing the enterprise is still accepted (design.md §3)."""
+        removed_at = self.removed.get(enterprise_id)
+        return removed_at is not None and int(m.get("base_version") or 0) < removed_at
+
     def _codes(self, kind: str) -> frozenset[str]:
         if kind not in self.codes_cache:
             table = REFERENCE_TABLES[kind]
@@ -299,7 +314,7 @@ class _Batch:
                 raise InputError("a supervisor creates enterprises in their own district only")
         elif anchor is None:
             raise InputError(f"unknown enterprise {anchor_id}")
-        elif not self._in_scope(anchor):
+        elif not self._in_scope(anchor) and not self._edited_before_removal(anchor["id"], m):
             raise InputError("permission: this enterprise is outside your scope")
         found: list[dict[str, Any]] = []
         if rec is None:

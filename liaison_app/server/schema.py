@@ -209,3 +209,13 @@ blobs = Table(
     Column("uploaded_by", Integer, ForeignKey("users.id"), nullable=False),
     Column("committed_at", DateTime, nullable=False),
 )
+
+# An assignment withdrawn: pulls send a "scope remove" (not a delete), and an edit made before
+# it (base older than the removal) is still accepted.
+scope_removals = Table(
+    "scope_removals",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
+    Column("enterprise_id", String(36), primary_key=True),
+    Column("seq", BigInteger, nullable=False, index=True),
+)

@@ -280,3 +280,25 @@ def test_tombstones_past_the_horizon_are_cleaned_and_old_cursors_get_410(api, en
     assert r.status_code == 410 and r.json()["error"] == "cursor_expired"
     fresh = Device(api, "wang").pull()
     assert {c["id"] for c in fresh["changes"]} == {kept}
+
+
+def test_withdrawn_assignment_is_a_scope_remove_and_earlier_edits_still_land(api, engine):
+    wang, li = Device(api, "wang"), Device(api, "li")
+    eid = firm(wang)
+    accounts.assign_enterprise(engine, eid, "li")
+    base = li.pull()["changes"][0]["version"]
+    # Li edits offline; meanwhile the assignment is withdrawn.
+    accounts.unassign_enterprise(engine, eid, "li")
+    got = li.pull()["changes"]
+    assert got == [{"entity": "scope_remove", "id": eid, "enterprise_id": eid}]
+    offline = li.push(
+        li.mutation("enterprise", "update", eid, {"phone": "13912345678"}, base_version=base)
+    )
+    assert offline["results"][0]["status"] == "applied"  # made before the loss of scope
+    later = li.push(
+        li.mutation(
+            "enterprise", "update", eid, {"phone": "13900000000"}, base_version=offline["head"]
+        )
+    )
+    assert later["results"][0]["status"] == "rejected"
+    assert li.pull()["changes"] == []  # nothing more of it reaches Li
