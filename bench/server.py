@@ -4,7 +4,7 @@
 
 A scratch database is created and dropped. Users are made and signed in before the run; each
 officer then loops hello + a push of 20 mutations + a pull at the head, from one asyncio load
-generator. Prints throughput, p50/p99 latency per request kind and errors. Target (design.md
+generator speaking plain keep-alive HTTP/1.1 (httpx cost more CPU per request than the server). Prints throughput, p50/p99 latency per request kind and errors. Target (design.md
 §5): 50 officers, no error, p99 under 1 s on this 2-core machine.
 """
 
@@ -20,6 +20,7 @@ import time
 import uuid
 
 import httpx
+import orjson
 import psycopg
 
 PG = os.environ.get("LIAISON_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -31,22 +32,55 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(p * len(ordered)))] if ordered else 0.0
 
 
-async def officer(client: httpx.AsyncClient, token: str, deadline: float, stats: dict) -> None:
-    headers = {"Authorization": f"Bearer {token}"}
+class Connection:
+    """A bare keep-alive HTTP/1.1 client: the load generator must not be what is measured
+    (httpx spends more CPU per request than the server does)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(
+        self, method: str, path: str, token: str, body: object | None = None
+    ) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        payload = orjson.dumps(body) if body is not None else b""
+        head = (
+            f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\nAuthorization: Bearer {token}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
+        )
+        self.writer.write(head.encode() + payload)
+        await self.writer.drain()
+        assert self.reader is not None
+        status_line = await self.reader.readline()
+        status = int(status_line.split()[1])
+        length = 0
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode().partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+        return status, await self.reader.readexactly(length)
+
+
+async def officer(host: str, port: int, token: str, deadline: float, stats: dict) -> None:
+    conn = Connection(host, port)
     seq, cursor, eid = 0, None, str(uuid.uuid4())
 
     async def call(kind: str, method: str, path: str, body: dict | None = None) -> dict | None:
         t0 = time.perf_counter()
         try:
-            r = await client.request(method, path, json=body, headers=headers)
-            stats["lat"].setdefault(kind, []).append(time.perf_counter() - t0)
-            if r.status_code != 200:
-                stats["errors"].append(f"{kind} {r.status_code} {r.text[:120]}")
-                return None
-            return r.json()
-        except httpx.HTTPError as exc:
+            status, data = await conn.request(method, path, token, body)
+        except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
             stats["errors"].append(f"{kind} {type(exc).__name__}")
+            conn.writer = None
             return None
+        stats["lat"].setdefault(kind, []).append(time.perf_counter() - t0)
+        if status != 200:
+            stats["errors"].append(f"{kind} {status} {data[:120]!r}")
+            return None
+        return orjson.loads(data)
 
     seq += 1
     await call(
@@ -88,14 +122,14 @@ async def officer(client: httpx.AsyncClient, token: str, deadline: float, stats:
         if page is not None:
             cursor = page["cursor"]
         stats["loops"] += 1
+    if conn.writer is not None:
+        conn.writer.close()
 
 
-async def load(base: str, tokens: list[str], seconds: float) -> dict:
+async def load(port: int, tokens: list[str], seconds: float) -> dict:
     stats: dict = {"lat": {}, "errors": [], "mutations": 0, "loops": 0}
-    limits = httpx.Limits(max_connections=len(tokens) + 10)
-    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
-        deadline = time.perf_counter() + seconds
-        await asyncio.gather(*(officer(client, t, deadline, stats) for t in tokens))
+    deadline = time.perf_counter() + seconds
+    await asyncio.gather(*(officer("127.0.0.1", port, t, deadline, stats) for t in tokens))
     return stats
 
 
@@ -151,7 +185,7 @@ def main() -> int:
             except httpx.HTTPError:
                 time.sleep(0.1)
         t0 = time.perf_counter()
-        stats = asyncio.run(load(base, tokens, args.seconds))
+        stats = asyncio.run(load(args.port, tokens, args.seconds))
         elapsed = time.perf_counter() - t0
     finally:
         if server is not None:
