@@ -552,16 +552,31 @@ class _Batch:
             )
         if not (changed or self.conflicts):
             return
-        seq = next_seq(self.conn)  # taken last, after every read and the bulk writes
-        if changed:
-            self.conn.execute(update(records).where(records.c.id.in_(changed)).values(version=seq))
         stamped = [r["id"] for r in self.applied if r["seq"] == PENDING]
-        if stamped:
-            self.conn.execute(
-                update(mutation_ledger)
-                .where(mutation_ledger.c.mutation_id.in_(stamped))
-                .values(seq=seq)
-            )
+        if self.conn.dialect.name == "postgresql":
+            # One round trip takes the sequence and stamps the rows: the global lock is held
+            # for this statement and the commit only.
+            seq = self.conn.exec_driver_sql(
+                "WITH s AS (UPDATE server_sequence SET value = value + 1 WHERE id = 1 RETURNING value),"
+                " t AS (INSERT INTO sequence_tags (seq, tag, at) SELECT value, %(tag)s, %(at)s FROM s),"
+                " r AS (UPDATE records SET version = (SELECT value FROM s) WHERE id = ANY(%(ids)s)),"
+                " l AS (UPDATE mutation_ledger SET seq = (SELECT value FROM s)"
+                " WHERE mutation_id = ANY(%(mids)s))"
+                " SELECT value FROM s",
+                {"tag": secrets.token_hex(4), "at": utcnow(), "ids": changed, "mids": stamped},
+            ).scalar_one()
+        else:
+            seq = next_seq(self.conn)  # taken last, after every read and the bulk writes
+            if changed:
+                self.conn.execute(
+                    update(records).where(records.c.id.in_(changed)).values(version=seq)
+                )
+            if stamped:
+                self.conn.execute(
+                    update(mutation_ledger)
+                    .where(mutation_ledger.c.mutation_id.in_(stamped))
+                    .values(seq=seq)
+                )
         if self.conflicts:
             self.conn.execute(insert(conflicts), [{**c, "seq": seq} for c in self.conflicts])
         for result in self.applied:
