@@ -11,55 +11,11 @@ from typing import Any
 
 from liaison_app import paths
 from liaison_app.cli.output import emit_fields, emit_json, emit_table, to_data, warn
+from liaison_app.domain.fields import ENTERPRISE_FIELDS, PROBLEM_FIELDS, VISIT_FIELDS
 from liaison_app.domain.labels import format_rate, heading, label
 from liaison_app.domain.records import Saved
 from liaison_app.errors import InputError, ValidationError
 from liaison_app.services.store import Store, open_store
-
-ENTERPRISE_FIELDS = (
-    "name",
-    "uscc",
-    "district_code",
-    "industry_code",
-    "size",
-    "ownership",
-    "address",
-    "legal_rep",
-    "contact_name",
-    "contact_title",
-    "phone",
-    "park",
-    "officer",
-    "unit",
-    "specialised",
-    "notes",
-)
-VISIT_FIELDS = (
-    "visit_date",
-    "mode",
-    "summary",
-    "officers",
-    "people_met",
-    "business_situation",
-    "policies",
-    "opinions",
-    "solved_on_site",
-    "revenue",
-    "staff",
-    "capacity_use",
-)
-PROBLEM_FIELDS = (
-    "category",
-    "description",
-    "urgency",
-    "request",
-    "source",
-    "raised_on",
-    "deadline",
-    "shared",
-    "lead_department",
-    "co_departments",
-)
 
 
 def _given(args: argparse.Namespace, names: tuple[str, ...]) -> dict[str, Any]:

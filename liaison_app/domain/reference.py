@@ -127,6 +127,11 @@ def cities() -> dict[str, tuple[str, str]]:
 REFERENCE_KINDS = ("categories", "departments", "districts", "industries")
 
 
+def is_city_code(code: str) -> bool:
+    """GB/T 2260: a prefecture-level city's code ends in 00 (210100 Shenyang)."""
+    return code.endswith("00")
+
+
 def builtin(kind: str) -> tuple[RefItem, ...]:
     if kind == "categories":
         return CATEGORIES

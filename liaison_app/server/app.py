@@ -111,19 +111,17 @@ def create_app(engine: Engine, blob_dir: Path | None = None) -> FastAPI:
     async def _failed(_request: Request, exc: LiaisonError) -> JSONResponse:
         return JSONResponse({"error": exc.code, "message": exc.message}, status_code=500)
 
-    def caller(
-        creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    ) -> Caller:
-        if creds is None:
-            raise accounts.AuthError("credentials required")
-        return _caller(accounts.authenticate(engine, creds.credentials))
-
     def optional_caller(
         creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     ) -> Caller | None:
         if creds is None:
             return None
         return _caller(accounts.authenticate(engine, creds.credentials))
+
+    def caller(who: Annotated[Caller | None, Depends(optional_caller)]) -> Caller:
+        if who is None:
+            raise accounts.AuthError("credentials required")
+        return who
 
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:

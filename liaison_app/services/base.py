@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from liaison_app.domain.reference import is_city_code
 from liaison_app.errors import NotFoundError
 from liaison_app.models.base import Base
 from liaison_app.models.db import Database
@@ -71,3 +72,10 @@ def next_counter(session: Session, key: str, count: int = 1) -> int:
     current = int(get_meta(session, key) or 0)
     set_meta(session, key, str(current + count))
     return current + 1
+
+
+def district_filter(column: Any, code: str) -> Any:
+    """A district code matches itself; a city code (…00, e.g. 210100) all of its districts."""
+    if is_city_code(code):
+        return column.like(code[:4] + "%")
+    return column == code

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from liaison_app.domain.fields import ENTERPRISE_FIELDS
 from liaison_app.domain.ids import uuid7
 from liaison_app.domain.lifecycle import OPEN_STATUSES
 from liaison_app.domain.records import Changes, EnterpriseRecord, Saved
@@ -15,27 +16,10 @@ from liaison_app.domain.validation import clean_enterprise
 from liaison_app.errors import NotFoundError
 from liaison_app.models import search_index
 from liaison_app.models.entities import Enterprise, Problem, Visit
-from liaison_app.services.base import Service, code_lookup, get_live, get_meta
+from liaison_app.services.base import Service, code_lookup, district_filter, get_live, get_meta
 from liaison_app.services.convert import enterprise_record
 
-EDITABLE = (
-    "name",
-    "uscc",
-    "district_code",
-    "industry_code",
-    "size",
-    "ownership",
-    "address",
-    "legal_rep",
-    "contact_name",
-    "contact_title",
-    "phone",
-    "park",
-    "officer",
-    "unit",
-    "specialised",
-    "notes",
-)
+EDITABLE = ENTERPRISE_FIELDS
 
 
 def index_enterprise(session: Session, e: Enterprise) -> None:
@@ -216,11 +200,7 @@ class EnterpriseService(Service):
                 return []
             q = q.where(Enterprise.id.in_(sub))
         if district:
-            # A city code (e.g. 210100) selects all its districts.
-            if district.endswith("00"):
-                q = q.where(Enterprise.district_code.like(district[:4] + "%"))
-            else:
-                q = q.where(Enterprise.district_code == district)
+            q = q.where(district_filter(Enterprise.district_code, district))
         if industry:
             q = q.where(Enterprise.industry_code.like(industry.upper() + "%"))
         if size:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, select, text
 from sqlalchemy.orm import Session
 
+from liaison_app.domain.fields import PROBLEM_FIELDS
 from liaison_app.domain.ids import uuid7
 from liaison_app.domain.labels import STATUSES
 from liaison_app.domain.lifecycle import (
@@ -25,25 +26,14 @@ from liaison_app.models.entities import Enterprise, FollowUpAction, Problem, Sea
 from liaison_app.services.base import (
     Service,
     code_lookup,
+    district_filter,
     get_live,
     get_meta,
     next_counter,
 )
 from liaison_app.services.convert import problem_record, provisional_number
 
-EDITABLE = (
-    "category",
-    "description",
-    "request",
-    "urgency",
-    "source",
-    "raised_on",
-    "deadline",
-    "shared",
-    "lead_department",
-    "co_departments",
-    "officer",
-)
+EDITABLE = PROBLEM_FIELDS
 SORTS = {
     "raised": (Problem.raised_on.desc(), Problem.id.desc()),
     "deadline": (Problem.deadline.is_(None), Problem.deadline, Problem.id),
@@ -322,10 +312,7 @@ class ProblemService(Service):
         if department:
             where.append(Problem.lead_department == department)
         if district:
-            if district.endswith("00"):
-                where.append(Enterprise.district_code.like(district[:4] + "%"))
-            else:
-                where.append(Enterprise.district_code == district)
+            where.append(district_filter(Enterprise.district_code, district))
         if enterprise_id:
             where.append(Problem.enterprise_id == enterprise_id)
         if visit_id:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from liaison_app.domain.lifecycle import OPEN_STATUSES
 from liaison_app.domain.records import EnterpriseRecord, RefRecord
-from liaison_app.domain.reference import REFERENCE_KINDS
+from liaison_app.domain.reference import REFERENCE_KINDS, is_city_code
 from liaison_app.domain.search_text import match_expression
 from liaison_app.errors import ValidationError
 from liaison_app.models.search_sql import MATCHING_IDS
@@ -88,7 +88,7 @@ class QuickReads:
             where.append(f"id IN ({MATCHING_IDS})")
             params.update(sq=expr, sk="enterprise")
         if district:
-            if district.endswith("00"):  # a city code selects all its districts
+            if is_city_code(district):  # a city code selects all its districts
                 where.append("district_code LIKE :district")
                 params["district"] = district[:4] + "%"
             else:

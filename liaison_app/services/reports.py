@@ -66,10 +66,10 @@ class ReportService(Service):
         problems = self._problems.list(sort="raised", **filters)
         problems.reverse()  # oldest first, as a ledger is read
         figures = self._stats.figures_for(lang=lang, **filters)
-        return render_ledger(problems, figures, self._describe(filters, lang), self.names(lang))
-
-    def _describe(self, filters: dict[str, Any], lang: str) -> str:
         names = self.names(lang)
+        return render_ledger(problems, figures, self._describe(filters, names), names)
+
+    def _describe(self, filters: dict[str, Any], names: Names) -> str:
         kinds = {
             "category": "categories",
             "department": "departments",

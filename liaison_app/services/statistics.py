@@ -48,6 +48,21 @@ def _counts(today: dt.date) -> list[Any]:
     ]
 
 
+def _figures(r: Any, key: str | None = None, label: str | None = None) -> Figures:
+    """Figures from one row of the _counts() columns (a SUM over no rows is NULL)."""
+    return Figures(
+        key=key,
+        label=label,
+        received=r["received"] or 0,
+        resolved=r["resolved"] or 0,
+        resolved_on_time=r["on_time"] or 0,
+        overdue=r["overdue"] or 0,
+        called_back=r["called_back"] or 0,
+        rated=r["rated"] or 0,
+        satisfied=r["satisfied"] or 0,
+    )
+
+
 class StatisticsService(Service):
     def figures(
         self,
@@ -94,20 +109,9 @@ class StatisticsService(Service):
                 ):
                     labels[code] = name_zh if zh else name_en
 
-        def fig(row: object) -> Figures:
-            r = row._mapping  # type: ignore[attr-defined]
-            k = r["key"]
-            return Figures(
-                key=k,
-                label=labels.get(k, k) if k is not None else None,
-                received=r["received"] or 0,
-                resolved=r["resolved"] or 0,
-                resolved_on_time=r["on_time"] or 0,
-                overdue=r["overdue"] or 0,
-                called_back=r["called_back"] or 0,
-                rated=r["rated"] or 0,
-                satisfied=r["satisfied"] or 0,
-            )
+        def fig(row: Any) -> Figures:
+            k = row._mapping["key"]
+            return _figures(row._mapping, k, labels.get(k, k) if k is not None else None)
 
         groups = tuple(fig(r) for r in rows) if by else ()
         if by:
@@ -136,14 +140,4 @@ class StatisticsService(Service):
         if filters.get("district"):
             q = q.join(Enterprise, Enterprise.id == Problem.enterprise_id)
         with self._db.reading() as s:
-            r = s.execute(q.where(*where)).one()._mapping
-        return Figures(
-            key=None,
-            received=r["received"] or 0,
-            resolved=r["resolved"] or 0,
-            resolved_on_time=r["on_time"] or 0,
-            overdue=r["overdue"] or 0,
-            called_back=r["called_back"] or 0,
-            rated=r["rated"] or 0,
-            satisfied=r["satisfied"] or 0,
-        )
+            return _figures(s.execute(q.where(*where)).one()._mapping)

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from liaison_app.domain.fields import VISIT_FIELDS
 from liaison_app.domain.ids import uuid7
 from liaison_app.domain.records import Changes, Saved, VisitRecord
 from liaison_app.domain.validation import clean_visit
@@ -17,21 +18,7 @@ from liaison_app.models.entities import Enterprise, Problem, Visit
 from liaison_app.services.base import Service, code_lookup, get_live, get_meta
 from liaison_app.services.convert import visit_record
 
-EDITABLE = (
-    "visit_date",
-    "mode",
-    "officers",
-    "people_met",
-    "business_situation",
-    "output_value",
-    "revenue",
-    "staff",
-    "capacity_use",
-    "policies",
-    "opinions",
-    "solved_on_site",
-    "summary",
-)
+EDITABLE = VISIT_FIELDS
 
 
 def index_visit(session: Session, v: Visit) -> None:
@@ -50,20 +37,27 @@ def index_visit(session: Session, v: Visit) -> None:
 
 
 class VisitService(Service):
-    def create(self, enterprise_id: str, fields: Mapping[str, Any]) -> Saved:
+    def _insert(
+        self, s: Session, enterprise_id: str, fields: Mapping[str, Any]
+    ) -> tuple[Visit, Enterprise]:
+        """Validate and add a visit (the officer defaults to this folder's) inside ``s``."""
         raw = {k: v for k, v in fields.items() if k in EDITABLE}
         raw.setdefault("visit_date", None)
+        e = get_live(s, Enterprise, enterprise_id, "enterprise")
+        values = clean_visit(raw, code_lookup(s), creating=True, today=self._clock.today())
+        if not values.get("officers"):
+            me = get_meta(s, "officer_name")
+            values["officers"] = [me] if me else []
+        now = self._clock.now()
+        v = Visit(id=uuid7(), enterprise_id=e.id, created_at=now, updated_at=now, **values)
+        s.add(v)
+        s.flush()
+        index_visit(s, v)
+        return v, e
+
+    def create(self, enterprise_id: str, fields: Mapping[str, Any]) -> Saved:
         with self._db.writing() as s:
-            e = get_live(s, Enterprise, enterprise_id, "enterprise")
-            values = clean_visit(raw, code_lookup(s), creating=True, today=self._clock.today())
-            if not values.get("officers"):
-                me = get_meta(s, "officer_name")
-                values["officers"] = [me] if me else []
-            now = self._clock.now()
-            v = Visit(id=uuid7(), enterprise_id=e.id, created_at=now, updated_at=now, **values)
-            s.add(v)
-            s.flush()
-            index_visit(s, v)
+            v, e = self._insert(s, enterprise_id, fields)
             record = visit_record(v, e.name)
         return Saved(record, Changes(frozenset({"visit"}), frozenset({v.id})))
 
@@ -77,20 +71,9 @@ class VisitService(Service):
         from liaison_app.errors import FieldError, ValidationError
         from liaison_app.services.problems import ProblemService
 
-        raw = {k: v for k, v in fields.items() if k in EDITABLE}
-        raw.setdefault("visit_date", None)
         writer = ProblemService(self._ctx)
         with self._db.writing() as s:
-            e = get_live(s, Enterprise, enterprise_id, "enterprise")
-            values = clean_visit(raw, code_lookup(s), creating=True, today=self._clock.today())
-            if not values.get("officers"):
-                me = get_meta(s, "officer_name")
-                values["officers"] = [me] if me else []
-            now = self._clock.now()
-            v = Visit(id=uuid7(), enterprise_id=e.id, created_at=now, updated_at=now, **values)
-            s.add(v)
-            s.flush()
-            index_visit(s, v)
+            v, e = self._insert(s, enterprise_id, fields)
             errors: list[FieldError] = []
             ids = [v.id]
             for n, problem in enumerate(problems):

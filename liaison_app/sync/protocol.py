@@ -6,6 +6,8 @@ server keeps its own, derived values are computed (design.md §3).
 
 from __future__ import annotations
 
+from liaison_app.domain.fields import ENTERPRISE_FIELDS, PROBLEM_FIELDS, VISIT_FIELDS
+
 PROTOCOL_VERSION = 1
 MAX_PUSH = 500  # mutations per push
 MAX_PULL = 500  # rows per pull page
@@ -13,55 +15,9 @@ MAX_PULL = 500  # rows per pull page
 OPS = ("create", "update", "delete", "restore", "transition")
 
 SYNCED_FIELDS: dict[str, tuple[str, ...]] = {
-    "enterprise": (
-        "name",
-        "uscc",
-        "district_code",
-        "industry_code",
-        "size",
-        "ownership",
-        "address",
-        "legal_rep",
-        "contact_name",
-        "contact_title",
-        "phone",
-        "park",
-        "officer",
-        "unit",
-        "specialised",
-        "notes",
-    ),
-    "visit": (
-        "enterprise_id",
-        "visit_date",
-        "mode",
-        "officers",
-        "people_met",
-        "business_situation",
-        "output_value",
-        "revenue",
-        "staff",
-        "capacity_use",
-        "policies",
-        "opinions",
-        "solved_on_site",
-        "summary",
-    ),
-    "problem": (
-        "enterprise_id",
-        "visit_id",
-        "source",
-        "raised_on",
-        "category",
-        "description",
-        "request",
-        "urgency",
-        "shared",
-        "lead_department",
-        "co_departments",
-        "deadline",
-        "officer",
-    ),
+    "enterprise": ENTERPRISE_FIELDS,
+    "visit": ("enterprise_id", *VISIT_FIELDS),
+    "problem": ("enterprise_id", "visit_id", *PROBLEM_FIELDS),
     "attachment": (
         "owner_kind",
         "owner_id",

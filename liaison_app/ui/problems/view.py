@@ -72,7 +72,6 @@ class ProblemLedgerView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.detail = ProblemDetail(ctx)
-        self.detail.step_taken.connect(self._on_step_taken)
         self.delete_button.clicked.connect(self.delete_selected)
         self.print_button.clicked.connect(self.print_ledger)
 
@@ -215,9 +214,6 @@ class ProblemLedgerView(QWidget):
         record = self.model.record(current.row()) if current.isValid() else None
         self.detail.load(record.id if record else None)
         self.delete_button.setEnabled(record is not None)
-
-    def _on_step_taken(self, _ident: str) -> None:
-        pass  # the DataEvents broadcast refreshes the rows
 
     def _on_data_changed(self, changes: Changes) -> None:
         if not self._loaded or not changes.kinds & {"problem", "enterprise", "visit"}:
