@@ -83,7 +83,7 @@ class VisitService(Service):
                     )
                 except ValidationError as exc:
                     errors += [
-                        FieldError(f"problems[{n}].{x.field}", x.code, x.message)
+                        FieldError(f"problems[{n}].{x.field}", x.code, x.message, x.params)
                         for x in exc.errors
                     ]
             if errors:

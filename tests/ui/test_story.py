@@ -138,3 +138,22 @@ def test_errors_speak_chinese_in_the_chinese_ui(ctx, qtbot):
         LifecycleError("close", "received", ["accept", "resolve", "reject"]), "zh_CN"
     )
     assert refused == "当前状态为“待受理”，不能执行“销号”；可执行的步骤：受理、办结、退回"
+
+
+def test_problem_row_errors_speak_chinese_too(ctx, qtbot):
+    from PySide6.QtCore import QDate
+
+    from liaison_app.ui.visits.entry import VisitEntry
+    from tests.ui.conftest import add_enterprise
+
+    ctx.labels.translations.switch("zh_CN")
+    ident = add_enterprise(ctx.store, "锦州石化有限公司")
+    entry = VisitEntry(ctx)
+    qtbot.addWidget(entry)
+    entry.date.setMaximumDate(QDate(TODAY.year, TODAY.month, TODAY.day))
+    entry.start_for(ident)
+    row = entry.problems.rows[0]
+    row.category.setCurrentIndex(row.category.findData("tax"))
+    row.description.setText("x" * 20_001)
+    entry.save()
+    assert row.message.text() == "问题描述过长：20001 个字符，最多 20000 个"
