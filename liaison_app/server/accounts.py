@@ -7,11 +7,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from liaison_app.errors import InputError, LiaisonError, NotFoundError, ValidationError
 from liaison_app.server import auth
+from liaison_app.server.db import reading
 from liaison_app.server.schema import (
     audit_log,
     clients,
@@ -154,7 +155,7 @@ def disable_user(engine: Engine, name: str, actor: str = "admin-cli") -> None:
 
 
 def list_users(engine: Engine) -> list[UserRow]:
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return [
             UserRow(r.id, r.name, r.role, r.district, bool(r.disabled))
             for r in conn.execute(select(users).order_by(users.c.name))
@@ -167,7 +168,7 @@ def list_devices(engine: Engine) -> list[dict[str, Any]]:
         .join(users, users.c.id == clients.c.user_id)
         .order_by(users.c.name, clients.c.created_at)
     )
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return [
             {
                 "id": r.id,
@@ -313,18 +314,25 @@ class Identity:
     district: str | None
 
 
-def authenticate(engine: Engine, token: str, now: dt.datetime | None = None) -> Identity:
-    """The caller behind a bearer token (a revoked client or disabled user is refused)."""
-    now = now or utcnow()
-    with engine.connect() as conn:
-        claims = auth.read_access(signing_key(conn), token, now)
-        if claims is None:
-            raise AuthError("missing, invalid or expired access token")
-        row = conn.execute(
-            select(clients.c.revoked_at, users.c.disabled, users.c.district)
-            .join(users, users.c.id == clients.c.user_id)
-            .where(clients.c.id == claims.client_id)
-        ).first()
+def read_token(key: str, token: str, now: dt.datetime | None = None) -> auth.AccessClaims:
+    """The claims of a well-signed, unexpired access token (no database needed)."""
+    claims = auth.read_access(key, token, now or utcnow())
+    if claims is None:
+        raise AuthError("missing, invalid or expired access token")
+    return claims
+
+
+_IDENTITY = (
+    select(clients.c.revoked_at, users.c.disabled, users.c.district)
+    .join(users, users.c.id == clients.c.user_id)
+    .where(clients.c.id == bindparam("client"))
+)
+
+
+def identify(conn: Connection, claims: auth.AccessClaims) -> Identity:
+    """The caller as of now, read on the request's own connection (one statement): a revoked
+    client or disabled user is refused, a changed district applies at once."""
+    row = conn.execute(_IDENTITY, {"client": claims.client_id}).first()
     if row is None or row.revoked_at is not None or row.disabled:
         raise AuthError("this device was signed out by an administrator")
     return Identity(claims, row.district)

@@ -14,18 +14,19 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
-from sqlalchemy import select
-from sqlalchemy.engine import Engine
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.engine import Connection, Engine
 
 from liaison_app import __version__
 from liaison_app.errors import InputError, LiaisonError, NotFoundError
 from liaison_app.server import accounts
+from liaison_app.server.auth import AccessClaims
 from liaison_app.server.blobs import BlobStore
-from liaison_app.server.db import server_data_dir
+from liaison_app.server.db import reading, server_data_dir
 from liaison_app.server.pull import CursorTooOld, pull
-from liaison_app.server.push import Caller, SyncRefused, head, high_water_mark, push
+from liaison_app.server.push import Caller, SyncRefused, push
 from liaison_app.server.review import Forbidden, list_conflicts, resolve_conflict, verify
-from liaison_app.server.schema import REFERENCE_TABLES
+from liaison_app.server.schema import REFERENCE_TABLES, mutation_ledger, server_sequence
 from liaison_app.sync.protocol import MAX_PULL, MAX_PUSH
 
 PROTOCOL = {"min": 1, "max": 1}
@@ -111,54 +112,68 @@ def create_app(engine: Engine, blob_dir: Path | None = None) -> FastAPI:
     async def _failed(_request: Request, exc: LiaisonError) -> JSONResponse:
         return JSONResponse({"error": exc.code, "message": exc.message}, status_code=500)
 
-    def optional_caller(
-        creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    ) -> Caller | None:
-        if creds is None:
-            return None
-        return _caller(accounts.authenticate(engine, creds.credentials))
+    with reading(engine) as conn:  # both are written on the first start and never change
+        key = accounts.signing_key(conn)
+        server_id = accounts.server_id(conn)
 
-    def caller(who: Annotated[Caller | None, Depends(optional_caller)]) -> Caller:
-        if who is None:
+    # The token's signature and expiry are checked on the event loop (no I/O, so a missing or
+    # bad token is a 401 before the body is even looked at); whether the device is still signed
+    # in is read inside the endpoint's own worker thread, by signed_in: one thread hop a request.
+    async def optional_claims(
+        creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> AccessClaims | None:
+        return None if creds is None else accounts.read_token(key, creds.credentials)
+
+    async def claims(
+        token: Annotated[AccessClaims | None, Depends(optional_claims)],
+    ) -> AccessClaims:
+        if token is None:
             raise accounts.AuthError("credentials required")
-        return who
+        return token
+
+    def signed_in(token: AccessClaims, conn: Connection | None = None) -> Caller:
+        """The caller, read on the request's own connection when it has one."""
+        if conn is not None:
+            return _caller(accounts.identify(conn, token))
+        with reading(engine) as own:
+            return _caller(accounts.identify(own, token))
+
+    Token = Annotated[AccessClaims, Depends(claims)]
 
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:
-        with engine.connect() as conn:
+        with reading(engine) as conn:
             conn.exec_driver_sql("SELECT 1")
         return {"ok": True, "version": __version__}
 
-    server_id: list[str] = []  # read once: it never changes
-
     @app.get("/v1/hello")
     def hello(
-        who: Annotated[Caller | None, Depends(optional_caller)],
+        token: Annotated[AccessClaims | None, Depends(optional_claims)],
         app_version: Annotated[str | None, Header(alias="X-Liaison-App-Version")] = None,
     ) -> JSONResponse:
-        with engine.connect() as conn:
-            if not server_id:
-                server_id.append(accounts.server_id(conn))
-            body: dict[str, Any] = {
-                "protocol": PROTOCOL,
-                "min_app_version": MIN_APP_VERSION,
-                "server_id": server_id[0],
-                "server_version": __version__,
-            }
-            if app_version is not None and _version(app_version) < _version(MIN_APP_VERSION):
-                body["message"] = f"this server needs Liaison {MIN_APP_VERSION} or newer"
-                return JSONResponse(body, status_code=426)
-            if who is not None:
-                body.update(
-                    user=who.user,
-                    role=who.role,
-                    client_id=who.client_id,
-                    # The highest mutation number of this client the ledger holds: lower than
-                    # the client's own means the server lost some (restored from a copy).
-                    high_water_mark=high_water_mark(conn, who.client_id),
-                    head=head(conn),
-                    scopes=scopes_of(who),
-                )
+        body: dict[str, Any] = {
+            "protocol": PROTOCOL,
+            "min_app_version": MIN_APP_VERSION,
+            "server_id": server_id,
+            "server_version": __version__,
+        }
+        if app_version is not None and _version(app_version) < _version(MIN_APP_VERSION):
+            body["message"] = f"this server needs Liaison {MIN_APP_VERSION} or newer"
+            return JSONResponse(body, status_code=426)
+        if token is not None:
+            with reading(engine) as conn:
+                who = signed_in(token, conn)
+                mark, now = conn.execute(_MARK_AND_HEAD, {"client": who.client_id}).one()
+            body.update(
+                user=who.user,
+                role=who.role,
+                client_id=who.client_id,
+                # The highest mutation number of this client the ledger holds: lower than
+                # the client's own means the server lost some (restored from a copy).
+                high_water_mark=mark or 0,
+                head=now,
+                scopes=scopes_of(who),
+            )
         return JSONResponse(body)
 
     @app.post("/v1/auth/login")
@@ -172,58 +187,72 @@ def create_app(engine: Engine, blob_dir: Path | None = None) -> FastAPI:
         return accounts.refresh(engine, body.refresh_token).__dict__
 
     @app.post("/v1/push")
-    def push_changes(body: PushBody, who: Annotated[Caller, Depends(caller)]) -> Response:
-        return _json(push(engine, who, body.mutations))
+    def push_changes(body: PushBody, token: Token) -> Response:
+        with engine.begin() as conn:
+            answer, refused = push(conn, signed_in(token, conn), body.mutations)
+        if refused is not None:  # raised after the commit: the mutations before it stand
+            raise refused
+        return _json(answer)
 
     @app.post("/v1/pull")
-    def pull_changes(body: PullBody, who: Annotated[Caller, Depends(caller)]) -> Response:
-        return _json(pull(engine, who, body.cursor, body.limit))
+    def pull_changes(body: PullBody, token: Token) -> Response:
+        with reading(engine) as conn:
+            return _json(pull(conn, signed_in(token, conn), body.cursor, body.limit))
 
     @app.post("/v1/verify")
-    def verify_scope(who: Annotated[Caller, Depends(caller)]) -> Response:
-        return _json(verify(engine, who))
+    def verify_scope(token: Token) -> Response:
+        return _json(verify(engine, signed_in(token)))
 
     @app.get("/v1/conflicts")
-    def conflicts_list(who: Annotated[Caller, Depends(caller)], resolved: bool = False) -> Response:
-        return _json(list_conflicts(engine, who, include_resolved=resolved))
+    def conflicts_list(token: Token, resolved: bool = False) -> Response:
+        return _json(list_conflicts(engine, signed_in(token), include_resolved=resolved))
 
     @app.post("/v1/conflicts/{conflict_id}/resolve")
-    def conflicts_resolve(
-        conflict_id: int, body: ResolveBody, who: Annotated[Caller, Depends(caller)]
-    ) -> Response:
-        return _json(resolve_conflict(engine, who, conflict_id, body.note))
+    def conflicts_resolve(conflict_id: int, body: ResolveBody, token: Token) -> Response:
+        return _json(resolve_conflict(engine, signed_in(token), conflict_id, body.note))
 
     store = BlobStore(engine, blob_dir or server_data_dir() / "blobs")
 
     @app.get("/v1/blobs/{sha}/status")
-    def blob_status(sha: str, who: Annotated[Caller, Depends(caller)]) -> Response:
-        return _json(store.status(who, sha))
+    def blob_status(sha: str, token: Token) -> Response:
+        return _json(store.status(signed_in(token), sha))
 
     @app.put("/v1/blobs/{sha}")
-    async def blob_upload(
-        sha: str, request: Request, who: Annotated[Caller, Depends(caller)], offset: int = 0
-    ) -> Response:
+    async def blob_upload(sha: str, request: Request, token: Token, offset: int = 0) -> Response:
         chunk = await request.body()
+        who = await run_in_threadpool(signed_in, token)
         return _json(await run_in_threadpool(store.upload, who, sha, offset, chunk))
 
     @app.post("/v1/blobs/{sha}/commit")
-    def blob_commit(sha: str, who: Annotated[Caller, Depends(caller)]) -> Response:
-        return _json(store.commit(who, sha))
+    def blob_commit(sha: str, token: Token) -> Response:
+        return _json(store.commit(signed_in(token), sha))
 
     @app.get("/v1/blobs/{sha}")
-    def blob_download(sha: str, who: Annotated[Caller, Depends(caller)]) -> FileResponse:
-        return FileResponse(store.open(who, sha), media_type="application/octet-stream")
+    def blob_download(sha: str, token: Token) -> FileResponse:
+        return FileResponse(
+            store.open(signed_in(token), sha), media_type="application/octet-stream"
+        )
 
     @app.get("/v1/reference")
-    def reference(_who: Annotated[Caller, Depends(caller)]) -> dict[str, Any]:
+    def reference(token: Token) -> dict[str, Any]:
+        signed_in(token)
         out: dict[str, Any] = {}
-        with engine.connect() as conn:
+        with reading(engine) as conn:
             for kind, table in REFERENCE_TABLES.items():
                 rows = conn.execute(select(table).order_by(table.c.sort, table.c.code)).mappings()
                 out[kind] = [dict(r) for r in rows]
         return out
 
     return app
+
+
+# Hello's one statement: the client's high-water mark and the server's head.
+_MARK_AND_HEAD = select(
+    select(func.max(mutation_ledger.c.client_seq))
+    .where(mutation_ledger.c.client_id == bindparam("client"))
+    .scalar_subquery(),
+    server_sequence.c.value,
+).where(server_sequence.c.id == 1)
 
 
 def _json(body: Any, status_code: int = 200) -> Response:

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 from liaison_app.errors import InputError, NotFoundError
 from liaison_app.server.accounts import utcnow
+from liaison_app.server.db import reading
 from liaison_app.server.pull import scope_filter
 from liaison_app.server.push import Caller, SyncRefused
 from liaison_app.server.review import Forbidden
@@ -95,7 +96,7 @@ class BlobStore:
 
     def open(self, caller: Caller, sha: str) -> Path:
         final, _ = self._paths(sha)
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(select(blobs).where(blobs.c.sha256 == sha)).first()
             if row is None or not final.exists():
                 raise NotFoundError("blob", sha)

@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 ENV_DB = "LIAISON_SERVER_DB"
 ENV_DATA = "LIAISON_SERVER_DATA"
@@ -58,6 +58,22 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")  # commit order = sequence order (design.md §3)
+        if conn.get_execution_options().get("liaison_read"):
+            conn.exec_driver_sql("BEGIN")  # one snapshot, no write lock
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # commit order = sequence order (design.md §3)
 
     return engine
+
+
+def reading(engine: Engine) -> Connection:
+    """A connection for reads only, used as ``with reading(engine) as conn``.
+
+    PostgreSQL: autocommit. Its READ COMMITTED takes a snapshot per statement inside a
+    transaction too, so this reads the same and saves the BEGIN and ROLLBACK round trips.
+    SQLite: a deferred transaction, one snapshot, without taking the write lock.
+    """
+    conn = engine.connect()
+    if engine.dialect.name == "postgresql":
+        return conn.execution_options(isolation_level="AUTOCOMMIT")
+    return conn.execution_options(liaison_read=True)

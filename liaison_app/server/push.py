@@ -14,8 +14,19 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import (
+    BigInteger,
+    String,
+    bindparam,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy.engine import Connection
 
 from liaison_app.domain import validation
 from liaison_app.domain.lifecycle import TRANSITIONS
@@ -84,17 +95,6 @@ def head(conn: Connection) -> int:
     ).scalar_one()
 
 
-def high_water_mark(conn: Connection, client_id: str) -> int:
-    return (
-        conn.execute(
-            select(func.max(mutation_ledger.c.client_seq)).where(
-                mutation_ledger.c.client_id == client_id
-            )
-        ).scalar()
-        or 0
-    )
-
-
 def natural_key(data: dict[str, Any]) -> str:
     """USCC; else name + district identify a firm (domain.md)."""
     if data.get("uscc"):
@@ -123,32 +123,65 @@ def _check_shape(m: Any) -> None:
         raise InputError("malformed mutation: needs id, seq ≥ 1, entity, record_id, op, fields")
 
 
-def push(engine: Engine, caller: Caller, mutations: list[Any]) -> dict[str, Any]:
+def push(
+    conn: Connection, caller: Caller, mutations: list[Any]
+) -> tuple[dict[str, Any], SyncRefused | None]:
+    """Apply a push inside the caller's write transaction (``engine.begin()``).
+
+    Returns the answer and, when the batch stopped early, the refusal to raise once the
+    transaction is over: the mutations before the refused one are committed. On PostgreSQL the
+    commit happens here already (see ``_Batch.flush``).
+    """
     if not isinstance(mutations, list) or len(mutations) > MAX_PUSH:
         raise InputError(f"a push carries a list of at most {MAX_PUSH} mutations")
     for m in mutations:
         _check_shape(m)
     refused: SyncRefused | None = None
-    with engine.begin() as conn:
-        batch = _Batch(conn, caller, mutations)
-        results = []
-        for m in mutations:
-            try:
-                results.append(batch.apply(m))
-            except SyncRefused as exc:
-                refused = exc  # the ones before it are committed below
-                break
-        batch.flush()
-        now = head(conn)
-        if results:
-            tally = {
-                k: sum(r["status"] == k for r in results)
-                for k in ("applied", "conflict", "rejected")
-            }
-            audit(conn, caller.user, "push", client=caller.client_id, **tally)
-    if refused is not None:
-        raise refused
-    return {"results": results, "head": now}
+    batch = _Batch(conn, caller, mutations)
+    results = []
+    for m in mutations:
+        try:
+            results.append(batch.apply(m))
+        except SyncRefused as exc:
+            refused = exc  # the ones before it are committed
+            break
+    if results:
+        tally = {
+            k: sum(r["status"] == k for r in results) for k in ("applied", "conflict", "rejected")
+        }
+        audit(conn, caller.user, "push", client=caller.client_id, **tally)
+    now = batch.flush()  # on PostgreSQL this commits, in the same round trip as the stamp
+    return {"results": results, "head": now}, refused
+
+
+# The statements of a push are built once, with bind parameters (building them cost more CPU
+# than running them).
+_DONE = select(mutation_ledger).where(
+    mutation_ledger.c.mutation_id.in_(bindparam("ids", expanding=True))
+)
+_TOUCHED = select(records).where(records.c.id.in_(bindparam("ids", expanding=True)))
+_LOCKED = {
+    # SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL locks in id order.
+    "sqlite": _TOUCHED.order_by(records.c.id),
+    "postgresql": _TOUCHED.order_by(records.c.id).with_for_update(),
+}
+# One round trip: the client's high-water mark, and for the enterprises in the batch, the
+# caller's withdrawn assignments and memberships.
+_MARK_AND_SCOPE = union_all(
+    select(
+        literal("mark").label("kind"),
+        null().cast(String).label("enterprise_id"),
+        func.max(mutation_ledger.c.client_seq).cast(BigInteger).label("seq"),
+    ).where(mutation_ledger.c.client_id == bindparam("client")),
+    select(literal("removed"), scope_removals.c.enterprise_id, scope_removals.c.seq).where(
+        scope_removals.c.user_id == bindparam("uid"),
+        scope_removals.c.enterprise_id.in_(bindparam("enterprises", expanding=True)),
+    ),
+    select(literal("member"), memberships.c.enterprise_id, null().cast(BigInteger)).where(
+        memberships.c.user_id == bindparam("uid"),
+        memberships.c.enterprise_id.in_(bindparam("enterprises", expanding=True)),
+    ),
+)
 
 
 class _Batch:
@@ -157,39 +190,34 @@ class _Batch:
     def __init__(self, conn: Connection, caller: Caller, mutations: list[dict[str, Any]]) -> None:
         self.conn, self.caller = conn, caller
         ids = [m["id"] for m in mutations]
-        self.done = {
-            r.mutation_id: r
-            for r in conn.execute(
-                select(mutation_ledger).where(mutation_ledger.c.mutation_id.in_(ids))
-            )
-        }
-        self.mark = high_water_mark(conn, caller.client_id)
+        self.done = {r.mutation_id: r for r in conn.execute(_DONE, {"ids": ids})}
         touched = sorted(
             {m["record_id"] for m in mutations}
             | {m["enterprise_id"] for m in mutations if m.get("enterprise_id")}
         )
-        q = select(records).where(records.c.id.in_(touched)).order_by(records.c.id)
-        if conn.dialect.name == "postgresql":
-            q = q.with_for_update()  # SQLite's BEGIN IMMEDIATE already serialises writers
-        self.rows: dict[str, dict[str, Any]] = {r.id: dict(r._mapping) for r in conn.execute(q)}
+        locked = _LOCKED["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
+        self.rows: dict[str, dict[str, Any]] = {
+            r.id: dict(r._mapping) for r in conn.execute(locked, {"ids": touched})
+        }
         anchors = {r["enterprise_id"] for r in self.rows.values()} - self.rows.keys()
         if anchors:
-            for r in conn.execute(select(records).where(records.c.id.in_(sorted(anchors)))):
+            for r in conn.execute(_TOUCHED, {"ids": sorted(anchors)}):
                 self.rows[r.id] = dict(r._mapping)
-        self.removed = dict(
-            conn.execute(
-                select(scope_removals.c.enterprise_id, scope_removals.c.seq).where(
-                    scope_removals.c.user_id == caller.user_id
-                )
-            )
-            .tuples()
-            .all()
+        enterprises = sorted(set(touched) | {r["enterprise_id"] for r in self.rows.values()})
+        self.mark = 0
+        self.removed: dict[str, int] = {}
+        self.members: set[str] = set()
+        reads = conn.execute(
+            _MARK_AND_SCOPE,
+            {"client": caller.client_id, "uid": caller.user_id, "enterprises": enterprises},
         )
-        self.members = set(
-            conn.execute(
-                select(memberships.c.enterprise_id).where(memberships.c.user_id == caller.user_id)
-            ).scalars()
-        )
+        for kind, enterprise_id, seq in reads:
+            if kind == "mark":
+                self.mark = seq or 0
+            elif kind == "removed":
+                self.removed[enterprise_id] = seq
+            else:
+                self.members.add(enterprise_id)
         self.codes_cache: dict[str, frozenset[str]] = {}
         self.new: set[str] = set()
         self.dirty: set[str] = set()
@@ -497,8 +525,13 @@ class _Batch:
         return result
 
     # ---- write ---------------------------------------------------------------------------------
-    def flush(self) -> None:
-        """Write everything, then take the sequence and stamp it with two short statements."""
+    def flush(self) -> int:
+        """Write everything, then take the sequence last and stamp it; returns the head.
+
+        On PostgreSQL the stamp and the COMMIT go to the server in one pipeline: the sequence
+        row stays locked only while the server runs them, never while this process waits for
+        its turn on the GIL (which, under load, made every other push queue behind it).
+        """
         changed = sorted(self.new | self.dirty)
         if self.new:
             self.conn.execute(
@@ -550,21 +583,13 @@ class _Batch:
             self.conn.execute(
                 insert(mutation_ledger), [{**row, "seq": None, "at": now} for row in self.ledger]
             )
+        if self.conflicts:
+            self.conn.execute(insert(conflicts), [{**c, "seq": PENDING} for c in self.conflicts])
         if not (changed or self.conflicts):
-            return
+            return head(self.conn)
         stamped = [r["id"] for r in self.applied if r["seq"] == PENDING]
         if self.conn.dialect.name == "postgresql":
-            # One round trip takes the sequence and stamps the rows: the global lock is held
-            # for this statement and the commit only.
-            seq = self.conn.exec_driver_sql(
-                "WITH s AS (UPDATE server_sequence SET value = value + 1 WHERE id = 1 RETURNING value),"
-                " t AS (INSERT INTO sequence_tags (seq, tag, at) SELECT value, %(tag)s, %(at)s FROM s),"
-                " r AS (UPDATE records SET version = (SELECT value FROM s) WHERE id = ANY(%(ids)s)),"
-                " l AS (UPDATE mutation_ledger SET seq = (SELECT value FROM s)"
-                " WHERE mutation_id = ANY(%(mids)s))"
-                " SELECT value FROM s",
-                {"tag": secrets.token_hex(4), "at": utcnow(), "ids": changed, "mids": stamped},
-            ).scalar_one()
+            seq = _stamp_and_commit(self.conn, changed, stamped)
         else:
             seq = next_seq(self.conn)  # taken last, after every read and the bulk writes
             if changed:
@@ -577,10 +602,45 @@ class _Batch:
                     .where(mutation_ledger.c.mutation_id.in_(stamped))
                     .values(seq=seq)
                 )
-        if self.conflicts:
-            self.conn.execute(insert(conflicts), [{**c, "seq": seq} for c in self.conflicts])
+            if self.conflicts:
+                self.conn.execute(
+                    update(conflicts)
+                    .where(conflicts.c.mutation_id.in_(stamped))
+                    .where(conflicts.c.seq == PENDING)
+                    .values(seq=seq)
+                )
         for result in self.applied:
             if result["seq"] == PENDING:
                 result["seq"] = seq
         for rid in changed:
             self.rows[rid]["version"] = seq
+        return seq
+
+
+# Takes the next sequence value and stamps this push's rows, ledger entries and conflicts with it.
+_STAMP = (
+    "WITH s AS (UPDATE server_sequence SET value = value + 1 WHERE id = 1 RETURNING value),"
+    " t AS (INSERT INTO sequence_tags (seq, tag, at) SELECT value, %(tag)s, %(at)s FROM s),"
+    " r AS (UPDATE records SET version = (SELECT value FROM s) WHERE id = ANY(%(ids)s)),"
+    " l AS (UPDATE mutation_ledger SET seq = (SELECT value FROM s)"
+    " WHERE mutation_id = ANY(%(mids)s)),"
+    " c AS (UPDATE conflicts SET seq = (SELECT value FROM s)"
+    " WHERE mutation_id = ANY(%(mids)s) AND seq = -1)"
+    " SELECT value FROM s"
+)
+
+
+def _stamp_and_commit(conn: Connection, ids: list[str], mids: list[str]) -> int:
+    """PostgreSQL: the stamp and COMMIT in one pipeline, so the global lock is held only while
+    the server executes them (plus the commit's WAL flush). SQLAlchemy's own commit at the end
+    of the block then finds the connection idle and does nothing."""
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    params = {"tag": secrets.token_hex(4), "at": utcnow(), "ids": ids, "mids": mids}
+    with raw.pipeline():
+        cur = raw.cursor()
+        cur.execute(_STAMP, params)
+        raw.commit()
+    row = cur.fetchone()
+    assert row is not None
+    return int(row[0])

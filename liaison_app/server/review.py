@@ -14,6 +14,7 @@ from liaison_app.domain.labels import SATISFIED_GRADES
 from liaison_app.domain.lifecycle import OPEN_STATUSES, RESOLVED_STATUSES
 from liaison_app.errors import LiaisonError, NotFoundError
 from liaison_app.server.accounts import audit, utcnow
+from liaison_app.server.db import reading
 from liaison_app.server.pull import scope_filter
 from liaison_app.server.push import Caller, head
 from liaison_app.server.schema import conflicts, records
@@ -35,7 +36,7 @@ def list_conflicts(
     )
     if not include_resolved:
         q = q.where(conflicts.c.resolved_at.is_(None))
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return [dict(r) for r in conn.execute(q).mappings()]
 
 
@@ -71,7 +72,7 @@ def verify(engine: Engine, caller: Caller) -> dict[str, Any]:
     A client computes the same over its base copies; a difference means a resync is due.
     """
     out: dict[str, Any] = {}
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         rows = conn.execute(
             select(records.c.entity, records.c.id, records.c.version, records.c.deleted)
             .where(scope_filter(caller))
@@ -93,7 +94,7 @@ def figures(engine: Engine, today: dt.date | None = None) -> Figures:
     counts = dict(
         received=0, resolved=0, resolved_on_time=0, overdue=0, called_back=0, rated=0, satisfied=0
     )
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         for (data,) in conn.execute(
             select(records.c.data).where(
                 records.c.entity == "problem", records.c.deleted.is_(False)
