@@ -4,9 +4,12 @@ No `from __future__ import annotations` here: FastAPI reads the annotations of t
 dependency functions at runtime.
 """
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio.to_thread
 import orjson
 from fastapi import Depends, FastAPI, Header, Request
 from fastapi.concurrency import run_in_threadpool
@@ -22,7 +25,7 @@ from liaison_app.errors import InputError, LiaisonError, NotFoundError
 from liaison_app.server import accounts
 from liaison_app.server.auth import AccessClaims
 from liaison_app.server.blobs import BlobStore
-from liaison_app.server.db import reading, server_data_dir
+from liaison_app.server.db import REQUEST_THREADS, reading, server_data_dir
 from liaison_app.server.pull import CursorTooOld, pull
 from liaison_app.server.push import Caller, SyncRefused, push
 from liaison_app.server.review import Forbidden, list_conflicts, resolve_conflict, verify
@@ -65,7 +68,13 @@ class PullBody(BaseModel):
 
 
 def create_app(engine: Engine, blob_dir: Path | None = None) -> FastAPI:
-    app = FastAPI(title="Liaison sync server", version=__version__)
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Endpoints run in anyio's worker threads: as many as the engine's pool holds.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = REQUEST_THREADS
+        yield
+
+    app = FastAPI(title="Liaison sync server", version=__version__, lifespan=lifespan)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     bearer = HTTPBearer(auto_error=False)
 

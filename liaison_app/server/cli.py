@@ -96,37 +96,22 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "migrate":
         _print(args, {"ok": True}, "schema is up to date")
     elif args.command == "serve":
-        import uvicorn
-
-        from liaison_app.server.app import create_app
+        from liaison_app.server.serving import serve
 
         if bool(args.tls_cert) != bool(args.tls_key):
             raise InputError("--tls-cert and --tls-key go together")
         for f in (args.tls_cert, args.tls_key):
             if f and not Path(f).is_file():
                 raise InputError(f"{f} does not exist")
-        if args.workers > 1:  # each worker process builds its own app and engine
-            import os
-
-            os.environ["LIAISON_SERVER_DB"] = database_url(args.db)
-            uvicorn.run(
-                "liaison_app.server.asgi:app",
-                host=args.host,
-                port=args.port,
-                workers=args.workers,
-                ssl_certfile=args.tls_cert,
-                ssl_keyfile=args.tls_key,
-                log_level="warning",
-            )
-        else:
-            uvicorn.run(
-                create_app(engine),
-                host=args.host,
-                port=args.port,
-                ssl_certfile=args.tls_cert,
-                ssl_keyfile=args.tls_key,
-                log_level="info",
-            )
+        engine.dispose()  # each serving process opens its own
+        serve(
+            database_url(args.db),
+            args.host,
+            args.port,
+            workers=args.workers,
+            tls_cert=args.tls_cert,
+            tls_key=args.tls_key,
+        )
     elif args.command == "user":
         if args.action == "add":
             row = accounts.add_user(

@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 
 ENV_DB = "LIAISON_SERVER_DB"
+REQUEST_THREADS = 24  # per serving process; 2 workers stay well inside max_connections=100
 ENV_DATA = "LIAISON_SERVER_DATA"
 
 
@@ -43,7 +44,11 @@ def make_engine(url: str) -> Engine:
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     json = {"json_serializer": _dumps, "json_deserializer": orjson.loads}  # ≈7× the stdlib
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **json)
+        # A pool as large as a worker's request threads (app.py): connections beyond the pool
+        # are opened and closed per request, and each costs PostgreSQL a new backend process.
+        return create_engine(
+            url, pool_pre_ping=True, pool_size=REQUEST_THREADS, max_overflow=8, **json
+        )
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **json)
 
     @event.listens_for(engine, "connect")
