@@ -72,13 +72,13 @@ def serve(
     options: dict[str, Any] = {"ssl_certfile": tls_cert, "ssl_keyfile": tls_key}
     if workers < 1:
         raise InputError("--workers must be at least 1")
+    _probe(host, port)
     if workers == 1:
         from liaison_app.server.app import create_app
         from liaison_app.server.db import make_engine
 
         uvicorn.run(create_app(make_engine(url)), host=host, port=port, log_level="info", **options)
         return
-    _probe(host, port)
     sockets = [_listening_socket(host, port) for _ in range(workers)]
     options["log_level"] = "warning"  # per-request access lines cost ~5 % of a worker's CPU
     context = multiprocessing.get_context("spawn")

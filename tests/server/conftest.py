@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,18 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         yield eng
         eng.dispose()
         return
+    with scratch_pg() as url:
+        eng = make_engine(url)
+        try:
+            upgrade(eng)
+            yield eng
+        finally:
+            eng.dispose()
+
+
+@contextmanager
+def scratch_pg() -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database, dropped afterwards (skips without one)."""
     if not PG:
         pytest.skip("no PostgreSQL reachable at " + PG_ADMIN_URL)
     import psycopg
@@ -45,13 +58,9 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     name = f"liaison_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    eng = make_engine(url)
     try:
-        upgrade(eng)
-        yield eng
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     finally:
-        eng.dispose()
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
