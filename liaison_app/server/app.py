@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import anyio.to_thread
 import orjson
-from fastapi import Depends, FastAPI, Header, Request
+from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response
@@ -28,8 +28,14 @@ from liaison_app.server.blobs import BlobStore
 from liaison_app.server.db import REQUEST_THREADS, reading, server_data_dir
 from liaison_app.server.pull import CursorTooOld, pull
 from liaison_app.server.push import Caller, SyncRefused, push
+from liaison_app.server.reference_import import REFERENCE_VERSION_KEY
 from liaison_app.server.review import Forbidden, list_conflicts, resolve_conflict, verify
-from liaison_app.server.schema import REFERENCE_TABLES, mutation_ledger, server_sequence
+from liaison_app.server.schema import (
+    REFERENCE_TABLES,
+    mutation_ledger,
+    server_meta,
+    server_sequence,
+)
 from liaison_app.sync.protocol import MAX_PULL, MAX_PUSH
 
 PROTOCOL = {"min": 1, "max": 1}
@@ -172,7 +178,7 @@ def create_app(engine: Engine, blob_dir: Path | None = None) -> FastAPI:
         if token is not None:
             with reading(engine) as conn:
                 who = signed_in(token, conn)
-                mark, now = conn.execute(_MARK_AND_HEAD, {"client": who.client_id}).one()
+                mark, now, reference = conn.execute(_MARK_AND_HEAD, {"client": who.client_id}).one()
             body.update(
                 user=who.user,
                 role=who.role,
@@ -181,6 +187,8 @@ def create_app(engine: Engine, blob_dir: Path | None = None) -> FastAPI:
                 # the client's own means the server lost some (restored from a copy).
                 high_water_mark=mark or 0,
                 head=now,
+                # Raised by every reference import: fetch /v1/reference?since=<yours> then.
+                reference_version=int(reference or 0),
                 scopes=scopes_of(who),
             )
         return JSONResponse(body)
@@ -243,24 +251,37 @@ def create_app(engine: Engine, blob_dir: Path | None = None) -> FastAPI:
         )
 
     @app.get("/v1/reference")
-    def reference(token: Token) -> dict[str, Any]:
-        signed_in(token)
+    def reference(
+        token: Token, since: Annotated[int | None, Query(ge=0, le=2**62)] = None
+    ) -> dict[str, Any]:
+        """Categories, departments, districts and industries; with ``since``, only the rows
+        added or renamed after that reference version (hello says the current one)."""
         out: dict[str, Any] = {}
         with reading(engine) as conn:
+            signed_in(token, conn)
+            out["version"] = int(
+                conn.execute(
+                    select(server_meta.c.value).where(server_meta.c.key == REFERENCE_VERSION_KEY)
+                ).scalar()
+                or 0
+            )
             for kind, table in REFERENCE_TABLES.items():
-                rows = conn.execute(select(table).order_by(table.c.sort, table.c.code)).mappings()
-                out[kind] = [dict(r) for r in rows]
+                q = select(table).order_by(table.c.sort, table.c.code)
+                if since is not None:
+                    q = q.where(table.c.seq > since)
+                out[kind] = [dict(r) for r in conn.execute(q).mappings()]
         return out
 
     return app
 
 
-# Hello's one statement: the client's high-water mark and the server's head.
+# Hello's one statement: the client's high-water mark, the head, the reference version.
 _MARK_AND_HEAD = select(
     select(func.max(mutation_ledger.c.client_seq))
     .where(mutation_ledger.c.client_id == bindparam("client"))
     .scalar_subquery(),
     server_sequence.c.value,
+    select(server_meta.c.value).where(server_meta.c.key == REFERENCE_VERSION_KEY).scalar_subquery(),
 ).where(server_sequence.c.id == 1)
 
 

@@ -44,7 +44,7 @@ def seed(conn: Connection) -> None:
         rows = [{**row, "seq": 0} for row in builtin_rows(kind) if row["code"] not in have]
         if rows:
             conn.execute(insert(table), rows)
-    meta = dict(conn.execute(select(server_meta.c.key, server_meta.c.value)).tuples().all())
+    meta = dict(conn.execute(select(server_meta.c.key, server_meta.c.value)).all())
     fresh = {}
     if "signing_key" not in meta:
         fresh["signing_key"] = secrets.token_hex(32)  # generated on first start, kept

@@ -91,7 +91,7 @@ def test_reference_import_adds_and_renames(engine, tmp_path):
     )
     assert import_reference(engine, source) == {"added": 1, "changed": 1}
     with engine.connect() as conn:
-        names = dict(conn.execute(select(departments.c.code, departments.c.name_zh)).tuples().all())
+        names = dict(conn.execute(select(departments.c.code, departments.c.name_zh)).all())
     assert names["emergency"] == "应急管理局" and names["tax"] == "税务局（新）"
     bad = tmp_path / "bad.csv"
     bad.write_text("kind,code,name_zh,name_en\nplanets,x,火星,Mars\n", "utf-8")
@@ -130,3 +130,26 @@ def test_stats_across_all_officers(api, engine):
     f = figures(engine)
     assert (f.received, f.resolved, f.overdue) == (2, 1, 1) and f.resolution_rate == 0.5
     assert uuid.UUID(eid)
+
+
+def test_clients_learn_of_a_reference_import_and_fetch_only_what_changed(api, engine, tmp_path):
+    wang = Device(api, "wang")
+    hello = api.get("/v1/hello", headers=wang.headers).json()
+    assert hello["reference_version"] == 0  # the built-in codes, which every client has
+    everything = api.get("/v1/reference", headers=wang.headers).json()
+    assert everything["version"] == 0 and len(everything["departments"]) >= 17
+    source = tmp_path / "more.csv"
+    source.write_text(
+        "kind,code,name_zh,name_en\ndepartments,emergency,应急管理局,Emergency management\n",
+        "utf-8",
+    )
+    import_reference(engine, source)
+    version = api.get("/v1/hello", headers=wang.headers).json()["reference_version"]
+    assert version > 0
+    changed = api.get("/v1/reference", params={"since": 0}, headers=wang.headers).json()
+    assert changed["version"] == version
+    assert [d["code"] for d in changed["departments"]] == ["emergency"]
+    assert changed["categories"] == [] and changed["districts"] == []
+    latest = api.get("/v1/reference", params={"since": version}, headers=wang.headers).json()
+    assert latest["departments"] == []
+    assert api.get("/v1/reference", params={"since": -1}, headers=wang.headers).status_code == 422
