@@ -16,6 +16,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 
@@ -149,6 +150,7 @@ def main() -> int:
         admin.execute(f'CREATE DATABASE "{name}"')
     url = args.pg.rsplit("/", 1)[0] + f"/{name}"
     server = None
+    server_log = tempfile.TemporaryFile()  # noqa: SIM115 - read after the server stops
     try:
         from liaison_app.server import accounts
         from liaison_app.server.db import make_engine
@@ -175,7 +177,7 @@ def main() -> int:
                 str(args.workers),
             ],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=server_log,  # a JSON line per request: a pipe nobody reads would fill up
         )
         base = f"http://127.0.0.1:{args.port}"
         for _ in range(100):
@@ -194,6 +196,8 @@ def main() -> int:
         with psycopg.connect(args.pg, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
+    server_log.seek(0)
+    logged = server_log.read().count(b"\n")
     everything = [x for v in stats["lat"].values() for x in v]
     print(f"{args.officers} officers, {args.workers} server workers, {elapsed:.1f} s")
     print(
@@ -206,6 +210,7 @@ def main() -> int:
             f"p99 {percentile(values, 0.99) * 1000:7.1f} ms  max {max(values) * 1000:7.1f} ms"
         )
     p99 = percentile(everything, 0.99)
+    print(f"server log: {logged:,} JSON lines (one per request and per audit record)")
     print(
         f"errors: {len(stats['errors'])}"
         + (f" (first: {stats['errors'][0]})" if stats["errors"] else "")

@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from liaison_app.errors import InputError, LiaisonError, NotFoundError, ValidationError
-from liaison_app.server import auth
+from liaison_app.server import auth, logs
 from liaison_app.server.db import reading
 from liaison_app.server.schema import (
     audit_log,
@@ -43,7 +43,12 @@ def utcnow() -> dt.datetime:
 
 
 def audit(conn: Connection, actor: str | None, action: str, **detail: Any) -> None:
-    conn.execute(insert(audit_log).values(at=utcnow(), actor=actor, action=action, detail=detail))
+    """A row in the audit table, in the caller's transaction, and a structured log line."""
+    conn.execute(_AUDIT, {"at": utcnow(), "actor": actor, "action": action, "detail": detail})
+    logs.event(logs.audit_log, action, actor=actor, **detail)
+
+
+_AUDIT = insert(audit_log)
 
 
 _KEYS: dict[str, str] = {}  # database URL → signing key: written once at first start, never changed

@@ -26,6 +26,7 @@ from liaison_app.server import accounts
 from liaison_app.server.auth import AccessClaims
 from liaison_app.server.blobs import BlobStore
 from liaison_app.server.db import REQUEST_THREADS, reading, server_data_dir
+from liaison_app.server.logs import RequestLog
 from liaison_app.server.pull import CursorTooOld, pull
 from liaison_app.server.push import Caller, SyncRefused, push
 from liaison_app.server.reference_import import REFERENCE_VERSION_KEY
@@ -82,6 +83,7 @@ def create_app(engine: Engine, blob_dir: Path | None = None) -> FastAPI:
 
     app = FastAPI(title="Liaison sync server", version=__version__, lifespan=lifespan)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(RequestLog)
     bearer = HTTPBearer(auto_error=False)
 
     @app.exception_handler(accounts.AuthError)
@@ -135,9 +137,14 @@ def create_app(engine: Engine, blob_dir: Path | None = None) -> FastAPI:
     # bad token is a 401 before the body is even looked at); whether the device is still signed
     # in is read inside the endpoint's own worker thread, by signed_in: one thread hop a request.
     async def optional_claims(
+        request: Request,
         creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     ) -> AccessClaims | None:
-        return None if creds is None else accounts.read_token(key, creds.credentials)
+        if creds is None:
+            return None
+        claims = accounts.read_token(key, creds.credentials)
+        request.state.user, request.state.client = claims.user, claims.client_id  # for the log
+        return claims
 
     async def claims(
         token: Annotated[AccessClaims | None, Depends(optional_claims)],

@@ -29,6 +29,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--tls-cert", metavar="FILE")
     s.add_argument("--tls-key", metavar="FILE")
     s.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    s.add_argument(
+        "--log-level",
+        choices=("debug", "info", "warning", "error"),
+        default="info",
+        help="JSON log lines on stderr from this level up (default info: every request)",
+    )
     u = sub.add_parser("user", help="user accounts").add_subparsers(dest="action", required=True)
     a = u.add_parser("add", help="add a user")
     a.add_argument("name")
@@ -111,6 +117,7 @@ def run(args: argparse.Namespace) -> int:
             workers=args.workers,
             tls_cert=args.tls_cert,
             tls_key=args.tls_key,
+            log_level=args.log_level,
         )
     elif args.command == "user":
         if args.action == "add":

@@ -19,8 +19,9 @@ import time
 from typing import Any
 
 from liaison_app.errors import InputError
+from liaison_app.server import logs
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("liaison.server")
 
 
 def _family(host: str) -> socket.AddressFamily:
@@ -54,6 +55,7 @@ def _worker(url: str, sock: socket.socket, options: dict[str, Any]) -> None:
     from liaison_app.server.app import create_app
     from liaison_app.server.db import make_engine
 
+    logs.configure(options["log_level"])
     config = uvicorn.Config(create_app(make_engine(url)), **options)
     uvicorn.Server(config).run(sockets=[sock])
 
@@ -65,22 +67,32 @@ def serve(
     workers: int = 1,
     tls_cert: str | None = None,
     tls_key: str | None = None,
+    log_level: str = "info",
 ) -> None:
     """Serve until SIGINT or SIGTERM; with workers > 1, supervise that many processes."""
     import uvicorn
 
-    options: dict[str, Any] = {"ssl_certfile": tls_cert, "ssl_keyfile": tls_key}
+    # Our JSON lines (logs.py) replace uvicorn's logging setup and its access log.
+    options: dict[str, Any] = {
+        "ssl_certfile": tls_cert,
+        "ssl_keyfile": tls_key,
+        "log_level": log_level,
+        "log_config": None,
+        "access_log": False,
+    }
     if workers < 1:
         raise InputError("--workers must be at least 1")
     _probe(host, port)
+    logs.configure(log_level)
+    scheme = "https" if tls_cert else "http"
     if workers == 1:
         from liaison_app.server.app import create_app
         from liaison_app.server.db import make_engine
 
-        uvicorn.run(create_app(make_engine(url)), host=host, port=port, log_level="info", **options)
+        logs.event(log, "serving", url=f"{scheme}://{host}:{port}", workers=1)
+        uvicorn.run(create_app(make_engine(url)), host=host, port=port, **options)
         return
     sockets = [_listening_socket(host, port) for _ in range(workers)]
-    options["log_level"] = "warning"  # per-request access lines cost ~5 % of a worker's CPU
     context = multiprocessing.get_context("spawn")
     stop = threading.Event()
     procs: list[Any] = [None] * workers
@@ -97,16 +109,19 @@ def serve(
         stop.set()
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
-    scheme = "https" if tls_cert else "http"
     try:
         for i in range(workers):
             start(i)
-        print(f"liaison-server: serving on {scheme}://{host}:{port} with {workers} workers")
+        logs.event(log, "serving", url=f"{scheme}://{host}:{port}", workers=workers)
         while not stop.wait(0.5):
             for i, proc in enumerate(procs):
                 if not proc.is_alive() and time.monotonic() - started[i] >= 1.0:
-                    log.warning("worker %d exited with code %s; restarting", i + 1, proc.exitcode)
+                    log.warning(
+                        "worker restarted",
+                        extra={"fields": {"worker": i + 1, "exit_code": proc.exitcode}},
+                    )
                     start(i)
+        logs.event(log, "stopping", workers=workers)
     finally:
         for proc in procs:
             if proc is not None and proc.is_alive():

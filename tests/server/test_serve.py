@@ -6,6 +6,7 @@ and a signed-in device syncs over real HTTP.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -62,19 +63,20 @@ def admin(tmp_path: Path, db: str, *args: str, stdin: str = "") -> subprocess.Co
 def serving(tmp_path: Path, db: str, *extra: str) -> Iterator[tuple[str, subprocess.Popen]]:
     """Start `serve`, wait until /healthz answers, and stop it with SIGTERM afterwards."""
     port = free_port()
+    log = (tmp_path / "serve.log").open("w")  # a file: a pipe nobody reads could fill up
     proc = subprocess.Popen(
         [sys.executable, "-m", "liaison_app.server.cli", "--db", db, "serve", "--port", str(port)]
         + list(extra),
         env=env(tmp_path),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=log,
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     try:
         while True:
-            assert proc.poll() is None, proc.communicate()[1]
+            assert proc.poll() is None, (tmp_path / "serve.log").read_text()
             try:
                 if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
                     break
@@ -90,6 +92,8 @@ def serving(tmp_path: Path, db: str, *extra: str) -> Iterator[tuple[str, subproc
         except subprocess.TimeoutExpired:
             proc.kill()
             raise
+        finally:
+            log.close()
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -113,7 +117,18 @@ def test_serve_syncs_and_obeys_admin_commands_given_while_it_runs(tmp_path, db_u
             assert r.status_code == 401
     # Stopped cleanly on SIGTERM: exit 0, or (one process: uvicorn re-raises the signal after its
     # graceful shutdown, as service managers expect) killed by that same SIGTERM, nothing else.
-    assert proc.returncode in (0, -signal.SIGTERM), proc.stderr.read() if proc.stderr else ""
+    lines = (tmp_path / "serve.log").read_text().splitlines()
+    assert proc.returncode in (0, -signal.SIGTERM), lines[-20:]
+    # Structured logs: every line is a JSON object; requests carry who made them, and the
+    # audit records (sign-in, push) appear as they are written.
+    entries = [json.loads(line) for line in lines]
+    assert all({"ts", "level", "logger", "event"} <= e.keys() for e in entries)
+    pushes = [e for e in entries if e["event"] == "request" and e["path"] == "/v1/push"]
+    assert pushes and pushes[0]["status"] == 200 and pushes[0]["user"] == "wang"
+    assert any(e["event"] == "login" and e.get("actor") == "wang" for e in entries)
+    assert any(e["event"] == "push" and e.get("applied") == 1 for e in entries)
+    refused = [e for e in entries if e["event"] == "request" and e["status"] == 401]
+    assert refused and refused[-1]["path"] == "/v1/pull"
     with socket.socket() as s:  # the port is free again: no worker was left behind
         s.bind(("127.0.0.1", int(base.rsplit(":", 1)[1])))
 
