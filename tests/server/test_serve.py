@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -60,7 +61,9 @@ def admin(tmp_path: Path, db: str, *args: str, stdin: str = "") -> subprocess.Co
 
 
 @contextmanager
-def serving(tmp_path: Path, db: str, *extra: str) -> Iterator[tuple[str, subprocess.Popen]]:
+def serving(
+    tmp_path: Path, db: str, *extra: str, scheme: str = "http", verify: Any = True
+) -> Iterator[tuple[str, subprocess.Popen]]:
     """Start `serve`, wait until /healthz answers, and stop it with SIGTERM afterwards."""
     port = free_port()
     log = (tmp_path / "serve.log").open("w")  # a file: a pipe nobody reads could fill up
@@ -72,13 +75,13 @@ def serving(tmp_path: Path, db: str, *extra: str) -> Iterator[tuple[str, subproc
         stderr=log,
         text=True,
     )
-    base = f"http://127.0.0.1:{port}"
+    base = f"{scheme}://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     try:
         while True:
             assert proc.poll() is None, (tmp_path / "serve.log").read_text()
             try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                if httpx.get(f"{base}/healthz", timeout=2, verify=verify).status_code == 200:
                     break
             except httpx.TransportError:
                 assert time.monotonic() < deadline, "the server did not come up within 60 s"
@@ -149,3 +152,57 @@ def test_a_port_in_use_is_refused_with_a_message(tmp_path, workers):
         )
     assert done.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
+
+
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key, as PEM files."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_file, key_file
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_over_tls_when_given_a_certificate(tmp_path, workers):
+    import ssl
+
+    cert, key = self_signed(tmp_path)
+    trust = ssl.create_default_context(cafile=str(cert))
+    db = f"sqlite+pysqlite:///{tmp_path / 'server.sqlite3'}"
+    extra = ("--workers", workers, "--tls-cert", str(cert), "--tls-key", str(key))
+    with serving(tmp_path, db, *extra, scheme="https", verify=trust) as (base, _proc):
+        hello = httpx.get(f"{base}/v1/hello", verify=trust, timeout=10)
+        assert hello.status_code == 200 and hello.json()["protocol"] == {"min": 1, "max": 1}
+        with pytest.raises(httpx.TransportError):  # no plain HTTP on a TLS port
+            httpx.get(base.replace("https://", "http://") + "/healthz", timeout=5)
