@@ -49,7 +49,11 @@ def make_engine(url: str) -> Engine:
         return create_engine(
             url, pool_pre_ping=True, pool_size=REQUEST_THREADS, max_overflow=8, **json
         )
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **json)
+    memory = url.rstrip("/").endswith(("sqlite:", "pysqlite:")) or ":memory:" in url
+    pool = {} if memory else {"pool_size": REQUEST_THREADS, "max_overflow": 8}
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": 30}, **pool, **json
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:

@@ -37,13 +37,28 @@ def upgrade(engine: Engine) -> None:
 
 
 def seed(conn: Connection) -> None:
-    """Built-in reference codes (the same as every client's), the signing key, the server id."""
+    """Built-in reference codes (the same as every client's), the signing key, the server id.
+
+    On a new database the built-in rows are stamped 0, "never changed": every client has them.
+    Built-ins that a later version adds to an existing server get a new sequence value and raise
+    the reference version, so clients seeded by an older app fetch them too.
+    """
+    from liaison_app.server.push import next_seq
+    from liaison_app.server.reference_import import set_reference_version
+
+    new_server = conn.execute(select(server_sequence.c.id)).first() is None
+    if new_server:
+        conn.execute(insert(server_sequence), [{"id": 1, "value": 0}])
+    later: int | None = None
     for kind, table in REFERENCE_TABLES.items():
         have = set(conn.execute(select(table.c.code)).scalars())
-        # The very rows every client database is seeded with, stamped as never changed.
-        rows = [{**row, "seq": 0} for row in builtin_rows(kind) if row["code"] not in have]
-        if rows:
-            conn.execute(insert(table), rows)
+        rows = [row for row in builtin_rows(kind) if row["code"] not in have]
+        if not rows:
+            continue
+        if not new_server and later is None:
+            later = next_seq(conn)
+            set_reference_version(conn, later)
+        conn.execute(insert(table), [{**row, "seq": later or 0} for row in rows])
     meta = dict(conn.execute(select(server_meta.c.key, server_meta.c.value)).all())
     fresh = {}
     if "signing_key" not in meta:
@@ -52,8 +67,6 @@ def seed(conn: Connection) -> None:
         fresh["server_id"] = str(uuid.uuid4())
     if fresh:
         conn.execute(insert(server_meta), [{"key": k, "value": v} for k, v in fresh.items()])
-    if conn.execute(select(server_sequence.c.id)).first() is None:
-        conn.execute(insert(server_sequence), [{"id": 1, "value": 0}])
 
 
 def is_current(engine: Engine) -> bool:

@@ -44,7 +44,10 @@ def encode_cursor(seq: int, tag: str, record_id: str) -> str:
 def decode_cursor(cursor: str) -> tuple[int, str, str]:
     try:
         body = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        return int(body["s"]), str(body["t"]), str(body["i"])
+        seq, tag, record_id = int(body["s"]), str(body["t"]), str(body["i"])
+        if not 0 <= seq < 2**63 or len(tag) > 16 or len(record_id) > 36:
+            raise ValueError("out of range")
+        return seq, tag, record_id
     except (ValueError, KeyError, TypeError) as exc:
         raise SyncRefused(
             "cursor_invalid", "this cursor is not one of ours; pull from the start"

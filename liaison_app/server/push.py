@@ -34,6 +34,7 @@ from liaison_app.errors import InputError, LiaisonError, ValidationError
 from liaison_app.server.accounts import audit, utcnow
 from liaison_app.server.schema import (
     REFERENCE_TABLES,
+    clients,
     conflicts,
     memberships,
     mutation_ledger,
@@ -159,6 +160,7 @@ def push(
 _DONE = select(mutation_ledger).where(
     mutation_ledger.c.mutation_id.in_(bindparam("ids", expanding=True))
 )
+_CLIENT_LOCK = select(clients.c.id).where(clients.c.id == bindparam("client")).with_for_update()
 _TOUCHED = select(records).where(records.c.id.in_(bindparam("ids", expanding=True)))
 _LOCKED = {
     # SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL locks in id order.
@@ -189,16 +191,23 @@ class _Batch:
 
     def __init__(self, conn: Connection, caller: Caller, mutations: list[dict[str, Any]]) -> None:
         self.conn, self.caller = conn, caller
-        ids = [m["id"] for m in mutations]
-        self.done = {r.mutation_id: r for r in conn.execute(_DONE, {"ids": ids})}
+        postgres = conn.dialect.name == "postgresql"
+        if postgres:
+            # One push at a time per client: a copy of this push sent again while the first is
+            # still running (a retry after a lost answer) waits, then reads the first one's
+            # ledger rows and answers as a replay.
+            conn.execute(_CLIENT_LOCK, {"client": caller.client_id})
         touched = sorted(
             {m["record_id"] for m in mutations}
             | {m["enterprise_id"] for m in mutations if m.get("enterprise_id")}
         )
-        locked = _LOCKED["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
+        locked = _LOCKED["postgresql" if postgres else "sqlite"]
         self.rows: dict[str, dict[str, Any]] = {
             r.id: dict(r._mapping) for r in conn.execute(locked, {"ids": touched})
         }
+        # Read under the locks: what an earlier copy of this push committed is seen here.
+        ids = [m["id"] for m in mutations]
+        self.done = {r.mutation_id: r for r in conn.execute(_DONE, {"ids": ids})}
         anchors = {r["enterprise_id"] for r in self.rows.values()} - self.rows.keys()
         if anchors:
             for r in conn.execute(_TOUCHED, {"ids": sorted(anchors)}):
@@ -430,7 +439,10 @@ class _Batch:
                 )
                 changes[field] = value
         if not changes and deleted == bool(rec["deleted"]) and not found:
-            return {"id": m["id"], "status": "applied", "seq": rec["version"], "noop": True}
+            noop = {"id": m["id"], "status": "applied", "seq": rec["version"], "noop": True}
+            if rec["version"] == PENDING:  # written earlier in this push: stamped with it
+                self.applied.append(noop)
+            return noop
         for field, value in changes.items():
             data[field] = value
             meta[field] = [PENDING, c.client_id]
@@ -637,10 +649,33 @@ def _stamp_and_commit(conn: Connection, ids: list[str], mids: list[str]) -> int:
     raw = conn.connection.dbapi_connection
     assert raw is not None
     params = {"tag": secrets.token_hex(4), "at": utcnow(), "ids": ids, "mids": mids}
-    with raw.pipeline():
-        cur = raw.cursor()
-        cur.execute(_STAMP, params)
-        raw.commit()
-    row = cur.fetchone()
+    try:
+        if _PIPELINE:
+            with raw.pipeline():
+                cur = raw.cursor()
+                cur.execute(_STAMP, params)
+                raw.commit()
+        else:  # libpq < 14: two round trips, the lock held a little longer
+            cur = raw.cursor()
+            cur.execute(_STAMP, params)
+            raw.commit()
+        row = cur.fetchone()
+    except Exception:
+        # Raised by psycopg itself, past SQLAlchemy's error handling: never hand this
+        # connection (maybe broken, maybe mid-transaction) to another request.
+        conn.invalidate()
+        raise
     assert row is not None
     return int(row[0])
+
+
+def _pipeline_supported() -> bool:
+    try:
+        import psycopg
+
+        return bool(psycopg.Pipeline.is_supported())
+    except ImportError:
+        return False
+
+
+_PIPELINE = _pipeline_supported()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import signal
 import socket
 import threading
@@ -48,7 +49,7 @@ def _listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _worker(url: str, sock: socket.socket, options: dict[str, Any]) -> None:
+def _worker(url: str, sock: socket.socket, options: dict[str, Any], supervisor: int) -> None:
     """One worker process: its own engine and app, serving on its own socket."""
     import uvicorn
 
@@ -56,8 +57,23 @@ def _worker(url: str, sock: socket.socket, options: dict[str, Any]) -> None:
     from liaison_app.server.db import make_engine
 
     logs.configure(options["log_level"])
+    _exit_with(supervisor)
     config = uvicorn.Config(create_app(make_engine(url)), **options)
     uvicorn.Server(config).run(sockets=[sock])
+
+
+def _exit_with(supervisor: int) -> None:
+    """A worker whose supervisor is gone (killed with SIGKILL, say) stops too, gracefully:
+    left running it would keep the port and answer for a server nobody manages. The
+    supervisor's pid comes from the supervisor, so a worker orphaned before it got here
+    notices as well."""
+
+    def watch() -> None:
+        while os.getppid() == supervisor:
+            time.sleep(1.0)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def serve(
@@ -97,10 +113,13 @@ def serve(
     stop = threading.Event()
     procs: list[Any] = [None] * workers
     started = [0.0] * workers
+    quick_exits = [0] * workers  # in a row: a worker that cannot start is retried ever slower
 
     def start(i: int) -> None:
         proc = context.Process(
-            target=_worker, args=(url, sockets[i], options), name=f"liaison-server-{i + 1}"
+            target=_worker,
+            args=(url, sockets[i], options, os.getpid()),
+            name=f"liaison-server-{i + 1}",
         )
         proc.start()
         procs[i], started[i] = proc, time.monotonic()
@@ -115,12 +134,17 @@ def serve(
         logs.event(log, "serving", url=f"{scheme}://{host}:{port}", workers=workers)
         while not stop.wait(0.5):
             for i, proc in enumerate(procs):
-                if not proc.is_alive() and time.monotonic() - started[i] >= 1.0:
-                    log.warning(
-                        "worker restarted",
-                        extra={"fields": {"worker": i + 1, "exit_code": proc.exitcode}},
-                    )
-                    start(i)
+                if proc.is_alive():
+                    continue
+                lived = time.monotonic() - started[i]
+                if lived < 2.0 ** min(quick_exits[i], 5):  # 1, 2, 4 … 32 s between tries
+                    continue
+                quick_exits[i] = quick_exits[i] + 1 if lived < 60 else 0
+                log.warning(
+                    "worker restarted",
+                    extra={"fields": {"worker": i + 1, "exit_code": proc.exitcode}},
+                )
+                start(i)
         logs.event(log, "stopping", workers=workers)
     finally:
         for proc in procs:

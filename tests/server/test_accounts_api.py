@@ -187,3 +187,22 @@ def test_server_migrations_match_the_tables(engine):
             )
         ]
     assert diff == []
+
+
+def test_built_ins_a_later_version_adds_reach_clients_of_an_existing_server(api, engine):
+    from sqlalchemy import delete
+
+    from liaison_app.models.reference import builtin_rows
+
+    tokens = login(api)
+    newest = builtin_rows("categories")[-1]["code"]
+    with engine.begin() as conn:  # as if this server was set up by a version without it
+        conn.execute(delete(categories).where(categories.c.code == newest))
+    upgrade(engine)  # the next start of the newer version
+    version = api.get("/v1/hello", headers=bearer(tokens)).json()["reference_version"]
+    assert version > 0
+    changed = api.get("/v1/reference", params={"since": 0}, headers=bearer(tokens)).json()
+    assert [c["code"] for c in changed["categories"]] == [newest]
+    assert changed["version"] == version and changed["departments"] == []
+    upgrade(engine)  # nothing new: the version stays
+    assert api.get("/v1/hello", headers=bearer(tokens)).json()["reference_version"] == version

@@ -102,3 +102,57 @@ def test_a_puller_racing_concurrent_pushes_misses_nothing(engine):
     assert pull_page()["changes"] == []  # at the head
     assert len(pushed) == OFFICERS * (1 + PUSHES * VISITS)
     assert set(seen) == set(pushed)
+
+
+def test_the_same_push_sent_twice_at_once_is_answered_as_a_replay(engine):
+    """A retry that overtakes the lost answer of a push still running must not look like a
+    client that went back in time (409 client_behind would make it renumber and re-pull)."""
+    import pytest
+    from sqlalchemy import func, select, text
+
+    from liaison_app.server.schema import clients, mutation_ledger
+
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one write transaction at a time (BEGIN IMMEDIATE)")
+    wang = caller(engine, "wang")
+    eid = str(uuid.uuid4())
+    first = {"name": "抚顺石化配件有限公司", "district_code": "210102"}
+    send(engine, wang, [mutation(1, "enterprise", eid, first)])
+    batch = [
+        mutation(seq, "visit", str(uuid.uuid4()), {"visit_date": "2026-11-20"}, enterprise_id=eid)
+        for seq in (2, 3)
+    ]
+    answers: list = []
+
+    def attempt() -> None:
+        with engine.begin() as conn:
+            answers.append(push(conn, wang, batch))
+
+    with engine.begin() as holder:  # both copies queue behind this lock on the client
+        holder.execute(select(clients.c.id).where(clients.c.id == wang.client_id).with_for_update())
+        copies = [threading.Thread(target=attempt) for _ in range(2)]
+        for t in copies:
+            t.start()
+        waiting = text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND wait_event_type = 'Lock'"
+        )
+        deadline = threading.Event()
+        for _ in range(3000):  # poll until both wait on the lock (a condition, not a timing)
+            with engine.connect() as probe:
+                if probe.execute(waiting).scalar() >= 2:
+                    break
+            deadline.wait(0.01)
+        else:
+            raise AssertionError("the two copies never queued on the client lock")
+    for t in copies:
+        t.join(timeout=60)
+    assert all(refused is None for _, refused in answers), answers
+    results = [answer["results"] for answer, _ in answers]
+    assert [r["seq"] for r in results[0]] == [r["seq"] for r in results[1]]
+    assert sum(all(r.get("replayed") for r in rs) for rs in results) == 1
+    with engine.connect() as conn:
+        count = conn.execute(
+            select(func.count()).where(mutation_ledger.c.client_id == wang.client_id)
+        ).scalar()
+    assert count == 3  # each mutation took effect exactly once

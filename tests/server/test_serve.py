@@ -206,3 +206,21 @@ def test_serve_over_tls_when_given_a_certificate(tmp_path, workers):
         assert hello.status_code == 200 and hello.json()["protocol"] == {"min": 1, "max": 1}
         with pytest.raises(httpx.TransportError):  # no plain HTTP on a TLS port
             httpx.get(base.replace("https://", "http://") + "/healthz", timeout=5)
+
+
+def test_workers_stop_when_their_supervisor_is_killed(tmp_path):
+    db = f"sqlite+pysqlite:///{tmp_path / 'server.sqlite3'}"
+    with serving(tmp_path, db, "--workers", "2") as (base, proc):
+        proc.kill()  # SIGKILL: the supervisor cannot pass anything on
+        proc.wait(timeout=30)
+        port = int(base.rsplit(":", 1)[1])
+        for _ in range(300):  # poll: the orphaned workers notice and shut down
+            with socket.socket() as probe:
+                try:
+                    probe.bind(("127.0.0.1", port))
+                    break
+                except OSError:
+                    pass
+            time.sleep(0.1)
+        else:
+            raise AssertionError("workers kept the port 30 s after their supervisor died")

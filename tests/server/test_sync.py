@@ -239,6 +239,26 @@ def test_pull_pages_and_cursor_checks(api, engine):
     assert r.status_code == 409 and r.json()["error"] == "cursor_invalid"
     beyond = encode_cursor(seq + 100, tag, "")
     assert api.post("/v1/pull", json={"cursor": beyond}, headers=wang.headers).status_code == 409
+    for absurd in (2**63, 10**20, -1):  # beyond any database integer: refused, not a 500
+        r = api.post(
+            "/v1/pull", json={"cursor": encode_cursor(absurd, tag, "")}, headers=wang.headers
+        )
+        assert r.status_code == 409 and r.json()["error"] == "cursor_invalid"
+
+
+def test_a_no_op_after_a_write_in_the_same_push_gets_that_push_sequence(api):
+    wang = Device(api, "wang")
+    eid = new_id()
+    create = wang.mutation(
+        "enterprise", "create", eid, {"name": "铁岭阀门有限公司", "district_code": "210102"}
+    )
+    same = wang.mutation("enterprise", "update", eid, {})  # changes nothing
+    first = wang.push(create, same)["results"]
+    assert first[1].get("noop") and first[1]["seq"] == first[0]["seq"] > 0
+    wang.seq -= 2  # the answer was lost: the client sends the same push again
+    again = wang.push(create, same)["results"]
+    assert [r["seq"] for r in again] == [first[0]["seq"]] * 2
+    assert all(r.get("replayed") for r in again)
 
 
 def test_assignment_sends_the_enterprise_whole(api, engine):
