@@ -60,27 +60,13 @@ def _tag(conn: Connection, seq: int) -> str:
     )
 
 
-def scope_enterprises(caller: Caller) -> Any:
-    """The ids of the enterprises the caller may see (None: everything, for an admin)."""
-    if caller.role == "admin":
-        return None
-    enterprises = records.alias("scope_enterprise")
-    if caller.role == "supervisor":
-        return select(enterprises.c.id).where(
-            enterprises.c.entity == "enterprise", enterprises.c.district == caller.district
-        )
-    created = select(enterprises.c.id).where(
-        enterprises.c.entity == "enterprise", enterprises.c.created_by == caller.user_id
-    )
-    assigned = select(memberships.c.enterprise_id).where(memberships.c.user_id == caller.user_id)
-    return created.union(assigned)
-
-
 def scope_filter(caller: Caller, column: Any = None) -> Any:
     """A WHERE clause on an enterprise-id column (records by default) for the caller's scope."""
     column = records.c.enterprise_id if column is None else column
-    ids = scope_enterprises(caller)
-    return column.isnot(None) if ids is None else column.in_(ids)
+    role = _role(caller)
+    if role == "admin":
+        return column.isnot(None)
+    return column.in_(_SCOPE[role].params(uid=caller.user_id, district=caller.district))
 
 
 def _row(r: Any, snapshot: bool = False) -> dict[str, Any]:
@@ -120,6 +106,10 @@ _SCOPE: dict[str, Any] = {
     )
     .union(select(memberships.c.enterprise_id).where(memberships.c.user_id == bindparam("uid"))),
 }
+
+
+def _role(caller: Caller) -> str:
+    return caller.role if caller.role in ("admin", "supervisor") else "officer"
 
 
 def _in_scope(role: str, column: Any) -> Any:
@@ -177,7 +167,7 @@ def pull(
     """One page of changes, read on a ``reading()`` connection."""
     limit = max(1, min(int(limit), MAX_PULL))
     after_seq, tag, after_id = decode_cursor(cursor) if cursor else (0, "", "")
-    role = caller.role if caller.role in ("admin", "supervisor") else "officer"
+    role = _role(caller)
     params: dict[str, Any] = {
         "uid": caller.user_id,
         "district": caller.district,
