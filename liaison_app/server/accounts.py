@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from liaison_app.errors import InputError, LiaisonError, NotFoundError, ValidationError
-from liaison_app.server import auth, logs
+from liaison_app.server import auth, logs, meta
 from liaison_app.server.db import reading
 from liaison_app.server.schema import (
     audit_log,
@@ -19,7 +19,6 @@ from liaison_app.server.schema import (
     districts,
     login_failures,
     refresh_tokens,
-    server_meta,
     users,
 )
 
@@ -57,16 +56,14 @@ _KEYS: dict[str, str] = {}  # database URL → signing key: written once at firs
 def signing_key(conn: Connection) -> str:
     url = str(conn.engine.url)
     if url not in _KEYS:
-        _KEYS[url] = conn.execute(
-            select(server_meta.c.value).where(server_meta.c.key == "signing_key")
-        ).scalar_one()
+        key = meta.read(conn, meta.SIGNING_KEY)
+        assert key is not None, "the schema is brought up to date (and the key made) first"
+        _KEYS[url] = key
     return _KEYS[url]
 
 
 def server_id(conn: Connection) -> str:
-    return conn.execute(
-        select(server_meta.c.value).where(server_meta.c.key == "server_id")
-    ).scalar_one()
+    return meta.read(conn, meta.SERVER_ID) or ""
 
 
 @dataclass(frozen=True)

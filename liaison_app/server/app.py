@@ -22,19 +22,17 @@ from sqlalchemy.engine import Connection, Engine
 
 from liaison_app import __version__
 from liaison_app.errors import InputError, LiaisonError, NotFoundError
-from liaison_app.server import accounts
+from liaison_app.server import accounts, meta
 from liaison_app.server.auth import AccessClaims
 from liaison_app.server.blobs import BlobStore
 from liaison_app.server.db import REQUEST_THREADS, reading, server_data_dir
 from liaison_app.server.logs import RequestLog
 from liaison_app.server.pull import CursorTooOld, pull
 from liaison_app.server.push import Caller, SyncRefused, push
-from liaison_app.server.reference_import import REFERENCE_VERSION_KEY
 from liaison_app.server.review import Forbidden, list_conflicts, resolve_conflict, verify
 from liaison_app.server.schema import (
     REFERENCE_TABLES,
     mutation_ledger,
-    server_meta,
     server_sequence,
 )
 from liaison_app.sync.protocol import MAX_PULL, MAX_PUSH
@@ -266,12 +264,7 @@ def create_app(engine: Engine, blob_dir: Path | None = None) -> FastAPI:
         out: dict[str, Any] = {}
         with reading(engine) as conn:
             signed_in(token, conn)
-            out["version"] = int(
-                conn.execute(
-                    select(server_meta.c.value).where(server_meta.c.key == REFERENCE_VERSION_KEY)
-                ).scalar()
-                or 0
-            )
+            out["version"] = int(meta.read(conn, meta.REFERENCE_VERSION) or 0)
             for kind, table in REFERENCE_TABLES.items():
                 q = select(table).order_by(table.c.sort, table.c.code)
                 if since is not None:
@@ -288,7 +281,7 @@ _MARK_AND_HEAD = select(
     .where(mutation_ledger.c.client_id == bindparam("client"))
     .scalar_subquery(),
     server_sequence.c.value,
-    select(server_meta.c.value).where(server_meta.c.key == REFERENCE_VERSION_KEY).scalar_subquery(),
+    meta.value_of(meta.REFERENCE_VERSION),
 ).where(server_sequence.c.id == 1)
 
 

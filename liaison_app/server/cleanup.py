@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Connection, Engine
 
+from liaison_app.server import meta
 from liaison_app.server.accounts import audit, utcnow
-from liaison_app.server.schema import records, sequence_tags, server_meta
-
-HORIZON_KEY = "tombstone_horizon"
+from liaison_app.server.schema import records, sequence_tags
 
 
 def horizon(conn: Connection) -> int:
-    value = conn.execute(
-        select(server_meta.c.value).where(server_meta.c.key == HORIZON_KEY)
-    ).scalar()
-    return int(value) if value else 0
+    return int(meta.read(conn, meta.HORIZON) or 0)
 
 
 def clean_tombstones(
@@ -38,13 +34,6 @@ def clean_tombstones(
         removed = conn.execute(
             delete(records).where(records.c.deleted.is_(True), records.c.version <= new_horizon)
         ).rowcount
-        if old:
-            conn.execute(
-                update(server_meta)
-                .where(server_meta.c.key == HORIZON_KEY)
-                .values(value=str(new_horizon))
-            )
-        else:
-            conn.execute(insert(server_meta).values(key=HORIZON_KEY, value=str(new_horizon)))
+        meta.write(conn, meta.HORIZON, new_horizon)
         audit(conn, actor, "tombstones.clean", removed=removed, horizon=new_horizon)
     return {"removed": removed, "horizon": new_horizon}

@@ -10,7 +10,8 @@ from sqlalchemy import insert, inspect, select
 from sqlalchemy.engine import Connection, Engine
 
 from liaison_app.models.reference import builtin_rows
-from liaison_app.server.schema import REFERENCE_TABLES, server_meta, server_sequence
+from liaison_app.server import meta
+from liaison_app.server.schema import REFERENCE_TABLES, server_sequence
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 HEAD = "s0006"
@@ -44,7 +45,6 @@ def seed(conn: Connection) -> None:
     the reference version, so clients seeded by an older app fetch them too.
     """
     from liaison_app.server.push import next_seq
-    from liaison_app.server.reference_import import set_reference_version
 
     new_server = conn.execute(select(server_sequence.c.id)).first() is None
     if new_server:
@@ -57,16 +57,12 @@ def seed(conn: Connection) -> None:
             continue
         if not new_server and later is None:
             later = next_seq(conn)
-            set_reference_version(conn, later)
+            meta.write(conn, meta.REFERENCE_VERSION, later)
         conn.execute(insert(table), [{**row, "seq": later or 0} for row in rows])
-    meta = dict(conn.execute(select(server_meta.c.key, server_meta.c.value)).all())
-    fresh = {}
-    if "signing_key" not in meta:
-        fresh["signing_key"] = secrets.token_hex(32)  # generated on first start, kept
-    if "server_id" not in meta:
-        fresh["server_id"] = str(uuid.uuid4())
-    if fresh:
-        conn.execute(insert(server_meta), [{"key": k, "value": v} for k, v in fresh.items()])
+    if meta.read(conn, meta.SIGNING_KEY) is None:
+        meta.write(conn, meta.SIGNING_KEY, secrets.token_hex(32))  # generated on first start, kept
+    if meta.read(conn, meta.SERVER_ID) is None:
+        meta.write(conn, meta.SERVER_ID, uuid.uuid4())
 
 
 def is_current(engine: Engine) -> bool:

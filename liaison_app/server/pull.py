@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, literal, select, tuple_, union_all
 from sqlalchemy.engine import Connection
 
 from liaison_app.errors import LiaisonError
-from liaison_app.server.cleanup import HORIZON_KEY
+from liaison_app.server import meta
 from liaison_app.server.push import Caller, SyncRefused
 from liaison_app.server.schema import (
     conflicts,
@@ -24,7 +24,6 @@ from liaison_app.server.schema import (
     records,
     scope_removals,
     sequence_tags,
-    server_meta,
     server_sequence,
 )
 from liaison_app.sync.protocol import MAX_PULL
@@ -90,7 +89,7 @@ _POSITION = select(
     _SEQ.c.value,
     select(sequence_tags.c.tag).where(sequence_tags.c.seq == _SEQ.c.value).scalar_subquery(),
     select(sequence_tags.c.tag).where(sequence_tags.c.seq == bindparam("after")).scalar_subquery(),
-    select(server_meta.c.value).where(server_meta.c.key == HORIZON_KEY).scalar_subquery(),
+    meta.value_of(meta.HORIZON),
 ).where(_SEQ.c.id == 1)
 
 _SCOPE_ENTERPRISE = records.alias("scope_enterprise")

@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 
 from liaison_app.errors import InputError
+from liaison_app.server import meta
 from liaison_app.server.accounts import audit
 from liaison_app.server.push import next_seq
-from liaison_app.server.schema import REFERENCE_TABLES, server_meta
+from liaison_app.server.schema import REFERENCE_TABLES
 
 
 def read_rows(path: Path) -> list[dict[str, Any]]:
@@ -69,18 +70,6 @@ def import_reference(engine: Engine, path: Path, actor: str = "admin-cli") -> di
             else:
                 conn.execute(update(table).where(table.c.code == code).values(**values))
                 changed += 1
-        set_reference_version(conn, seq)
+        meta.write(conn, meta.REFERENCE_VERSION, seq)  # hello tells clients to fetch
         audit(conn, actor, "reference.import", file=str(path), added=added, changed=changed)
     return {"added": added, "changed": changed}
-
-
-REFERENCE_VERSION_KEY = "reference_version"
-
-
-def set_reference_version(conn: Connection, seq: int) -> None:
-    """Hello tells clients this number; a higher one than theirs means: fetch the reference."""
-    key = server_meta.c.key == REFERENCE_VERSION_KEY
-    if conn.execute(select(server_meta.c.key).where(key)).first() is None:
-        conn.execute(insert(server_meta).values(key=REFERENCE_VERSION_KEY, value=str(seq)))
-    else:
-        conn.execute(update(server_meta).where(key).values(value=str(seq)))
