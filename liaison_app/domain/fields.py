@@ -42,9 +42,9 @@ PROBLEM_FIELDS = (
     "urgency",
     "source",
     "raised_on",
-    "deadline",
     "shared",
-    "lead_department",
     "co_departments",
-    "officer",
 )
+# Problem fields outside a person's plain edits: the deadline and the lead department change
+# through assign / extend (domain.lifecycle.STEP_FIELDS); the officer is the author, set when
+# the problem is recorded (and by the server from the signed-in user).

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from liaison_app.domain.labels import DISSATISFIED_GRADES, SATISFACTION
+from liaison_app.domain.labels import DISSATISFIED_GRADES, SATISFACTION, STATUSES
 from liaison_app.errors import FieldError, LifecycleError, ValidationError
 
 OPEN_STATUSES = frozenset({"received", "accepted", "assigned", "in_progress", "long_term"})
@@ -190,3 +190,208 @@ def plan_step(
     if errors:
         raise ValidationError(errors)
     return StepPlan(tuple(transitions), updates)
+
+
+# ---- lifecycle fields over the wire (client capture and server validation share these) ------
+
+# Problem fields that change only through lifecycle steps (never through a plain edit).
+LIFECYCLE_FIELDS = (
+    "status",
+    "accepted_on",
+    "assigned_on",
+    "lead_department",
+    "deadline",
+    "result",
+    "resolved_on",
+    "callback_on",
+    "callback_by",
+    "satisfaction",
+    "dissatisfied_reason",
+    "closed_on",
+    "reopen_count",
+)
+
+# The fields one transition of each kind may carry. A dissatisfied call-back is two
+# transitions: ``callback`` carries the grade and the reason, ``reopen`` clears resolved_on.
+# ``reopen`` also raises reopen_count by one on whichever side applies it (never sent).
+STEP_FIELDS: dict[str, tuple[str, ...]] = {
+    "accept": ("accepted_on",),
+    "assign": ("lead_department", "assigned_on", "deadline"),
+    "start": (),
+    "resolve": ("result", "resolved_on"),
+    "callback": ("callback_on", "satisfaction", "dissatisfied_reason", "callback_by"),
+    "close": ("closed_on",),
+    "extend": ("deadline",),
+    "defer": (),
+    "reject": ("result",),
+    "reopen": ("resolved_on", "closed_on"),
+}
+_DATE_FIELDS = ("accepted_on", "assigned_on", "resolved_on", "callback_on", "closed_on")
+_TEXT_FIELDS = {"result": 20_000, "dissatisfied_reason": 20_000, "callback_by": 200}
+MAX_REOPEN = 10_000
+
+
+def transition_fields(kind: str, updates: dict[str, Any]) -> dict[str, Any]:
+    """The part of a step's updates that one of its transitions carries."""
+    return {k: v for k, v in updates.items() if k in STEP_FIELDS[kind]}
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _lifecycle_value(
+    name: str,
+    value: Any,
+    *,
+    department_codes: Any,
+    latest_today: dt.date,
+    errors: list[FieldError],
+) -> Any:
+    """One lifecycle field as sent over the wire, strictly typed; appends to ``errors``."""
+
+    def bad(code: str, message: str) -> None:
+        errors.append(FieldError(name, code, message))
+
+    if value is None:
+        return None
+    if name in _DATE_FIELDS or name == "deadline":
+        if not isinstance(value, str) or len(value) != 10:
+            bad("bad_date", "must be a date YYYY-MM-DD")
+            return None
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            bad("bad_date", "must be a date YYYY-MM-DD")
+            return None
+        if name != "deadline" and day > latest_today:
+            bad("in_future", f"{value} is in the future")
+            return None
+        return day.isoformat()
+    if name in _TEXT_FIELDS:
+        if not isinstance(value, str):
+            bad("not_text", "must be text")
+            return None
+        if len(value) > _TEXT_FIELDS[name]:
+            bad("too_long", f"is {len(value)} characters; at most {_TEXT_FIELDS[name]}")
+            return None
+        return value.strip() or None
+    if name == "lead_department":
+        if not isinstance(value, str) or value not in department_codes:
+            bad("unknown_code", "unknown department code")
+            return None
+        return value
+    if name == "satisfaction":
+        if not isinstance(value, str) or value not in SATISFACTION:
+            bad("unknown", f"unknown grade; grades are: {', '.join(SATISFACTION)}")
+            return None
+        return value
+    if name == "status":
+        if not isinstance(value, str) or value not in STATUSES:
+            bad("unknown", "unknown status")
+            return None
+        return value
+    if name == "reopen_count":
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_REOPEN:
+            bad("out_of_range", f"must be a whole number from 0 to {MAX_REOPEN}")
+            return None
+        return value
+    bad("not_lifecycle", "is not a lifecycle field")
+    return None
+
+
+def clean_transition(
+    step: Any,
+    from_status: Any,
+    to_status: Any,
+    fields: Any,
+    *,
+    department_codes: Any,
+    latest_today: dt.date,
+) -> dict[str, Any]:
+    """Check one transition as it arrives over the wire; returns the cleaned fields.
+
+    The whole transition is refused (ValidationError) when the step or the move is unknown,
+    when it carries a field its step does not set, or when any value has the wrong type.
+    ``latest_today`` is today in the latest time zone on Earth (UTC+14): dates are the
+    officer's own calendar dates and a rejection is permanent.
+    """
+    if not isinstance(step, str) or step not in TRANSITIONS:
+        raise ValidationError.single("step", "unknown_step", "unknown lifecycle step")
+    if not isinstance(from_status, str) or TRANSITIONS[step].get(from_status) != to_status:
+        raise ValidationError.single(
+            "transition", "illegal", f"{step} does not lead from {from_status!r} to {to_status!r}"
+        )
+    if not isinstance(fields, dict):
+        raise ValidationError.single("fields", "not_object", "must be an object")
+    errors: list[FieldError] = []
+    out: dict[str, Any] = {}
+    allowed = STEP_FIELDS[step]
+    for name, value in fields.items():
+        if name not in allowed:
+            errors.append(
+                FieldError(str(name)[:60], "not_for_step", f"a {step} step does not set this")
+            )
+            continue
+        out[name] = _lifecycle_value(
+            name,
+            value,
+            department_codes=department_codes,
+            latest_today=latest_today,
+            errors=errors,
+        )
+    if step == "assign" and not out.get("lead_department"):
+        errors.append(FieldError("lead_department", "required", "assign needs a department"))
+    if step in ("resolve", "reject") and not out.get("result"):
+        errors.append(FieldError("result", "required", f"{step} needs the result"))
+    if step == "extend" and not out.get("deadline"):
+        errors.append(FieldError("deadline", "required", "extend needs the new deadline"))
+    if step == "callback":
+        grade = out.get("satisfaction")
+        if grade is None:
+            errors.append(FieldError("satisfaction", "required", "a call-back needs the grade"))
+        elif grade in DISSATISFIED_GRADES and not out.get("dissatisfied_reason"):
+            errors.append(
+                FieldError("dissatisfied_reason", "required", "a dissatisfied call-back needs why")
+            )
+    if step == "reopen" and any(out.get(k) is not None for k in ("resolved_on", "closed_on")):
+        errors.append(FieldError("resolved_on", "must_clear", "reopening clears these dates"))
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def clean_lifecycle_state(
+    state: Any, *, department_codes: Any, latest_today: dt.date
+) -> dict[str, Any]:
+    """The whole lifecycle state of a problem created with its history (a problem that moved
+    through its lifecycle before the folder's first sync); strictly typed, status required."""
+    if not isinstance(state, dict):
+        raise ValidationError.single("lifecycle", "not_object", "must be an object")
+    errors: list[FieldError] = []
+    out: dict[str, Any] = {}
+    for name, value in state.items():
+        if name not in LIFECYCLE_FIELDS:
+            errors.append(FieldError(str(name)[:60], "not_lifecycle", "not a lifecycle field"))
+            continue
+        out[name] = _lifecycle_value(
+            name,
+            value,
+            department_codes=department_codes,
+            latest_today=latest_today,
+            errors=errors,
+        )
+    if not out.get("status"):
+        errors.append(FieldError("status", "required", "the status is required"))
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def lifecycle_state(p: Any) -> dict[str, Any]:
+    """A problem row's (or record's) lifecycle fields as JSON-ready values."""
+    out: dict[str, Any] = {}
+    for name in LIFECYCLE_FIELDS:
+        value = getattr(p, name)
+        out[name] = _iso(value) if isinstance(value, dt.date) else value
+    return out

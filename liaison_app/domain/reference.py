@@ -126,6 +126,37 @@ def cities() -> dict[str, tuple[str, str]]:
 
 REFERENCE_KINDS = ("categories", "departments", "districts", "industries")
 
+# The abbreviation that opens a problem's number (SY-2026-000123), per city code (GB/T 2260).
+CITY_ABBREVIATIONS = {
+    "210100": "SY",  # 沈阳
+    "210200": "DL",  # 大连
+    "210300": "AS",  # 鞍山
+    "210400": "FS",  # 抚顺
+    "210500": "BX",  # 本溪
+    "210600": "DD",  # 丹东
+    "210700": "JZ",  # 锦州
+    "210800": "YK",  # 营口
+    "210900": "FX",  # 阜新
+    "211000": "LY",  # 辽阳
+    "211100": "PJ",  # 盘锦
+    "211200": "TL",  # 铁岭
+    "211300": "CY",  # 朝阳
+    "211400": "HLD",  # 葫芦岛
+}
+PROVINCE_ABBREVIATION = "LN"  # a firm without a known district
+
+
+def city_abbreviation(district_code: str | None) -> str:
+    """The number prefix for an enterprise's district: its city's, else the province's."""
+    if not district_code or len(district_code) != 6:
+        return PROVINCE_ABBREVIATION
+    return CITY_ABBREVIATIONS.get(district_code[:4] + "00", PROVINCE_ABBREVIATION)
+
+
+def problem_number(abbreviation: str, year: int, n: int) -> str:
+    """A problem's human number: city, year and a six-digit sequence per city and year."""
+    return f"{abbreviation}-{year}-{n:06d}"
+
 
 def is_city_code(code: str) -> bool:
     """GB/T 2260: a prefecture-level city's code ends in 00 (210100 Shenyang)."""
