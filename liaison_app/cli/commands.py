@@ -17,6 +17,9 @@ from liaison_app.domain.records import Saved
 from liaison_app.errors import InputError, ValidationError
 from liaison_app.services.store import Store, open_store
 
+# `problem add/edit` take these only to refuse them with the way to set them (assign / extend).
+PROBLEM_OPTIONS = (*PROBLEM_FIELDS, "deadline", "lead_department")
+
 
 def _given(args: argparse.Namespace, names: tuple[str, ...]) -> dict[str, Any]:
     """Only the options the user gave: an edit changes nothing else."""
@@ -258,11 +261,11 @@ def cmd_problem(st: Store, args: argparse.Namespace) -> int:
             return _print_id(
                 args,
                 svc.create(
-                    _given(args, PROBLEM_FIELDS), visit_id=args.visit, enterprise_id=args.enterprise
+                    _given(args, PROBLEM_OPTIONS), visit_id=args.visit, enterprise_id=args.enterprise
                 ),
             )
         case "edit":
-            return _saved(args, svc.update(args.id, _given(args, PROBLEM_FIELDS)), _show_problem)
+            return _saved(args, svc.update(args.id, _given(args, PROBLEM_OPTIONS)), _show_problem)
         case "show":
             record = svc.get(args.id)
             emit_json(record) if args.json else _show_problem(record)

@@ -389,9 +389,9 @@ def clean_lifecycle_state(
 
 
 def lifecycle_state(p: Any) -> dict[str, Any]:
-    """A problem row's (or record's) lifecycle fields as JSON-ready values."""
+    """A problem's lifecycle fields (from a row, a record or a dict) as JSON-ready values."""
     out: dict[str, Any] = {}
     for name in LIFECYCLE_FIELDS:
-        value = getattr(p, name)
+        value = p.get(name) if isinstance(p, dict) else getattr(p, name)
         out[name] = _iso(value) if isinstance(value, dt.date) else value
     return out

@@ -60,6 +60,9 @@ class EnterpriseRecord:
     updated_at: dt.datetime
     deleted_at: dt.datetime | None = None
     open_problems: int = 0
+    # The server version this record was built on (0: never synced): an editor hands the
+    # record it showed back to the service, so the edit is a diff against what was seen.
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ class VisitRecord:
     created_at: dt.datetime
     updated_at: dt.datetime
     deleted_at: dt.datetime | None = None
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,9 @@ class ProblemRecord:
     deleted_at: dt.datetime | None = None
     actions: tuple[ActionRecord, ...] = ()
     allowed_steps: tuple[str, ...] = ()
+    version: int = 0
+    # True until the server gives the problem its number; lists and printed records say so.
+    number_provisional: bool = False
 
 
 @dataclass(frozen=True)

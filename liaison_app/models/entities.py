@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -26,6 +27,15 @@ class Timestamps:
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     # Tombstone: synced tables never hard-delete, so sync can carry the delete.
     deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # The server version of the base copy the visible row was built on (0: never synced):
+    # an edit sends the version the person was looking at (design.md §3).
+    sync_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+
+class CascadeMark:
+    # The parent whose delete took this record with it, so undoing that delete brings back
+    # exactly these (a tombstone's time cannot say: pulls set their own).
+    deleted_with: Mapped[str | None] = mapped_column(String(36))
 
 
 class Enterprise(Timestamps, Base):
@@ -52,7 +62,7 @@ class Enterprise(Timestamps, Base):
     notes: Mapped[LongText | None]
 
 
-class Visit(Timestamps, Base):
+class Visit(Timestamps, CascadeMark, Base):
     __tablename__ = "visit"
     __table_args__ = (Index("ix_visit_enterprise_date", "enterprise_id", "visit_date"),)
 
@@ -73,7 +83,7 @@ class Visit(Timestamps, Base):
     summary: Mapped[LongText | None]
 
 
-class Problem(Timestamps, Base):
+class Problem(Timestamps, CascadeMark, Base):
     __tablename__ = "problem"
     __table_args__ = (
         Index("ix_problem_status_deadline", "status", "deadline"),
@@ -94,7 +104,8 @@ class Problem(Timestamps, Base):
     )
 
     id: Mapped[UuidPk]
-    # Human number given by the server on first acceptance; until then a provisional one.
+    # The human number the server gives when it first applies the create (SY-2026-000123);
+    # until then lists show a provisional one made from local_no.
     number: Mapped[str | None] = mapped_column(String(40), unique=True)
     local_no: Mapped[int] = mapped_column(Integer)
     enterprise_id: Mapped[str] = mapped_column(String(36), ForeignKey("enterprise.id"), index=True)

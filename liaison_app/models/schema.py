@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from liaison_app.models import entities, reference  # noqa: F401  (registers the tables)
+from liaison_app.models import entities, reference, sync_tables  # noqa: F401  (registers the tables)
 from liaison_app.models.base import Base
 
 metadata = Base.metadata

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -16,6 +16,7 @@ from liaison_app.models.db import Database
 from liaison_app.models.entities import AppMeta
 from liaison_app.models.reference import REF_MODELS
 from liaison_app.services.clock import Clock
+from liaison_app.sync.capture import wire
 
 M = TypeVar("M", bound=Base)
 
@@ -79,3 +80,28 @@ def district_filter(column: Any, code: str) -> Any:
     if is_city_code(code):
         return column.like(code[:4] + "%")
     return column == code
+
+
+def _seen_value(seen: Any, name: str) -> Any:
+    if isinstance(seen, Mapping):
+        return seen.get(name)
+    return getattr(seen, name, None)
+
+
+def edited(
+    values: Mapping[str, Any], row: Any, seen: Any = None
+) -> tuple[dict[str, Any], dict[str, Any], int]:
+    """What a person changed, as (changed values, the values they saw, the version they saw).
+
+    ``seen`` is what the form showed (the record it opened, or a mapping with ``version``): a
+    field that equals what was seen was not touched, even if a pull changed the row meanwhile —
+    so a value pulled in the meantime is never silently put back (design.md §3). Without
+    ``seen`` (the command line), the row as it stands now is what the person saw.
+    """
+    if seen is None:
+        changed = {k: v for k, v in values.items() if wire(getattr(row, k)) != wire(v)}
+        return changed, {k: getattr(row, k) for k in changed}, int(row.sync_version or 0)
+    changed = {k: v for k, v in values.items() if wire(_seen_value(seen, k)) != wire(v)}
+    version = _seen_value(seen, "version")
+    base_version = int(version) if isinstance(version, int) else int(row.sync_version or 0)
+    return changed, {k: _seen_value(seen, k) for k in changed}, base_version

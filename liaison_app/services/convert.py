@@ -12,11 +12,15 @@ from liaison_app.domain.records import (
     VisitRecord,
 )
 from liaison_app.models.entities import Enterprise, FollowUpAction, Problem, Visit
+from liaison_app.models.indexing import provisional_number
 
-
-def provisional_number(raised_on: dt.date, local_no: int) -> str:
-    """Shown until the server gives the problem its number on first acceptance."""
-    return f"L-{raised_on.year}-{local_no:06d}"
+__all__ = [
+    "action_record",
+    "enterprise_record",
+    "problem_record",
+    "provisional_number",
+    "visit_record",
+]
 
 
 def enterprise_record(e: Enterprise, open_problems: int = 0) -> EnterpriseRecord:
@@ -42,6 +46,7 @@ def enterprise_record(e: Enterprise, open_problems: int = 0) -> EnterpriseRecord
         updated_at=e.updated_at,
         deleted_at=e.deleted_at,
         open_problems=open_problems,
+        version=e.sync_version or 0,
     )
 
 
@@ -66,6 +71,7 @@ def visit_record(v: Visit, enterprise_name: str) -> VisitRecord:
         created_at=v.created_at,
         updated_at=v.updated_at,
         deleted_at=v.deleted_at,
+        version=v.sync_version or 0,
     )
 
 
@@ -127,4 +133,6 @@ def problem_record(
         deleted_at=p.deleted_at,
         actions=tuple(action_record(a) for a in actions or ()),
         allowed_steps=tuple(allowed_steps(p.status)) if p.deleted_at is None else (),
+        version=p.sync_version or 0,
+        number_provisional=p.number is None,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from liaison_app.domain.fields import ENTERPRISE_FIELDS
@@ -16,16 +16,19 @@ from liaison_app.domain.validation import clean_enterprise
 from liaison_app.errors import NotFoundError
 from liaison_app.models import search_index
 from liaison_app.models.entities import Enterprise, Problem, Visit
-from liaison_app.services.base import Service, code_lookup, district_filter, get_live, get_meta
+from liaison_app.models.indexing import index_record
+from liaison_app.services.base import (
+    Service,
+    code_lookup,
+    district_filter,
+    edited,
+    get_live,
+    get_meta,
+)
 from liaison_app.services.convert import enterprise_record
+from liaison_app.sync.capture import capture
 
 EDITABLE = ENTERPRISE_FIELDS
-
-
-def index_enterprise(session: Session, e: Enterprise) -> None:
-    search_index.upsert(
-        session, "enterprise", e.id, e.name, e.uscc, e.address, e.contact_name, e.legal_rep, e.park
-    )
 
 
 class EnterpriseService(Service):
@@ -67,24 +70,37 @@ class EnterpriseService(Service):
             e = Enterprise(id=uuid7(), created_at=now, updated_at=now, **values)
             s.add(e)
             s.flush()
-            index_enterprise(s, e)
+            index_record(s, "enterprise", e)
+            capture(s, "enterprise", e.id, "create", fields=values, enterprise_id=e.id)
             record = enterprise_record(e)
         return Saved(record, Changes(frozenset({"enterprise"}), frozenset({e.id}), tuple(warnings)))
 
-    def update(self, ident: str, fields: Mapping[str, Any]) -> Saved:
+    def update(self, ident: str, fields: Mapping[str, Any], *, seen: Any = None) -> Saved:
+        """Change the fields the person changed: ``seen`` is the record the form showed (its
+        values and version), so a field they left alone is never sent back."""
         raw = {k: v for k, v in fields.items() if k in EDITABLE}
         with self._db.writing() as s:
             e = get_live(s, Enterprise, ident, "enterprise")
             values, warnings = clean_enterprise(raw, code_lookup(s), creating=False)
-            if "uscc" in values:
-                warnings += self._duplicate_warnings(s, values, e.id)
-            changed = {k: v for k, v in values.items() if getattr(e, k) != v}
+            changed, base, base_version = edited(values, e, seen)
+            if "uscc" in changed:
+                warnings += self._duplicate_warnings(s, changed, e.id)
             for key, value in changed.items():
                 setattr(e, key, value)
             if changed:
                 e.updated_at = self._clock.now()
                 s.flush()
-                index_enterprise(s, e)
+                index_record(s, "enterprise", e)
+                capture(
+                    s,
+                    "enterprise",
+                    e.id,
+                    "update",
+                    fields=changed,
+                    base=base,
+                    base_version=base_version,
+                    enterprise_id=e.id,
+                )
             record = enterprise_record(e, self._open_count(s, e.id))
         ids = frozenset({e.id}) if changed else frozenset()
         return Saved(
@@ -97,23 +113,28 @@ class EnterpriseService(Service):
         with self._db.writing() as s:
             e = get_live(s, Enterprise, ident, "enterprise")
             now = self._clock.now()
-            e.deleted_at = now
+            e.deleted_at = e.updated_at = now
+            capture(
+                s, "enterprise", e.id, "delete", base_version=e.sync_version, enterprise_id=e.id
+            )
             child_ids: list[str] = [e.id]
+            # Each child's delete is a change of its own, so sync carries every one of them.
             for model in (Visit, Problem):
-                ids = list(
-                    s.scalars(
-                        select(model.id).where(
-                            model.enterprise_id == e.id, model.deleted_at.is_(None)
-                        )
+                children = s.scalars(
+                    select(model).where(model.enterprise_id == e.id, model.deleted_at.is_(None))
+                ).all()
+                for child in children:
+                    child.deleted_at = child.updated_at = now
+                    child.deleted_with = e.id
+                    capture(
+                        s,
+                        model.__tablename__,
+                        child.id,
+                        "delete",
+                        base_version=child.sync_version,
+                        enterprise_id=e.id,
                     )
-                )
-                if ids:
-                    s.execute(
-                        update(model)
-                        .where(model.id.in_(ids))
-                        .values(deleted_at=now, updated_at=now)
-                    )
-                child_ids += ids
+                    child_ids.append(child.id)
             search_index.remove(s, child_ids)
             record = enterprise_record(e)
         return Saved(
@@ -123,31 +144,41 @@ class EnterpriseService(Service):
 
     def restore(self, ident: str) -> Saved:
         """Undo a delete: the enterprise and the records deleted with it come back."""
-        from liaison_app.services.problems import index_problem
-        from liaison_app.services.visits import index_visit
-
         with self._db.writing() as s:
             e = s.get(Enterprise, ident)
             if e is None:
                 raise NotFoundError("enterprise", ident)
             if e.deleted_at is None:
                 return Saved(enterprise_record(e, self._open_count(s, e.id)))
-            stamp = e.deleted_at
             now = self._clock.now()
             e.deleted_at = None
             e.updated_at = now
             restored = [e.id]
-            index_enterprise(s, e)
-            for model, indexer in ((Visit, index_visit), (Problem, index_problem)):
-                rows = list(
-                    s.scalars(
-                        select(model).where(model.enterprise_id == e.id, model.deleted_at == stamp)
+            index_record(s, "enterprise", e)
+            capture(
+                s, "enterprise", e.id, "restore", base_version=e.sync_version, enterprise_id=e.id
+            )
+            for model in (Visit, Problem):
+                rows = s.scalars(
+                    select(model).where(
+                        model.enterprise_id == e.id,
+                        model.deleted_with == e.id,
+                        model.deleted_at.isnot(None),
                     )
-                )
+                ).all()
                 for row in rows:
                     row.deleted_at = None
+                    row.deleted_with = None
                     row.updated_at = now
-                    indexer(s, row)  # type: ignore[operator]
+                    index_record(s, model.__tablename__, row)
+                    capture(
+                        s,
+                        model.__tablename__,
+                        row.id,
+                        "restore",
+                        base_version=row.sync_version,
+                        enterprise_id=e.id,
+                    )
                     restored.append(row.id)
             s.flush()
             record = enterprise_record(e, self._open_count(s, e.id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -17,41 +18,75 @@ from liaison_app.domain.lifecycle import (
     OPEN_STATUSES,
     StepInput,
     plan_step,
+    transition_fields,
 )
 from liaison_app.domain.records import Changes, ProblemRecord, Saved
 from liaison_app.domain.validation import clean_problem
 from liaison_app.errors import FieldError, NotFoundError, ValidationError
 from liaison_app.models import search_index
 from liaison_app.models.entities import Enterprise, FollowUpAction, Problem, SearchDoc, Visit
+from liaison_app.models.indexing import index_record
 from liaison_app.services.base import (
     Service,
     code_lookup,
     district_filter,
+    edited,
     get_live,
     get_meta,
     next_counter,
 )
-from liaison_app.services.convert import problem_record, provisional_number
+from liaison_app.services.convert import problem_record
+from liaison_app.sync.capture import capture
+from liaison_app.sync.protocol import SYNCED_FIELDS
 
 EDITABLE = PROBLEM_FIELDS
+# Never part of a plain edit: the lifecycle steps set these (design.md §3).
+STEP_ONLY = {
+    "deadline": "the deadline is set by the assign and extend steps "
+    "(`liaison problem assign ID --department CODE --deadline DATE`, `problem extend`)",
+    "lead_department": "the lead department is set by the assign step "
+    "(`liaison problem assign ID --department CODE`)",
+    "status": "status changes only through lifecycle steps",
+}
+_PROVISIONAL = re.compile(r"L-(\d{4})-(\d{1,9})")
+_NUMBER = re.compile(r"[A-Z]{2,3}-\d{4}-\d{6}")
 SORTS = {
     "raised": (Problem.raised_on.desc(), Problem.id.desc()),
     "deadline": (Problem.deadline.is_(None), Problem.deadline, Problem.id),
     "updated": (Problem.updated_at.desc(), Problem.id.desc()),
 }
 URGENCY_RANK = {"very_urgent": 0, "urgent": 1, "normal": 2}
+ACTION_FIELDS = SYNCED_FIELDS["action"]
 
 
-def index_problem(session: Session, p: Problem) -> None:
-    search_index.upsert(
-        session,
-        "problem",
-        p.id,
-        p.number or provisional_number(p.raised_on, p.local_no),
-        p.description,
-        p.request,
-        p.result,
-    )
+def _refuse_step_fields(fields: Mapping[str, Any]) -> None:
+    errors = [FieldError(k, "not_editable", why) for k, why in STEP_ONLY.items() if k in fields]
+    if errors:
+        raise ValidationError(errors)
+
+
+def find_problem(s: Session, ident: str) -> Problem | None:
+    """A problem by id, by the server's number (SY-2026-000123) or by its provisional one."""
+    p = s.get(Problem, ident)
+    if p is not None:
+        return p
+    key = (ident or "").strip().upper()
+    if _NUMBER.fullmatch(key):
+        return s.scalar(select(Problem).where(Problem.number == key))
+    m = _PROVISIONAL.fullmatch(key)
+    if m:
+        found = s.scalar(select(Problem).where(Problem.local_no == int(m[2])))
+        if found is not None and found.raised_on.year == int(m[1]):
+            return found
+    return None
+
+
+def get_problem(s: Session, ident: str) -> Problem:
+    """The live problem with this id or number, else NotFoundError (exit 2)."""
+    p = find_problem(s, ident)
+    if p is None or p.deleted_at is not None:
+        raise NotFoundError("problem", ident)
+    return p
 
 
 class ProblemService(Service):
@@ -64,6 +99,7 @@ class ProblemService(Service):
         enterprise_id: str | None = None,
     ) -> Saved:
         """Record a problem raised during a visit (or by phone, hotline… for an enterprise)."""
+        _refuse_step_fields(fields)
         raw = {k: v for k, v in fields.items() if k in EDITABLE}
         raw.setdefault("category", None)
         raw.setdefault("description", None)
@@ -92,7 +128,7 @@ class ProblemService(Service):
             values["raised_on"] = visit.visit_date if visit else today
         if not visit and "source" not in raw:
             values["source"] = "phone"
-        values.setdefault("officer", get_meta(s, "officer_name"))
+        values.pop("officer", None)  # the author, never a typed value
         now = self._clock.now()
         p = Problem(
             id=uuid7(),
@@ -100,59 +136,93 @@ class ProblemService(Service):
             visit_id=visit.id if visit else None,
             local_no=next_counter(s, "problem_local_no"),
             status="received",
+            officer=get_meta(s, "officer_name"),
             created_at=now,
             updated_at=now,
             **values,
         )
         s.add(p)
         s.flush()
+        capture(
+            s,
+            "problem",
+            p.id,
+            "create",
+            fields={"enterprise_id": e.id, "visit_id": p.visit_id, **values},
+            enterprise_id=e.id,
+        )
         self._log(s, p, "create", None, "received", text=None)
-        index_problem(s, p)
+        index_record(s, "problem", p)
         return p
 
-    def update(self, ident: str, fields: Mapping[str, Any]) -> Saved:
-        if "status" in fields:
-            raise ValidationError.single(
-                "status", "not_editable", "status changes only through lifecycle steps"
-            )
+    def update(self, ident: str, fields: Mapping[str, Any], *, seen: Any = None) -> Saved:
+        """Change what the person changed (``seen``: the record the form showed)."""
+        _refuse_step_fields(fields)
         raw = {k: v for k, v in fields.items() if k in EDITABLE}
         with self._db.writing() as s:
-            p = get_live(s, Problem, ident, "problem")
+            p = get_problem(s, ident)
             values = clean_problem(raw, code_lookup(s), creating=False, today=self._clock.today())
             for key in ("category", "description", "urgency", "source", "raised_on"):
                 if key in values and values[key] is None:
                     raise ValidationError.single(key, "required", "is required")
-            changed = {k: v for k, v in values.items() if getattr(p, k) != v}
+            changed, base, base_version = edited(values, p, seen)
             for key, value in changed.items():
                 setattr(p, key, value)
             if changed:
                 p.updated_at = self._clock.now()
                 s.flush()
-                index_problem(s, p)
+                index_record(s, "problem", p)
+                capture(
+                    s,
+                    "problem",
+                    p.id,
+                    "update",
+                    fields=changed,
+                    base=base,
+                    base_version=base_version,
+                    enterprise_id=p.enterprise_id,
+                )
             record = self._record(s, p)
         ids = frozenset({p.id}) if changed else frozenset()
         return Saved(record, Changes(frozenset({"problem"}) if changed else frozenset(), ids))
 
     def delete(self, ident: str) -> Saved:
         with self._db.writing() as s:
-            p = get_live(s, Problem, ident, "problem")
+            p = get_problem(s, ident)
             p.deleted_at = p.updated_at = self._clock.now()
+            p.deleted_with = None
             search_index.remove(s, [p.id])
+            capture(
+                s,
+                "problem",
+                p.id,
+                "delete",
+                base_version=p.sync_version,
+                enterprise_id=p.enterprise_id,
+            )
             record = self._record(s, p)
         return Saved(record, Changes(frozenset({"problem"}), frozenset({p.id})))
 
     def restore(self, ident: str) -> Saved:
         with self._db.writing() as s:
-            p = s.get(Problem, ident)
+            p = find_problem(s, ident)
             if p is None:
                 raise NotFoundError("problem", ident)
             get_live(s, Enterprise, p.enterprise_id, "enterprise")
             if p.visit_id:
                 get_live(s, Visit, p.visit_id, "visit")
             if p.deleted_at is not None:
-                p.deleted_at = None
+                p.deleted_at = p.deleted_with = None
                 p.updated_at = self._clock.now()
-                index_problem(s, p)
+                index_record(s, "problem", p)
+                capture(
+                    s,
+                    "problem",
+                    p.id,
+                    "restore",
+                    base_version=p.sync_version,
+                    enterprise_id=p.enterprise_id,
+                )
             record = self._record(s, p)
         return Saved(record, Changes(frozenset({"problem"}), frozenset({p.id})))
 
@@ -160,7 +230,7 @@ class ProblemService(Service):
         """Take one lifecycle step; refused (nothing written) if illegal from the status."""
         inp = inp or StepInput()
         with self._db.writing() as s:
-            p = get_live(s, Problem, ident, "problem")
+            p = get_problem(s, ident)
             if inp.department is not None:
                 codes = code_lookup(s)("departments")
                 if inp.department not in codes:
@@ -178,6 +248,19 @@ class ProblemService(Service):
                 updates["callback_by"] = get_meta(s, "officer_name")
             for key, value in updates.items():
                 setattr(p, key, value)
+            # Each transition travels as its own change carrying (from → to) and what it sets.
+            for t in plan.transitions:
+                capture(
+                    s,
+                    "problem",
+                    p.id,
+                    "transition",
+                    fields=transition_fields(t.kind, updates),
+                    base_version=p.sync_version,
+                    enterprise_id=p.enterprise_id,
+                    step=t.kind,
+                    transition={"from": t.from_status, "to": t.to_status},
+                )
             for t in plan.transitions:
                 self._log(
                     s,
@@ -194,7 +277,7 @@ class ProblemService(Service):
             p.updated_at = self._clock.now()
             s.flush()
             if "result" in updates:
-                index_problem(s, p)
+                index_record(s, "problem", p)
             record = self._record(s, p)
         return Saved(record, Changes(frozenset({"problem", "action"}), frozenset({p.id})))
 
@@ -215,7 +298,7 @@ class ProblemService(Service):
         if errors:
             raise ValidationError(errors)
         with self._db.writing() as s:
-            p = get_live(s, Problem, ident, "problem")
+            p = get_problem(s, ident)
             if p.status == "closed":
                 raise ValidationError.single(
                     "problem", "closed", "the problem is closed off; reopen it to log more work"
@@ -239,21 +322,29 @@ class ProblemService(Service):
         deadline: dt.date | None = None,
         satisfaction: str | None = None,
     ) -> None:
-        s.add(
-            FollowUpAction(
-                id=uuid7(),
-                problem_id=p.id,
-                at=self._clock.now(),
-                actor=get_meta(s, "officer_name"),
-                kind=kind,
-                text=(text or "").strip() or None,
-                from_status=from_status,
-                to_status=to_status,
-                department=department,
-                deadline=deadline,
-                satisfaction=satisfaction,
-                created_at=self._clock.now(),
-            )
+        """Append one entry to the problem's log (a record of its own: it syncs)."""
+        a = FollowUpAction(
+            id=uuid7(),
+            problem_id=p.id,
+            at=self._clock.now(),
+            actor=get_meta(s, "officer_name"),
+            kind=kind,
+            text=(text or "").strip() or None,
+            from_status=from_status,
+            to_status=to_status,
+            department=department,
+            deadline=deadline,
+            satisfaction=satisfaction,
+            created_at=self._clock.now(),
+        )
+        s.add(a)
+        capture(
+            s,
+            "action",
+            a.id,
+            "create",
+            fields={name: getattr(a, name) for name in ACTION_FIELDS},
+            enterprise_id=p.enterprise_id,
         )
 
     # ---- reads ----------------------------------------------------------------------------
@@ -273,8 +364,9 @@ class ProblemService(Service):
         return problem_record(p, e.name, e.district_code, self._clock.today(), actions)
 
     def get(self, ident: str) -> ProblemRecord:
+        """A problem by id or by number (the server's, or the provisional one)."""
         with self._db.reading() as s:
-            return self._record(s, get_live(s, Problem, ident, "problem"))
+            return self._record(s, get_problem(s, ident))
 
     def conditions(
         self,

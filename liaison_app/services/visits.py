@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison_app.domain.fields import VISIT_FIELDS
@@ -15,25 +15,12 @@ from liaison_app.domain.validation import clean_visit
 from liaison_app.errors import NotFoundError
 from liaison_app.models import search_index
 from liaison_app.models.entities import Enterprise, Problem, Visit
-from liaison_app.services.base import Service, code_lookup, get_live, get_meta
+from liaison_app.models.indexing import index_record
+from liaison_app.services.base import Service, code_lookup, edited, get_live, get_meta
 from liaison_app.services.convert import visit_record
+from liaison_app.sync.capture import capture
 
 EDITABLE = VISIT_FIELDS
-
-
-def index_visit(session: Session, v: Visit) -> None:
-    search_index.upsert(
-        session,
-        "visit",
-        v.id,
-        v.summary,
-        v.people_met,
-        v.business_situation,
-        v.policies,
-        v.opinions,
-        v.solved_on_site,
-        " ".join(v.officers or ()),
-    )
 
 
 class VisitService(Service):
@@ -52,7 +39,10 @@ class VisitService(Service):
         v = Visit(id=uuid7(), enterprise_id=e.id, created_at=now, updated_at=now, **values)
         s.add(v)
         s.flush()
-        index_visit(s, v)
+        index_record(s, "visit", v)
+        capture(
+            s, "visit", v.id, "create", fields={"enterprise_id": e.id, **values}, enterprise_id=e.id
+        )
         return v, e
 
     def create(self, enterprise_id: str, fields: Mapping[str, Any]) -> Saved:
@@ -91,18 +81,29 @@ class VisitService(Service):
             record = visit_record(v, e.name)
         return Saved(record, Changes(frozenset({"visit", "problem"}), frozenset(ids)))
 
-    def update(self, ident: str, fields: Mapping[str, Any]) -> Saved:
+    def update(self, ident: str, fields: Mapping[str, Any], *, seen: Any = None) -> Saved:
+        """Change what the person changed (``seen``: the record the form showed)."""
         raw = {k: v for k, v in fields.items() if k in EDITABLE}
         with self._db.writing() as s:
             v = get_live(s, Visit, ident, "visit")
             values = clean_visit(raw, code_lookup(s), creating=False, today=self._clock.today())
-            changed = {k: val for k, val in values.items() if getattr(v, k) != val}
+            changed, base, base_version = edited(values, v, seen)
             for key, value in changed.items():
                 setattr(v, key, value)
             if changed:
                 v.updated_at = self._clock.now()
                 s.flush()
-                index_visit(s, v)
+                index_record(s, "visit", v)
+                capture(
+                    s,
+                    "visit",
+                    v.id,
+                    "update",
+                    fields=changed,
+                    base=base,
+                    base_version=base_version,
+                    enterprise_id=v.enterprise_id,
+                )
             record = visit_record(v, s.get_one(Enterprise, v.enterprise_id).name)
         kinds = frozenset({"visit"}) if changed else frozenset()
         return Saved(record, Changes(kinds, frozenset({v.id}) if changed else frozenset()))
@@ -112,25 +113,36 @@ class VisitService(Service):
         with self._db.writing() as s:
             v = get_live(s, Visit, ident, "visit")
             now = self._clock.now()
-            v.deleted_at = now
-            ids = list(
-                s.scalars(
-                    select(Problem.id).where(Problem.visit_id == v.id, Problem.deleted_at.is_(None))
-                )
+            v.deleted_at = v.updated_at = now
+            capture(
+                s,
+                "visit",
+                v.id,
+                "delete",
+                base_version=v.sync_version,
+                enterprise_id=v.enterprise_id,
             )
-            if ids:
-                s.execute(
-                    update(Problem)
-                    .where(Problem.id.in_(ids))
-                    .values(deleted_at=now, updated_at=now)
+            ids = []
+            for p in s.scalars(
+                select(Problem).where(Problem.visit_id == v.id, Problem.deleted_at.is_(None))
+            ).all():
+                p.deleted_at = p.updated_at = now
+                p.deleted_with = v.id
+                capture(
+                    s,
+                    "problem",
+                    p.id,
+                    "delete",
+                    base_version=p.sync_version,
+                    enterprise_id=p.enterprise_id,
                 )
+                ids.append(p.id)
             search_index.remove(s, [v.id, *ids])
             record = visit_record(v, s.get_one(Enterprise, v.enterprise_id).name)
         return Saved(record, Changes(frozenset({"visit", "problem"}), frozenset({v.id, *ids})))
 
     def restore(self, ident: str) -> Saved:
-        from liaison_app.services.problems import index_problem
-
+        """Undo a delete: the visit and the problems deleted with it come back."""
         with self._db.writing() as s:
             v = s.get(Visit, ident)
             if v is None:
@@ -138,14 +150,34 @@ class VisitService(Service):
             get_live(s, Enterprise, v.enterprise_id, "enterprise")
             restored = [v.id]
             if v.deleted_at is not None:
-                stamp, now = v.deleted_at, self._clock.now()
-                v.deleted_at, v.updated_at = None, now
-                index_visit(s, v)
+                now = self._clock.now()
+                v.deleted_at, v.deleted_with, v.updated_at = None, None, now
+                index_record(s, "visit", v)
+                capture(
+                    s,
+                    "visit",
+                    v.id,
+                    "restore",
+                    base_version=v.sync_version,
+                    enterprise_id=v.enterprise_id,
+                )
                 for p in s.scalars(
-                    select(Problem).where(Problem.visit_id == v.id, Problem.deleted_at == stamp)
-                ):
-                    p.deleted_at, p.updated_at = None, now
-                    index_problem(s, p)
+                    select(Problem).where(
+                        Problem.visit_id == v.id,
+                        Problem.deleted_with == v.id,
+                        Problem.deleted_at.isnot(None),
+                    )
+                ).all():
+                    p.deleted_at, p.deleted_with, p.updated_at = None, None, now
+                    index_record(s, "problem", p)
+                    capture(
+                        s,
+                        "problem",
+                        p.id,
+                        "restore",
+                        base_version=p.sync_version,
+                        enterprise_id=p.enterprise_id,
+                    )
                     restored.append(p.id)
             record = visit_record(v, s.get_one(Enterprise, v.enterprise_id).name)
         return Saved(record, Changes(frozenset({"visit", "problem"}), frozenset(restored)))

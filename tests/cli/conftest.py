@@ -8,6 +8,7 @@ per session through the command itself: each subprocess costs about half a secon
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,12 +124,18 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Office:
     p2 = cli.new_id(
         "problem", "add", "--visit", v1, "--category", "funding",
         "--description", "设备融资租赁利率偏高", "--urgency", "urgent",
-        "--department", "financial_regulation", "--deadline", day(-1),
     )  # fmt: skip
+    cli("problem", "accept", p2)
+    cli("problem", "assign", p2, "--department", "financial_regulation", "--deadline", day(1))
+    # Two days pass: the deadline is now yesterday and the problem overdue.
+    with sqlite3.connect(cli.db_path) as con:
+        con.execute("UPDATE problem SET deadline = ? WHERE id = ?", (day(-1), p2))
     p3 = cli.new_id(
         "problem", "add", "--visit", v1, "--category", "labour",
-        "--description", "招工难，技术工人短缺", "--department", "hr_social_security",
+        "--description", "招工难，技术工人短缺",
     )  # fmt: skip
+    cli("problem", "accept", p3)
+    cli("problem", "assign", p3, "--department", "hr_social_security")
     cli("problem", "resolve", p3, "--note", "对接职业院校定向培养")
     p4 = cli.new_id(
         "problem", "add", "--visit", v2, "--category", "tax", "--description", "出口退税到账慢"

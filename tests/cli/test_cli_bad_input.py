@@ -34,7 +34,7 @@ CASES = [
         ["category", "finance"],
     ),
     (
-        "unknown-department",
+        "department-outside-assign",
         [
             "problem",
             "add",
@@ -47,8 +47,18 @@ CASES = [
             "--department",
             "bank",
         ],
-        ["department", "bank"],
+        ["department", "assign"],
     ),  # fmt: skip
+    (
+        "deadline-outside-assign",
+        ["problem", "edit", "{P}", "--deadline", day(5)],
+        ["deadline", "assign", "extend"],
+    ),
+    (
+        "unknown-department",
+        ["problem", "assign", "{P}", "--department", "bank"],
+        ["department", "bank"],
+    ),
     (
         "unknown-enterprise-id",
         ["visit", "add", "--enterprise", UNKNOWN_ID, "--date", day(-1)],
@@ -64,7 +74,7 @@ CASES = [
 
 @pytest.mark.parametrize(("argv", "words"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_bad_input_exits_2_names_the_problem_and_writes_nothing(base, argv, words):
-    args = [a.format(E=base.enterprise, V=base.visit) for a in argv]
+    args = [a.format(E=base.enterprise, V=base.visit, P=base.problem) for a in argv]
     before = db_snapshot(base.cli.db_path)
     out, err = base.cli(*args, expect=2)
     assert out == ""

@@ -99,7 +99,7 @@ def test_problem_lists(office):
     status = {p["id"]: p["status"] for p in everything}
     assert status == {
         office.p1: "resolved",
-        office.p2: "received",
+        office.p2: "assigned",
         office.p3: "resolved",
         office.p4: "closed",
         office.p5: "received",
@@ -110,5 +110,6 @@ def test_problem_lists(office):
     assert [p["id"] for p in overdue] == [office.p2]
     assert overdue[0]["overdue"] is True and overdue[0]["deadline"] == day(-1)
 
-    received = cli.json("problem", "list", "--status", "received")
+    received = cli.json("problem", "list", "--status", "received,assigned")
     assert sorted(p["id"] for p in received) == sorted([office.p2, office.p5])
+    assert [p["id"] for p in cli.json("problem", "list", "--status", "received")] == [office.p5]

@@ -60,8 +60,26 @@ def visit(store: Store, firm: str) -> str:
 
 
 def new_problem(store: Store, firm: str, **fields: object) -> str:
+    """A problem; with a deadline or a lead department it is accepted and assigned (the only
+    way those are set), on the deadline's day when that lies in the past."""
+    deadline = fields.pop("deadline", None)
+    department = fields.pop("lead_department", None)
     values = {"category": "funding", "description": "银行贷款到期续贷困难", **fields}
-    return store.problems.create(values, enterprise_id=firm).record.id
+    ident = store.problems.create(values, enterprise_id=firm).record.id
+    if deadline is None and department is None:
+        return ident
+    due = dt.date.fromisoformat(str(deadline)) if deadline is not None else None
+    today = store.clock.today()
+    if due is not None and due < today:
+        store.clock.day = due  # type: ignore[attr-defined]
+    try:
+        store.problems.step(ident, "accept")
+        store.problems.step(
+            ident, "assign", StepInput(department=department or "finance", deadline=due)
+        )
+    finally:
+        store.clock.day = today  # type: ignore[attr-defined]
+    return ident
 
 
 def drive(store: Store, ident: str, status: str) -> None:
@@ -126,8 +144,6 @@ def test_invalid_fields_are_all_named_and_nothing_is_written(store: Store, firm:
                 "urgency": "panic",
                 "source": "rumour",
                 "raised_on": "2026-11-21",
-                "deadline": "soon",
-                "lead_department": "ministry_of_magic",
                 "co_departments": "tax, nowhere",
             },
             enterprise_id=firm,
@@ -138,12 +154,31 @@ def test_invalid_fields_are_all_named_and_nothing_is_written(store: Store, firm:
         "urgency": "unknown",
         "source": "unknown",
         "raised_on": "in_future",
-        "deadline": "bad_date",
-        "lead_department": "unknown_code",
         "co_departments": "unknown_code",
     }
     assert "nowhere" in info.value.for_field("co_departments").message
     assert [rows(store, t) for t in ("problem", "follow_up_action", "search_doc")] == before
+
+
+@pytest.mark.parametrize("field", ["deadline", "lead_department", "status"])
+def test_lifecycle_fields_are_refused_in_plain_creates_and_edits(
+    store: Store, firm: str, field: str
+) -> None:
+    """Deadline and lead department change through assign / extend only (design.md §3)."""
+    value = {"deadline": "2026-12-01", "lead_department": "tax", "status": "closed"}[field]
+    ident = new_problem(store, firm)
+    before = [rows(store, t) for t in ("problem", "sync_outbox")]
+    with pytest.raises(ValidationError) as info:
+        store.problems.create(
+            {"category": "funding", "description": "续贷", field: value}, enterprise_id=firm
+        )
+    assert info.value.for_field(field).code == "not_editable"
+    with pytest.raises(ValidationError) as info:
+        store.problems.update(ident, {field: value})
+    assert info.value.for_field(field).code == "not_editable"
+    assert "assign" in info.value.for_field(field).message or field == "status"
+    assert [rows(store, t) for t in ("problem", "sync_outbox")] == before
+    assert store.problems.get(ident).status == "received"
 
 
 def test_past_deadline_is_allowed_and_the_problem_is_then_overdue(store: Store, firm: str) -> None:
@@ -446,7 +481,7 @@ def test_list_filters(store: Store, firm: str) -> None:
     assert [p.id for p in ps.list(district="210102")] == [a]
     assert {p.id for p in ps.list(open_only=True)} == {a, b}
     assert [p.id for p in ps.list(status="resolved")] == [c]
-    assert {p.id for p in ps.list(status=["resolved", "received"])} == {a, b, c}
+    assert {p.id for p in ps.list(status=["resolved", "assigned"])} == {a, b, c}
     assert [p.id for p in ps.list(date_to=dt.date(2026, 10, 31))] == [a]
     assert [p.id for p in ps.list(enterprise_id=firm)] == [a]
     assert len(ps.list(officer="王小明")) == 3

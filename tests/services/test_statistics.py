@@ -8,14 +8,15 @@ Today is 2026-11-20. Nine live problems (and one deleted) at two enterprises:
 | P2 | A    | 2026-10-10 | funding  | finance    | 2026-10-20 | resolved 10-25 (late), satisfied       |
 | P3 | A    | 2026-10-12 | labour   | tax        | 2026-11-10 | in progress → overdue                  |
 | P4 | B    | 2026-10-20 | labour   | tax        | —          | resolved 11-01 (on time: no deadline)  |
-| P5 | B    | 2026-11-02 | funding  | tax        | 2026-11-30 | accepted, not yet due                  |
-| P6 | B    | 2026-11-05 | labour   | finance    | 2026-11-15 | received → overdue                     |
+| P5 | B    | 2026-11-02 | funding  | tax        | 2026-11-30 | assigned, not yet due                  |
+| P6 | B    | 2026-11-05 | labour   | finance    | 2026-11-15 | assigned → overdue                     |
 | P7 | A    | 2026-11-10 | labour   | tax        | 2026-11-18 | resolved 11-18, dissatisfied → overdue |
 | P8 | B    | 2026-11-12 | funding  | tax        | 2026-11-19 | resolved 11-16                         |
-| P9 | B    | 2026-11-15 | labour   | tax        | 2026-11-16 | rejected (never overdue)               |
+| P9 | B    | 2026-11-15 | labour   | —          | —          | rejected (never overdue)               |
 | —  | A    | 2026-11-01 | funding  | finance    | 2026-11-02 | deleted: counts nowhere                |
 
-A is in district 210102 (Shenyang), B in 210211 (Dalian).
+A is in district 210102 (Shenyang), B in 210211 (Dalian). A department and a deadline are
+given the only way they can be: accepted and assigned on the day the problem was raised.
 """
 
 from __future__ import annotations
@@ -49,16 +50,20 @@ def figures_store(store: Store, clock) -> Store:  # type: ignore[no-untyped-def]
     b = store.enterprises.create({"name": "大连港物流", "district_code": "210211"}).record.id
     ps = store.problems
 
-    def problem(firm: str, raised: str, category: str, dept: str, deadline: str | None) -> str:
-        fields = {
-            "category": category,
-            "description": f"{category} 问题",
-            "raised_on": raised,
-            "lead_department": dept,
-            "deadline": deadline,
-        }
+    def problem(
+        firm: str, raised: str, category: str, dept: str | None, deadline: str | None
+    ) -> str:
+        fields = {"category": category, "description": f"{category} 问题", "raised_on": raised}
         clock.day = D(raised)  # recorded on the day it was raised
-        return ps.create(fields, enterprise_id=firm).record.id
+        ident = ps.create(fields, enterprise_id=firm).record.id
+        if dept:
+            ps.step(ident, "accept")
+            ps.step(
+                ident,
+                "assign",
+                StepInput(department=dept, deadline=D(deadline) if deadline else None),
+            )
+        return ident
 
     def on(day: str, ident: str, step: str, **inp: object) -> None:
         clock.day = D(day)
@@ -74,17 +79,14 @@ def figures_store(store: Store, clock) -> Store:  # type: ignore[no-untyped-def]
     on("2026-10-26", p2, "callback", satisfaction="satisfied")
 
     p3 = problem(a, "2026-10-12", "labour", "tax", "2026-11-10")
-    on("2026-10-13", p3, "accept")
-    on("2026-10-13", p3, "assign", department="tax")
     on("2026-10-14", p3, "start")
 
     p4 = problem(b, "2026-10-20", "labour", "tax", None)
     on("2026-11-01", p4, "resolve", note="已招到工人")
 
-    p5 = problem(b, "2026-11-02", "funding", "tax", "2026-11-30")
-    on("2026-11-03", p5, "accept")
+    problem(b, "2026-11-02", "funding", "tax", "2026-11-30")  # P5
 
-    problem(b, "2026-11-05", "labour", "finance", "2026-11-15")  # P6 stays received
+    problem(b, "2026-11-05", "labour", "finance", "2026-11-15")  # P6 stays assigned
 
     p7 = problem(a, "2026-11-10", "labour", "tax", "2026-11-18")
     on("2026-11-18", p7, "resolve", note="已办")
@@ -93,7 +95,7 @@ def figures_store(store: Store, clock) -> Store:  # type: ignore[no-untyped-def]
     p8 = problem(b, "2026-11-12", "funding", "tax", "2026-11-19")
     on("2026-11-16", p8, "resolve", note="已办")
 
-    p9 = problem(b, "2026-11-15", "labour", "tax", "2026-11-16")
+    p9 = problem(b, "2026-11-15", "labour", None, None)
     on("2026-11-15", p9, "reject", note="不属于受理范围")
 
     gone = problem(a, "2026-11-01", "funding", "finance", "2026-11-02")
@@ -154,11 +156,12 @@ def test_by_category_in_english(figures_store: Store) -> None:
 
 def test_by_department(figures_store: Store) -> None:
     groups = {g.key: g for g in figures_store.stats.figures(by="department").groups}
-    assert set(groups) == {"finance", "tax"}
+    assert set(groups) == {"finance", "tax", None}  # P9 was never assigned
     assert counts(groups["finance"]) == (3, 2, 1, 1, 2, 2, 2)
-    assert counts(groups["tax"]) == (6, 2, 2, 2, 0, 1, 0)
+    assert counts(groups["tax"]) == (5, 2, 2, 2, 0, 1, 0)
+    assert counts(groups[None]) == (1, 0, 0, 0, 0, 0, 0)
     assert groups["finance"].on_time_rate == pytest.approx(1 / 2)
-    assert groups["tax"].resolution_rate == pytest.approx(2 / 6)
+    assert groups["tax"].resolution_rate == pytest.approx(2 / 5)
     assert groups["finance"].label == "财政局"
 
 

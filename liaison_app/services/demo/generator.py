@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, insert, select, text
+from sqlalchemy.orm import Session
 
 from liaison_app.domain import reference, uscc
+from liaison_app.domain.fields import ENTERPRISE_FIELDS, PROBLEM_FIELDS, VISIT_FIELDS
 from liaison_app.domain.ids import uuid7
-from liaison_app.domain.lifecycle import add_working_days
+from liaison_app.domain.lifecycle import add_working_days, lifecycle_state
 from liaison_app.domain.search_text import index_tokens
 from liaison_app.errors import InputError, ValidationError
 from liaison_app.models.entities import Enterprise, FollowUpAction, Problem, SearchDoc, Visit
@@ -20,6 +22,8 @@ from liaison_app.models.search_index import FTS_TABLE
 from liaison_app.services.base import Service, get_meta, next_counter
 from liaison_app.services.convert import provisional_number
 from liaison_app.services.demo import content as c
+from liaison_app.sync.capture import capture_many, mutation_row
+from liaison_app.sync.protocol import SYNCED_FIELDS
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,8 @@ class DemoService(Service):
                         for i, (_, _, body) in enumerate(rows["search"])
                     ],
                 )
+                # Made before any sign-in: the first user to sign in here pushes them.
+                capture_many(s, _creates(s, rows))
             totals = [
                 t + len(rows[k])
                 for t, k in zip(totals, ("enterprise", "visit", "problem", "action"), strict=True)
@@ -140,6 +146,55 @@ class DemoService(Service):
             if progress:
                 progress(done, spec.enterprises)
         return DemoResult(size, seed, *totals)
+
+
+def _creates(s: Session, rows: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """The create of every generated record, problems with the history they already have."""
+    out = []
+    for e in rows["enterprise"]:
+        fields = {k: e[k] for k in ENTERPRISE_FIELDS}
+        out.append(
+            mutation_row(s, "enterprise", e["id"], "create", fields=fields, enterprise_id=e["id"])
+        )
+    for v in rows["visit"]:
+        fields = {"enterprise_id": v["enterprise_id"], **{k: v[k] for k in VISIT_FIELDS}}
+        out.append(
+            mutation_row(
+                s, "visit", v["id"], "create", fields=fields, enterprise_id=v["enterprise_id"]
+            )
+        )
+    enterprise_of = {}
+    for p in rows["problem"]:
+        enterprise_of[p["id"]] = p["enterprise_id"]
+        fields = {
+            "enterprise_id": p["enterprise_id"],
+            "visit_id": p["visit_id"],
+            **{k: p[k] for k in PROBLEM_FIELDS},
+        }
+        out.append(
+            mutation_row(
+                s,
+                "problem",
+                p["id"],
+                "create",
+                fields=fields,
+                enterprise_id=p["enterprise_id"],
+                lifecycle=lifecycle_state(p),
+            )
+        )
+    for a in rows["action"]:
+        fields = {k: a[k] for k in SYNCED_FIELDS["action"]}
+        out.append(
+            mutation_row(
+                s,
+                "action",
+                a["id"],
+                "create",
+                fields=fields,
+                enterprise_id=enterprise_of[a["problem_id"]],
+            )
+        )
+    return out
 
 
 class _Generator:
