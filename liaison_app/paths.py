@@ -20,7 +20,8 @@ def default_data_dir() -> Path:
 
 
 def resolve_data_dir(data_dir: str | os.PathLike[str] | None) -> Path:
-    return Path(data_dir).expanduser() if data_dir else default_data_dir()
+    """The data folder as an absolute path (``--data-dir data`` works from any folder)."""
+    return (Path(data_dir).expanduser() if data_dir else default_data_dir()).absolute()
 
 
 def database_path(data_dir: Path) -> Path:

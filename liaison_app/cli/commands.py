@@ -261,7 +261,9 @@ def cmd_problem(st: Store, args: argparse.Namespace) -> int:
             return _print_id(
                 args,
                 svc.create(
-                    _given(args, PROBLEM_OPTIONS), visit_id=args.visit, enterprise_id=args.enterprise
+                    _given(args, PROBLEM_OPTIONS),
+                    visit_id=args.visit,
+                    enterprise_id=args.enterprise,
                 ),
             )
         case "edit":
@@ -442,7 +444,15 @@ def cmd_backup(st: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+from liaison_app.cli import sync_commands  # noqa: E402
+
 HANDLERS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
+    "login": sync_commands.cmd_login,
+    "logout": sync_commands.cmd_logout,
+    "sync": sync_commands.cmd_sync,
+    "conflicts": sync_commands.cmd_conflicts,
+    "rejected": sync_commands.cmd_rejected,
+    "attachment": sync_commands.cmd_attachment,
     "demo": cmd_demo,
     "officer": cmd_officer,
     "enterprise": cmd_enterprise,

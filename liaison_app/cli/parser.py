@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from liaison_app.domain.labels import SATISFACTION, URGENCIES, VISIT_MODES
 from liaison_app.domain.lifecycle import FOLLOW_UP_KINDS, STEPS
@@ -106,6 +107,48 @@ def _period(p: argparse.ArgumentParser) -> None:
 def _report_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", metavar="FILE", required=True, help="the PDF to write")
     p.add_argument("--lang", choices=("zh_CN", "en"), default="zh_CN")
+
+
+def _sync_commands(top: argparse._SubParsersAction, leaf: Any, group: Any) -> None:  # type: ignore[type-arg]
+    p = leaf(top, "login", "sign this data folder in to a sync server")
+    p.add_argument("--server", metavar="URL", required=True, help="http(s)://host:port")
+    p.add_argument("--user", metavar="NAME", required=True)
+    p.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    leaf(top, "logout", "sign out (unsent changes stay and go out at the next sign-in)")
+    p = leaf(top, "sync", "send this folder's changes and fetch the server's (or: sync status)")
+    p.add_argument("what", nargs="?", choices=("status",), help="status: what is pending")
+    p.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="sign in again first with the stored server and user (machines without a keyring)",
+    )
+    con = group("conflicts", "clashes between two people's edits")
+    p = leaf(con, "list", "open conflicts")
+    p.add_argument("--all", action="store_true", help="resolved ones too")
+    p = leaf(con, "resolve", "settle a conflict: --keep mine|theirs, or --value TEXT")
+    p.add_argument("id", type=int)
+    how = p.add_mutually_exclusive_group(required=True)
+    how.add_argument("--keep", choices=("mine", "theirs"))
+    how.add_argument("--value", metavar="TEXT")
+    rej = group("rejected", "changes the server did not accept")
+    leaf(rej, "list", "changes not accepted, with the reason")
+    leaf(rej, "discard", "give a change up (the record shows the server's values)").add_argument(
+        "id"
+    )
+    leaf(rej, "resend", "send a change again with the record's current values").add_argument("id")
+    att = group("attachment", "photos and documents on visits and problems")
+    p = leaf(att, "add", "attach a file to a visit, a problem or a follow-up action")
+    p.add_argument("--to", metavar="ID", required=True, dest="owner")
+    p.add_argument("file")
+    p.add_argument("--caption", metavar="TEXT")
+    p = leaf(att, "list", "the files attached to a visit or problem")
+    p.add_argument("--of", metavar="ID", required=True, dest="owner")
+    p = leaf(att, "get", "save an attached file")
+    p.add_argument("id")
+    p.add_argument("-o", "--output", metavar="FILE", required=True)
+    leaf(att, "delete", "remove an attachment").add_argument("id")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -252,6 +295,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = leaf(rep, "stats", "figures for a period with charts by category, department, district")
     _period(p)
     _report_options(p)
+
+    _sync_commands(top, leaf, group)
 
     leaf(top, "check", "check the database's integrity (exit 1 when damaged)")
     p = leaf(top, "backup", "copy the database to PATH (a file or a folder)")

@@ -172,3 +172,19 @@ class Saved:
     @property
     def warnings(self) -> tuple[str, ...]:
         return self.changes.warnings
+
+
+@dataclass(frozen=True)
+class AttachmentRecord:
+    id: str
+    owner_kind: str  # visit | problem | action
+    owner_id: str
+    filename: str
+    mime_type: str | None
+    size: int
+    sha256: str
+    caption: str | None
+    created_at: dt.datetime
+    # Whether the file itself is in this folder ("missing" until it arrives from the server).
+    available: bool
+    deleted_at: dt.datetime | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -25,6 +26,7 @@ M = TypeVar("M", bound=Base)
 class ServiceContext:
     db: Database
     clock: Clock = field(default_factory=Clock)
+    data_dir: Path | None = None  # the data folder (files live beside the database)
 
 
 class Service:

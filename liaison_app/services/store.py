@@ -20,6 +20,7 @@ from liaison_app.services.settings import FolderSettings
 
 if TYPE_CHECKING:
     from liaison_app.models.db import Database
+    from liaison_app.services.attachments import AttachmentService
     from liaison_app.services.base import ServiceContext
     from liaison_app.services.demo.generator import DemoService
     from liaison_app.services.enterprises import EnterpriseService
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from liaison_app.services.reports import ReportService
     from liaison_app.services.search import SearchService
     from liaison_app.services.statistics import StatisticsService
+    from liaison_app.services.sync import SyncService
     from liaison_app.services.visits import VisitService
 
 # attribute → (module, class) of the ORM-backed services
@@ -40,6 +42,8 @@ _LAZY = {
     "maintenance": ("liaison_app.services.maintenance", "MaintenanceService"),
     "demo": ("liaison_app.services.demo.generator", "DemoService"),
     "reports": ("liaison_app.services.reports", "ReportService"),
+    "sync": ("liaison_app.services.sync", "SyncService"),
+    "attachments": ("liaison_app.services.attachments", "AttachmentService"),
 }
 
 
@@ -54,6 +58,8 @@ class Store:
     maintenance: MaintenanceService
     demo: DemoService
     reports: ReportService
+    sync: SyncService
+    attachments: AttachmentService
 
     def __init__(self, data_dir: Path, clock: Clock, schema_action: str) -> None:
         self.data_dir = data_dir
@@ -79,7 +85,7 @@ class Store:
     def _context(self) -> ServiceContext:
         from liaison_app.services.base import ServiceContext
 
-        return ServiceContext(self.db, self.clock)
+        return ServiceContext(self.db, self.clock, self.data_dir)
 
     def __getattr__(self, name: str) -> Any:
         if name not in _LAZY:

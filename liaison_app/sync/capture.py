@@ -79,7 +79,8 @@ def mutation_row(
     body: dict[str, Any] = {"fields": wire_fields(fields or {}), "base_version": base_version}
     if base:
         body["base"] = wire_fields(base)
-    body.update({k: wire(v) for k, v in extra.items() if v is not None})
+    # ``value`` (a conflict's chosen value) may be null; other extras are left out when None.
+    body.update({k: wire(v) for k, v in extra.items() if v is not None or k == "value"})
     return {
         "mutation_id": str(uuid.uuid4()),
         "client_id": _client_id(session),

@@ -1,0 +1,152 @@
+"""Attachments: photos and documents on a visit or a problem, their files kept by content."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+
+from sqlalchemy import select
+
+from liaison_app.domain.ids import uuid7
+from liaison_app.domain.records import AttachmentRecord, Changes, Saved
+from liaison_app.errors import InputError, NotFoundError, ValidationError
+from liaison_app.models.entities import Attachment, FollowUpAction, Problem, Visit
+from liaison_app.models.sync_tables import SyncBlob
+from liaison_app.services.base import Service, ServiceContext
+from liaison_app.services.problems import find_problem
+from liaison_app.sync.blobs import LocalBlobs
+from liaison_app.sync.capture import capture
+from liaison_app.sync.protocol import SYNCED_FIELDS
+
+MAX_CAPTION = 500
+
+
+class AttachmentService(Service):
+    def __init__(self, ctx: ServiceContext) -> None:
+        super().__init__(ctx)
+        if ctx.data_dir is None:
+            raise ValueError("attachments need the data folder")
+        self.blobs = LocalBlobs(ctx.data_dir)
+
+    def _record(self, a: Attachment) -> AttachmentRecord:
+        return AttachmentRecord(
+            id=a.id,
+            owner_kind=a.owner_kind,
+            owner_id=a.owner_id,
+            filename=a.filename,
+            mime_type=a.mime_type,
+            size=a.size,
+            sha256=a.sha256,
+            caption=a.caption,
+            created_at=a.created_at,
+            available=self.blobs.has(a.sha256),
+            deleted_at=a.deleted_at,
+        )
+
+    def _owner(self, s, ident: str) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
+        """(kind, id, enterprise id) of a live visit, problem or follow-up action."""
+        v = s.get(Visit, ident)
+        if v is not None and v.deleted_at is None:
+            return "visit", v.id, v.enterprise_id
+        p = find_problem(s, ident)
+        if p is not None and p.deleted_at is None:
+            return "problem", p.id, p.enterprise_id
+        a = s.get(FollowUpAction, ident)
+        if a is not None:
+            owner = s.get(Problem, a.problem_id)
+            if owner is not None and owner.deleted_at is None:
+                return "action", a.id, owner.enterprise_id
+        raise NotFoundError("visit or problem", ident)
+
+    def add(self, owner: str, path: Path, caption: str | None = None) -> Saved:
+        """Attach a file to a visit, a problem or a follow-up action; the file is copied in."""
+        caption = (caption or "").strip() or None
+        if caption is not None and len(caption) > MAX_CAPTION:
+            raise ValidationError.single("caption", "too_long", f"at most {MAX_CAPTION} characters")
+        if not path.is_file():
+            raise InputError(f"{path} is not a file")
+        name = path.name
+        if not name or len(name) > 255 or "\x00" in name:
+            raise InputError("the file name must be 1 to 255 characters")
+        with self._db.reading() as s:
+            self._owner(s, owner)  # refuse before copying a large file in
+        sha, size = self.blobs.add_file(path)
+        mime = mimetypes.guess_type(name)[0]
+        with self._db.writing() as s:
+            kind, owner_id, enterprise_id = self._owner(s, owner)
+            now = self._clock.now()
+            a = Attachment(
+                id=uuid7(),
+                owner_kind=kind,
+                owner_id=owner_id,
+                filename=name,
+                mime_type=mime,
+                size=size,
+                sha256=sha,
+                caption=caption,
+                created_at=now,
+                updated_at=now,
+            )
+            s.add(a)
+            blob = s.get(SyncBlob, sha)
+            if blob is None:
+                s.add(SyncBlob(sha256=sha, size=size, state="local"))
+            elif blob.state in ("missing", "present"):
+                blob.state = "local" if blob.state == "missing" else blob.state
+            s.flush()
+            capture(
+                s,
+                "attachment",
+                a.id,
+                "create",
+                fields={k: getattr(a, k) for k in SYNCED_FIELDS["attachment"]},
+                enterprise_id=enterprise_id,
+            )
+            record = self._record(a)
+        return Saved(record, Changes(frozenset({"attachment"}), frozenset({a.id})))
+
+    def list(self, owner: str) -> list[AttachmentRecord]:
+        with self._db.reading() as s:
+            _kind, owner_id, _e = self._owner(s, owner)
+            rows = s.scalars(
+                select(Attachment)
+                .where(Attachment.owner_id == owner_id, Attachment.deleted_at.is_(None))
+                .order_by(Attachment.created_at, Attachment.id)
+            ).all()
+            return [self._record(a) for a in rows]
+
+    def get(self, ident: str) -> AttachmentRecord:
+        with self._db.reading() as s:
+            a = s.get(Attachment, ident)
+            if a is None or a.deleted_at is not None:
+                raise NotFoundError("attachment", ident)
+            return self._record(a)
+
+    def save_copy(self, ident: str, target: Path) -> Path:
+        """Write the attachment's file to ``target`` (refused while it is still missing)."""
+        record = self.get(ident)
+        if not target.parent.is_dir():
+            raise InputError(f"folder {target.parent} does not exist")
+        if not record.available:
+            raise InputError(
+                f"{record.filename} has not arrived from the server yet; sync, then try again"
+            )
+        return self.blobs.copy_out(record.sha256, target)
+
+    def delete(self, ident: str) -> Saved:
+        with self._db.writing() as s:
+            a = s.get(Attachment, ident)
+            if a is None or a.deleted_at is not None:
+                raise NotFoundError("attachment", ident)
+            _k, _o, enterprise_id = self._owner(s, a.owner_id)
+            a.deleted_at = a.updated_at = self._clock.now()
+            capture(
+                s,
+                "attachment",
+                a.id,
+                "delete",
+                base_version=a.sync_version,
+                enterprise_id=enterprise_id,
+            )
+            record = self._record(a)
+        return Saved(record, Changes(frozenset({"attachment"}), frozenset({a.id})))

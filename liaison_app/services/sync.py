@@ -1,0 +1,177 @@
+"""Sync for the front ends: sign in and out, sync now, status, conflicts, changes not accepted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from liaison_app.credentials import TokenStore
+from liaison_app.errors import InputError, NotFoundError
+from liaison_app.models.base import utcnow
+from liaison_app.models.sync_tables import BaseCopy, OutboxEntry, SyncConflict
+from liaison_app.services.base import Service, ServiceContext
+from liaison_app.sync import conflicts as conflict_rules
+from liaison_app.sync import state
+from liaison_app.sync.apply import MODELS, Applier
+from liaison_app.sync.capture import capture, wire
+from liaison_app.sync.engine import (
+    LoginResult,
+    SyncEngine,
+    SyncReport,
+    SyncStatus,
+    open_conflicts,
+)
+from liaison_app.sync.protocol import SYNCED_FIELDS
+
+
+@dataclass(frozen=True)
+class NotAccepted:
+    """A change the server refused (or one too large to send), with the reason."""
+
+    id: str
+    entity: str
+    record_id: str
+    record: str | None
+    op: str
+    reason: str | None
+    errors: tuple[dict[str, Any], ...]
+    state: str  # rejected | held
+    created_at: str
+
+
+class SyncService(Service):
+    def __init__(self, ctx: ServiceContext) -> None:
+        super().__init__(ctx)
+        if ctx.data_dir is None:
+            raise ValueError("sync needs the data folder")
+        self._data_dir = ctx.data_dir
+        self._tokens = TokenStore()
+        self._options: dict[str, Any] = {}
+
+    def configure(self, **options: Any) -> None:
+        """Engine options (transport, crash points, progress, sleep, lock wait) for what
+        follows: tests and the app set them once."""
+        self._options.update(options)
+
+    def engine(self, **options: Any) -> SyncEngine:
+        return SyncEngine(
+            self._db, self._data_dir, tokens=self._tokens, **{**self._options, **options}
+        )
+
+    @property
+    def session_only(self) -> bool:
+        """True where no usable keyring keeps the sign-in between runs."""
+        return self._tokens.session_only
+
+    # ---- the engine's operations ---------------------------------------------------------------
+    def login(self, server: str, user: str, password: str) -> LoginResult:
+        return self.engine().login(server, user, password)
+
+    def logout(self) -> dict[str, Any]:
+        return self.engine().logout()
+
+    def sync(self, progress: Callable[[str, int, int], None] | None = None) -> SyncReport:
+        return self.engine(**({"progress": progress} if progress else {})).sync()
+
+    def status(self) -> SyncStatus:
+        return self.engine().status()
+
+    def signed_in(self) -> bool:
+        with self._db.reading() as s:
+            return state.account(s) is not None
+
+    # ---- conflicts ------------------------------------------------------------------------------
+    def conflicts(self, include_resolved: bool = False) -> list[dict[str, Any]]:
+        with self._db.reading() as s:
+            return open_conflicts(s, include_resolved)
+
+    def resolve_conflict(
+        self, conflict_id: int, keep: str | None = None, value: Any = None
+    ) -> dict[str, Any]:
+        with self._db.writing() as s:
+            return conflict_rules.resolve(s, conflict_id, keep, value)
+
+    # ---- changes not accepted ------------------------------------------------------------------
+    def not_accepted(self) -> list[NotAccepted]:
+        with self._db.reading() as s:
+            rows = s.scalars(
+                select(OutboxEntry)
+                .where(OutboxEntry.state.in_(("rejected", "held")))
+                .order_by(OutboxEntry.id)
+            ).all()
+            return [
+                NotAccepted(
+                    id=r.mutation_id,
+                    entity=r.entity,
+                    record_id=r.record_id,
+                    record=conflict_rules._label(s, r.entity, r.record_id),
+                    op=r.op,
+                    reason=(r.result or {}).get("reason"),
+                    errors=tuple((r.result or {}).get("errors") or ()),
+                    state=r.state,
+                    created_at=r.created_at.isoformat(),
+                )
+                for r in rows
+            ]
+
+    def _refused(self, s: Any, mutation_id: str) -> OutboxEntry:
+        entry = s.scalar(select(OutboxEntry).where(OutboxEntry.mutation_id == mutation_id))
+        if entry is None or entry.state not in ("rejected", "held"):
+            raise NotFoundError("change not accepted", mutation_id)
+        return entry
+
+    def discard(self, mutation_id: str) -> dict[str, Any]:
+        """Give up a change the server refused: the record shows the server's values again
+        (a record the server never accepted at all is taken off this folder's lists)."""
+        with self._db.writing() as s:
+            entry = self._refused(s, mutation_id)
+            entry.state = "discarded"
+            entry.sent_at = utcnow()
+            s.flush()
+            if s.get(BaseCopy, entry.record_id) is not None:
+                Applier(s, state.get_int(s, state.GENERATION)).refresh_records([entry.record_id])
+            elif entry.op == "create":
+                row = s.get(MODELS[entry.entity], entry.record_id)
+                if row is not None and hasattr(row, "deleted_at") and row.deleted_at is None:
+                    from liaison_app.models import search_index
+
+                    row.deleted_at = utcnow()
+                    search_index.remove(s, [row.id])
+            return {"id": mutation_id, "discarded": True, "record_id": entry.record_id}
+
+    def resend(self, mutation_id: str) -> dict[str, Any]:
+        """Send a refused change again (after fixing the record, or once the server would
+        accept it), as a new change carrying the record's values as they are now."""
+        with self._db.writing() as s:
+            entry = self._refused(s, mutation_id)
+            body = dict(entry.body)
+            if entry.op in ("create", "update"):
+                row = s.get(MODELS[entry.entity], entry.record_id)
+                if row is None:
+                    raise InputError("the record this change was for is gone")
+                names = body.get("fields") or {}
+                if entry.op == "create":
+                    names = {k: None for k in SYNCED_FIELDS[entry.entity] if hasattr(row, k)}
+                body["fields"] = {k: wire(getattr(row, k)) for k in names if hasattr(row, k)}
+            entry.state = "discarded"
+            entry.sent_at = utcnow()
+            extra = {k: v for k, v in body.items() if k not in ("fields", "base", "base_version")}
+            new = capture(
+                s,
+                entry.entity,
+                entry.record_id,
+                entry.op,
+                fields=body.get("fields") or {},
+                base=body.get("base"),
+                base_version=int(body.get("base_version") or 0),
+                enterprise_id=entry.enterprise_id,
+                **extra,
+            )
+            if entry.op == "resolve-conflict":
+                c = s.get(SyncConflict, body.get("conflict_id"))
+                if c is not None:
+                    c.pending_mutation = new
+            return {"id": mutation_id, "resent_as": new}

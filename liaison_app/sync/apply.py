@@ -1,0 +1,567 @@
+"""Apply pulled pages: base copies, then visible rows = base + pending local fields.
+
+A page is applied in one short transaction with its cursor (the engine's part), with bulk Core
+statements a table at a time, so a full office pull costs what the raw insert costs and a GUI
+write never waits long. Nothing here is captured: it is the server's data coming in.
+
+Rows come in (version, id) order, so a child may arrive before its parent: it is kept as a
+base copy and materialised when the parent is there. Scope removes drop an enterprise only
+when nothing local is pending for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Boolean, Date, DateTime, Float, Integer, delete, select, text, update
+from sqlalchemy import insert as core_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.schema import Table
+
+from liaison_app.models import search_index
+from liaison_app.models.base import utcnow
+from liaison_app.models.entities import (
+    AppMeta,
+    Attachment,
+    Enterprise,
+    FollowUpAction,
+    Problem,
+    Visit,
+)
+from liaison_app.models.indexing import INDEXED, index_rows
+from liaison_app.models.reference import REF_MODELS
+from liaison_app.models.sync_tables import BaseCopy, OutboxEntry, SyncConflict
+from liaison_app.sync.capture import applying
+from liaison_app.sync.outbox import overlays, shown
+
+log = logging.getLogger(__name__)
+
+MODELS: dict[str, Any] = {
+    "enterprise": Enterprise,
+    "visit": Visit,
+    "problem": Problem,
+    "action": FollowUpAction,
+    "attachment": Attachment,
+}
+ORDER = ("enterprise", "visit", "problem", "action", "attachment")
+# Columns the server never sends: kept or made here.
+LOCAL_ONLY = frozenset(
+    {"id", "created_at", "updated_at", "deleted_at", "sync_version", "deleted_with", "local_no"}
+)
+# Reference codes a pulled row may name; a code this folder lacks gets a placeholder row.
+CODES = {
+    ("enterprise", "district_code"): "districts",
+    ("problem", "category"): "categories",
+    ("problem", "lead_department"): "departments",
+}
+_BASE = BaseCopy.__table__
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _datetime(value: Any) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    parsed = dt.datetime.fromisoformat(str(value))
+    return parsed.astimezone(dt.UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
+
+
+def _converter(column: Any) -> Callable[[Any], Any]:
+    kind = column.type
+    if isinstance(kind, DateTime):
+        return _datetime
+    if isinstance(kind, Date):
+        return _date
+    if isinstance(kind, Boolean):
+        return lambda v: None if v is None else bool(v)
+    if isinstance(kind, Integer):
+        return lambda v: None if v is None else int(v)
+    if isinstance(kind, Float):
+        return lambda v: None if v is None else float(v)
+    return lambda v: v
+
+
+@dataclass(frozen=True)
+class _Shape:
+    table: Table
+    synced: dict[str, Callable[[Any], Any]]  # column → converter from the wire
+    required: frozenset[str]
+
+
+def _shape(entity: str) -> _Shape:
+    table: Table = MODELS[entity].__table__
+    synced = {c.name: _converter(c) for c in table.columns if c.name not in LOCAL_ONLY}
+    required = frozenset(
+        c.name
+        for c in table.columns
+        if not c.nullable and c.name in synced and c.default is None and c.server_default is None
+    )
+    return _Shape(table, synced, required)
+
+
+SHAPES = {entity: _shape(entity) for entity in ORDER}
+_EMPTY = {"Boolean": False}
+
+
+def visible(
+    data: Mapping[str, Any], deleted: bool, version: int, entries: Iterable[OutboxEntry]
+) -> tuple[dict[str, Any], bool]:
+    """A record as this folder shows it: the server's base plus local changes not yet in it."""
+    values = dict(data)
+    for entry in entries:
+        if not shown(entry, version):
+            continue
+        body = entry.body
+        if entry.op in ("create", "update"):
+            values.update(body.get("fields") or {})
+            values.update(body.get("lifecycle") or {})
+        elif entry.op == "transition":
+            values.update(body.get("fields") or {})
+            values["status"] = (body.get("transition") or {}).get("to", values.get("status"))
+            if body.get("step") == "reopen":
+                values["reopen_count"] = int(values.get("reopen_count") or 0) + 1
+        elif entry.op == "delete":
+            deleted = True
+        elif entry.op == "restore":
+            deleted = False
+        elif entry.op == "resolve-conflict" and body.get("resolution") == "value":
+            # The chosen value travels in ``value``; ``fields`` mirrors it as {field: value}.
+            values.update(body.get("fields") or {})
+    return values, deleted
+
+
+@dataclass
+class PageResult:
+    applied: int = 0
+    conflicts: int = 0
+    removed: list[str] = field(default_factory=list)
+    waiting: int = 0  # rows kept until their parent arrives
+
+
+def waiting_rows(s: Session) -> set[str]:
+    """Base copies still waiting for their parent (read once when a pull starts)."""
+    return set(s.scalars(select(BaseCopy.record_id).where(BaseCopy.materialized.is_(False))))
+
+
+class Applier:
+    """Applies pulled changes inside the caller's write transaction.
+
+    ``waiting`` is the set of base copies whose parent has not arrived: the engine keeps it
+    across the pages of a pull, so no page scans the base copies for them.
+    """
+
+    def __init__(
+        self,
+        s: Session,
+        generation: int,
+        waiting: set[str] | None = None,
+        now: dt.datetime | None = None,
+    ) -> None:
+        self.s = s
+        self.generation = generation
+        self.waiting = waiting if waiting is not None else set()
+        self.now = now or utcnow()
+
+    # ---- a page -------------------------------------------------------------------------------
+    def page(self, page: Mapping[str, Any]) -> PageResult:
+        out = PageResult()
+        with applying(self.s):
+            changes = [c for c in page.get("changes") or () if isinstance(c, dict)]
+            removes = [c for c in changes if c.get("entity") == "scope_remove"]
+            rows = [c for c in changes if c.get("entity") in MODELS]
+            self._bases(rows)
+            self._ensure_codes(rows)
+            ids = [str(c["id"]) for c in rows]
+            out.applied = self.materialise(ids)
+            if self.waiting and out.applied:
+                self.materialise(sorted(self.waiting))
+            out.waiting = len(self.waiting)
+            out.conflicts = self.conflicts(page.get("conflicts") or ())
+            for remove in removes:
+                enterprise = str(remove.get("enterprise_id") or remove.get("id"))
+                if self.drop_enterprise(enterprise):
+                    out.removed.append(enterprise)
+        return out
+
+    def _bases(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        if not rows:
+            return
+        values = [
+            {
+                "record_id": str(c["id"]),
+                "entity": c["entity"],
+                "enterprise_id": str(c.get("enterprise_id") or c["id"]),
+                "version": int(c.get("version") or 0),
+                "deleted": bool(c.get("deleted")),
+                "data": c.get("data") if isinstance(c.get("data"), dict) else {},
+                "generation": self.generation,
+                "materialized": False,
+            }
+            for c in rows
+        ]
+        stmt = sqlite_insert(_BASE)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[_BASE.c.record_id],
+            set_={
+                "entity": stmt.excluded.entity,
+                "enterprise_id": stmt.excluded.enterprise_id,
+                "version": stmt.excluded.version,
+                "deleted": stmt.excluded.deleted,
+                "data": stmt.excluded.data,
+                "generation": stmt.excluded.generation,
+                "materialized": False,
+            },
+        )
+        self.s.execute(stmt, values)
+
+    def _ensure_codes(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        wanted: dict[str, set[str]] = {}
+        for c in rows:
+            data = c.get("data") or {}
+            for (entity, name), kind in CODES.items():
+                code = data.get(name) if c.get("entity") == entity else None
+                if isinstance(code, str) and code:
+                    wanted.setdefault(kind, set()).add(code)
+        for kind, codes in wanted.items():
+            table = REF_MODELS[kind].__table__  # type: ignore[attr-defined]
+            have = set(self.s.scalars(select(table.c.code).where(table.c.code.in_(codes))))
+            missing = sorted(codes - have)
+            if missing:
+                log.warning("pulled rows name unknown %s codes %s", kind, missing)
+                self.s.execute(
+                    core_insert(table),
+                    [
+                        {
+                            "code": code,
+                            "name_zh": code,
+                            "name_en": code,
+                            "sort": 9999,
+                            "builtin": False,
+                            "active": True,
+                        }
+                        for code in missing
+                    ],
+                )
+
+    # ---- base → visible rows ------------------------------------------------------------------
+    def materialise(self, ids: Sequence[str]) -> int:
+        """Write the visible rows of these base copies; children without a parent wait."""
+        if not ids:
+            return 0
+        bases: dict[str, BaseCopy] = {}
+        for i in range(0, len(ids), 500):
+            for b in self.s.scalars(
+                select(BaseCopy).where(BaseCopy.record_id.in_(ids[i : i + 500]))
+            ):
+                bases[b.record_id] = b
+        pending = overlays(self.s, list(bases))
+        done = 0
+        for entity in ORDER:
+            group = [b for b in bases.values() if b.entity == entity]
+            if group:
+                done += self._write(entity, group, pending)
+        return done
+
+    def _write(
+        self, entity: str, group: list[BaseCopy], pending: Mapping[str, list[OutboxEntry]]
+    ) -> int:
+        shape = SHAPES[entity]
+        table = shape.table
+        ids = [b.record_id for b in group]
+        existing = {
+            r["id"]: dict(r)
+            for r in self.s.execute(select(table).where(table.c.id.in_(ids))).mappings()
+        }
+        rows: dict[str, dict[str, Any]] = {}
+        for b in group:
+            values, deleted = visible(b.data, b.deleted, b.version, pending.get(b.record_id, ()))
+            row = {"id": b.record_id}
+            for name, convert in shape.synced.items():
+                if name in values:
+                    try:
+                        row[name] = convert(values[name])
+                    except (TypeError, ValueError):
+                        log.warning("%s %s: bad %s %r", entity, b.record_id, name, values[name])
+            if entity != "enterprise" and "enterprise_id" in shape.synced:
+                row.setdefault("enterprise_id", b.enterprise_id)
+            row["_deleted"] = deleted
+            row["_version"] = b.version
+            rows[b.record_id] = row
+        ready = self._with_parents(entity, rows)
+        inserts, updates = [], []
+        for rid in ready:
+            row = rows[rid]
+            deleted = row.pop("_deleted")
+            version = row.pop("_version")
+            old = existing.get(rid)
+            if old is None:
+                new = self._new_row(entity, shape, row, deleted, version)
+                if new is not None:
+                    inserts.append(new)
+                continue
+            merged = {**old, **row}
+            if "sync_version" in old:
+                merged["sync_version"] = version
+            if "deleted_at" not in old:
+                pass  # follow-up actions are append-only: never deleted
+            elif deleted and old["deleted_at"] is None:
+                merged["deleted_at"] = self.now
+                if "deleted_with" in merged:
+                    merged["deleted_with"] = self._deleted_parent(entity, merged)
+            elif not deleted and old["deleted_at"] is not None:
+                merged["deleted_at"] = None
+                if "deleted_with" in merged:
+                    merged["deleted_with"] = None
+            if merged != old:
+                if "updated_at" in merged:
+                    merged["updated_at"] = self.now
+                updates.append(merged)
+        if inserts:
+            self.s.execute(core_insert(table), inserts)
+        if updates:
+            columns = [c.name for c in table.columns if c.name != "id"]
+            stmt = (
+                update(table)
+                .where(table.c.id == _bind("_id"))
+                .values({name: _bind(name) for name in columns})
+            )
+            self.s.execute(stmt, [{**{k: u[k] for k in columns}, "_id": u["id"]} for u in updates])
+        if entity in INDEXED and (inserts or updates):
+            index_rows(self.s, entity, [*inserts, *updates])
+        if ready:
+            self.s.execute(
+                update(_BASE).where(_BASE.c.record_id.in_(ready)).values(materialized=True)
+            )
+        self.waiting.difference_update(ready)
+        self.waiting.update(rid for rid in rows if rid not in set(ready))
+        return len(ready)
+
+    def _new_row(
+        self, entity: str, shape: _Shape, row: dict[str, Any], deleted: bool, version: int
+    ) -> dict[str, Any] | None:
+        missing = [name for name in shape.required if row.get(name) is None]
+        if missing:
+            log.warning("%s %s lacks %s; kept as a base copy only", entity, row["id"], missing)
+            return None
+        full = {name: None for name in shape.synced}
+        full.update(row)
+        for c in shape.table.columns:
+            if full.get(c.name) is None and not c.nullable and c.name in shape.synced:
+                full[c.name] = False if isinstance(c.type, Boolean) else 0
+        full["id"] = row["id"]
+        if "created_at" in shape.table.c:
+            full["created_at"] = self.now
+        if "updated_at" in shape.table.c:
+            full["updated_at"] = self.now
+        if "sync_version" in shape.table.c:
+            full["sync_version"] = version
+        if "deleted_at" in shape.table.c:
+            full["deleted_at"] = self.now if deleted else None
+        if entity in ("visit", "problem"):
+            full["deleted_with"] = self._deleted_parent(entity, full) if deleted else None
+        if entity == "problem":
+            full["local_no"] = self._next_local_no()
+            if full.get("reopen_count") is None:
+                full["reopen_count"] = 0
+        if entity in ("visit",) and full.get("officers") is None:
+            full["officers"] = []
+        if entity == "problem" and full.get("co_departments") is None:
+            full["co_departments"] = []
+        return full
+
+    def _deleted_parent(self, entity: str, row: Mapping[str, Any]) -> str | None:
+        """A pulled delete of a child whose parent is deleted too went with the parent."""
+        if entity == "problem" and row.get("visit_id"):
+            gone = self.s.scalar(
+                select(Visit.id).where(Visit.id == row["visit_id"], Visit.deleted_at.isnot(None))
+            )
+            if gone:
+                return str(gone)
+        gone = self.s.scalar(
+            select(Enterprise.id).where(
+                Enterprise.id == row.get("enterprise_id"), Enterprise.deleted_at.isnot(None)
+            )
+        )
+        return str(gone) if gone else None
+
+    def _next_local_no(self) -> int:
+        row = self.s.get(AppMeta, "problem_local_no")
+        n = int(row.value or 0) + 1 if row else 1
+        if row is None:
+            self.s.add(AppMeta(key="problem_local_no", value=str(n)))
+        else:
+            row.value = str(n)
+        self.s.flush()
+        return n
+
+    def _with_parents(self, entity: str, rows: Mapping[str, Mapping[str, Any]]) -> list[str]:
+        """The rows whose parents are here; the others wait as base copies."""
+        needs: list[tuple[str, Any]] = []
+        if entity == "visit":
+            needs = [("enterprise_id", Enterprise)]
+        elif entity == "problem":
+            needs = [("enterprise_id", Enterprise), ("visit_id", Visit)]
+        elif entity == "action":
+            needs = [("problem_id", Problem)]
+        ready = list(rows)
+        for name, model in needs:
+            wanted = {str(r[name]) for r in rows.values() if r.get(name)}
+            have: set[str] = set()
+            chunk = sorted(wanted)
+            for i in range(0, len(chunk), 500):
+                have |= set(
+                    self.s.scalars(select(model.id).where(model.id.in_(chunk[i : i + 500])))
+                )
+            ready = [rid for rid in ready if not rows[rid].get(name) or rows[rid][name] in have]
+        return ready
+
+    def refresh_records(self, record_ids: Sequence[str]) -> None:
+        """Rebuild visible rows from base + overlays (after a discard, say)."""
+        with applying(self.s):
+            have = [
+                r
+                for r in record_ids
+                if self.s.scalar(select(BaseCopy.record_id).where(BaseCopy.record_id == r))
+            ]
+            self.materialise(have)
+
+    # ---- conflicts ------------------------------------------------------------------------------
+    def conflicts(self, rows: Iterable[Any]) -> int:
+        n = 0
+        for c in rows:
+            if not isinstance(c, dict) or not isinstance(c.get("id"), int):
+                continue
+            n += 1
+            found = self.s.get(SyncConflict, c["id"])
+            resolved = _datetime(c.get("resolved_at")) if c.get("resolved_at") else None
+            if found is None:
+                self.s.add(
+                    SyncConflict(
+                        id=c["id"],
+                        kind=str(c.get("kind") or "field"),
+                        entity=str(c.get("entity") or ""),
+                        record_id=str(c.get("record_id") or ""),
+                        enterprise_id=str(c.get("enterprise_id") or ""),
+                        field=c.get("field"),
+                        detail=c,
+                        created_at=_datetime(c.get("created_at")) or self.now,
+                        resolved_at=resolved,
+                    )
+                )
+            else:
+                found.detail = c
+                if resolved is not None:
+                    found.resolved_at = resolved
+        self.s.flush()
+        return n
+
+    # ---- leaving the scope ----------------------------------------------------------------------
+    def drop_enterprise(self, enterprise_id: str) -> bool:
+        """Forget an enterprise that left this user's scope, unless something local is pending
+        for it (then it stays until that is sent; the engine asks again)."""
+        busy = self.s.scalar(
+            select(OutboxEntry.id)
+            .where(
+                OutboxEntry.enterprise_id == enterprise_id,
+                OutboxEntry.state.in_(("pending", "held", "rejected")),
+            )
+            .limit(1)
+        )
+        if busy is not None:
+            waiting = _waiting_drops(self.s)
+            waiting.add(enterprise_id)
+            _save_waiting_drops(self.s, waiting)
+            return False
+        with applying(self.s):
+            problems = list(
+                self.s.scalars(select(Problem.id).where(Problem.enterprise_id == enterprise_id))
+            )
+            visits = list(
+                self.s.scalars(select(Visit.id).where(Visit.enterprise_id == enterprise_id))
+            )
+            search_index.remove(self.s, [enterprise_id, *visits, *problems])
+            if problems:
+                owners = [*visits, *problems]
+                self.s.execute(delete(Attachment).where(Attachment.owner_id.in_(owners)))
+                self.s.execute(
+                    delete(FollowUpAction).where(FollowUpAction.problem_id.in_(problems))
+                )
+            self.s.execute(delete(Problem).where(Problem.enterprise_id == enterprise_id))
+            if visits:
+                self.s.execute(delete(Attachment).where(Attachment.owner_id.in_(visits)))
+            self.s.execute(delete(Visit).where(Visit.enterprise_id == enterprise_id))
+            self.s.execute(delete(Enterprise).where(Enterprise.id == enterprise_id))
+            self.s.execute(delete(_BASE).where(_BASE.c.enterprise_id == enterprise_id))
+            self.s.execute(delete(SyncConflict).where(SyncConflict.enterprise_id == enterprise_id))
+        waiting = _waiting_drops(self.s)
+        if enterprise_id in waiting:
+            waiting.discard(enterprise_id)
+            _save_waiting_drops(self.s, waiting)
+        return True
+
+    def retry_drops(self) -> list[str]:
+        return [e for e in sorted(_waiting_drops(self.s)) if self.drop_enterprise(e)]
+
+    def unseen_enterprises(self) -> list[str]:
+        """Enterprises whose base copy the last full pull did not see."""
+        return list(
+            self.s.scalars(
+                select(BaseCopy.record_id).where(
+                    BaseCopy.entity == "enterprise", BaseCopy.generation < self.generation
+                )
+            )
+        )
+
+    def unseen_records(self) -> list[BaseCopy]:
+        return list(
+            self.s.scalars(
+                select(BaseCopy).where(
+                    BaseCopy.entity != "enterprise", BaseCopy.generation < self.generation
+                )
+            )
+        )
+
+
+def _bind(name: str) -> Any:
+    from sqlalchemy import bindparam
+
+    return bindparam(name)
+
+
+_DROPS = "waiting_drops"
+
+
+def _waiting_drops(s: Session) -> set[str]:
+    import json
+
+    from liaison_app.models.sync_tables import SyncMeta
+
+    row = s.get(SyncMeta, _DROPS)
+    return set(json.loads(row.value)) if row and row.value else set()
+
+
+def _save_waiting_drops(s: Session, drops: set[str]) -> None:
+    import json
+
+    from liaison_app.models.sync_tables import SyncMeta
+
+    row = s.get(SyncMeta, _DROPS)
+    value = json.dumps(sorted(drops))
+    if row is None:
+        s.add(SyncMeta(key=_DROPS, value=value))
+    else:
+        row.value = value
+    s.flush()
+
+
+def count_rows(s: Session, table: str) -> int:
+    return int(s.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())

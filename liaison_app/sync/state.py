@@ -1,0 +1,143 @@
+"""This folder's sync state: the signed-in account, the cursor, versions and last results."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from liaison_app.models.base import utcnow
+from liaison_app.models.entities import AppMeta
+from liaison_app.models.sync_tables import OutboxEntry, SyncAccount, SyncMeta
+from liaison_app.sync.capture import CLIENT_KEY, forget_client_cache
+
+# sync_meta keys
+ACCOUNT = "account_id"
+CURSOR = "cursor"
+# Why the next pull starts from scratch, and what the end of it does with records it did not
+# see: "scope" (scopes changed) and "gone" (older than the horizon) drop them, "restore"
+# (the server went back in time) sends them again; "" is an ordinary pull.
+FULL_PULL = "full_pull"
+GENERATION = "generation"
+REFERENCE_VERSION = "reference_version"
+SCOPES = "scopes"
+SERVER_ID = "server_id"
+LAST_SYNC = "last_sync_at"
+LAST_ATTEMPT = "last_attempt_at"
+LAST_ERROR = "last_error"
+HEAD = "head_seen"
+
+
+def get(s: Session, key: str) -> str | None:
+    return s.scalar(select(SyncMeta.value).where(SyncMeta.key == key))
+
+
+def put(s: Session, key: str, value: Any) -> None:
+    text = None if value is None else value if isinstance(value, str) else json.dumps(value)
+    row = s.get(SyncMeta, key)
+    if row is None:
+        s.add(SyncMeta(key=key, value=text))
+    else:
+        row.value = text
+    s.flush()
+
+
+def get_int(s: Session, key: str, default: int = 0) -> int:
+    value = get(s, key)
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+def account(s: Session) -> SyncAccount | None:
+    """The account this folder is signed in as, if any."""
+    ident = get(s, ACCOUNT)
+    return s.get(SyncAccount, int(ident)) if ident else None
+
+
+def account_for(s: Session, server_url: str, user: str) -> SyncAccount:
+    """The client identity for (server, user): continued if this folder had it before."""
+    found = s.scalar(
+        select(SyncAccount).where(SyncAccount.server_url == server_url, SyncAccount.user == user)
+    )
+    if found is None:
+        found = SyncAccount(
+            server_url=server_url,
+            user=user,
+            client_id=str(uuid.uuid4()),
+            last_seq=0,
+            created_at=utcnow(),
+        )
+        s.add(found)
+        s.flush()
+    return found
+
+
+@dataclass(frozen=True)
+class Adoption:
+    adopted: int  # changes made before any sign-in, now this user's
+    others_pending: int  # unsent changes of other users of this folder, kept for them
+
+
+def activate(s: Session, acct: SyncAccount, hello: dict[str, Any]) -> Adoption:
+    """Make ``acct`` this folder's signed-in account: adopt changes made before any sign-in,
+    take the server's name for the officer, and start the pull over if the user changed."""
+    previous = get(s, ACCOUNT)
+    put(s, ACCOUNT, str(acct.id))
+    put(s, CLIENT_KEY, acct.client_id)
+    forget_client_cache(s)
+    acct.display_name = hello.get("display_name") or acct.display_name or acct.user
+    acct.unit = hello.get("unit") or acct.unit
+    acct.role = hello.get("role") or acct.role
+    adopted = s.execute(
+        update(OutboxEntry)
+        .where(OutboxEntry.client_id.is_(None), OutboxEntry.state == "pending")
+        .values(client_id=acct.client_id)
+    ).rowcount
+    others = (
+        s.scalar(
+            select(func.count()).where(
+                OutboxEntry.state == "pending",
+                OutboxEntry.client_id.isnot(None),
+                OutboxEntry.client_id != acct.client_id,
+            )
+        )
+        or 0
+    )
+    if previous != str(acct.id):
+        put(s, CURSOR, None)
+        put(s, FULL_PULL, "scope" if previous else "")
+    _set_officer(s, acct.display_name or acct.user)
+    return Adoption(adopted or 0, others)
+
+
+def deactivate(s: Session) -> None:
+    """Sign out: unsent work stays (and is pushed only when this user signs in again)."""
+    put(s, ACCOUNT, None)
+    put(s, CLIENT_KEY, None)
+    forget_client_cache(s)
+
+
+def _set_officer(s: Session, name: str) -> None:
+    row = s.get(AppMeta, "officer_name")
+    if row is None:
+        s.add(AppMeta(key="officer_name", value=name))
+    else:
+        row.value = name
+
+
+def pending_count(s: Session, client_id: str | None) -> int:
+    q = select(func.count()).where(OutboxEntry.state == "pending")
+    if client_id is not None:
+        q = q.where((OutboxEntry.client_id == client_id) | OutboxEntry.client_id.is_(None))
+    return s.scalar(q) or 0
+
+
+def stamp(s: Session, key: str, when: dt.datetime | None = None) -> None:
+    put(s, key, (when or utcnow()).isoformat())
