@@ -77,3 +77,23 @@ def store(tmp_path: Path, clock: FixedClock) -> Iterator[Store]:
     st.settings.set_officer_name("王小明")
     yield st
     st.close()
+
+
+def give_deadline(
+    store: Store, ident: str, deadline: str | dt.date, department: str = "finance"
+) -> None:
+    """Accept and assign a problem with this deadline — the only way one is set — on the
+    deadline's day when that lies in the past (as if time had passed since)."""
+    from liaison_app.domain.lifecycle import StepInput
+
+    due = deadline if isinstance(deadline, dt.date) else dt.date.fromisoformat(deadline)
+    clock = store.clock
+    today = clock.today()
+    if due < today:
+        clock.day = due  # type: ignore[attr-defined]
+    try:
+        if store.problems.get(ident).status == "received":
+            store.problems.step(ident, "accept")
+        store.problems.step(ident, "assign", StepInput(department=department, deadline=due))
+    finally:
+        clock.day = today  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from liaison_app.domain.lifecycle import StepInput
 from liaison_app.reports.fonts import missing_glyphs
+from tests.conftest import give_deadline
 
 LONG = "".join(f"第{i:04d}段企业反映的情况说明。" for i in range(300))  # ≈ 4,500 characters
 MARKUP = 'A<b>粗体</b> & "引号" <script>x</script> 5 > 3 &amp;'
@@ -130,12 +131,13 @@ def test_visit_record_in_english(store, visit):
 
 
 def test_ledger_repeats_its_header_and_marks_overdue(store, visit, clock):
-    ids = [p.id for p in store.problems.list(visit_id=visit.id)]
-    store.problems.update(ids[0], {"deadline": "2026-11-01"})  # passed: overdue
-    for i in range(60):
+    made = [
         store.problems.create(
             {"category": "tax", "description": f"留抵退税未到账第{i}件"}, visit_id=visit.id
-        )
+        ).record.id
+        for i in range(60)
+    ]
+    give_deadline(store, made[0], "2026-11-01")  # passed: overdue
     report = store.reports.ledger("zh_CN")
     texts = pages_text(report.pdf)
     assert len(texts) >= 3

@@ -8,6 +8,7 @@ from liaison_app.domain.lifecycle import StepInput
 from liaison_app.ui.problems.step_dialog import StepDialog
 from liaison_app.ui.problems.table_model import PAGE, ProblemTableModel
 from liaison_app.ui.problems.view import ProblemLedgerView
+from tests.conftest import give_deadline
 from tests.ui.conftest import add_enterprise
 
 
@@ -41,7 +42,7 @@ def test_model_fetches_more_rows_as_the_view_scrolls(ctx, qtmodeltester):
 
 def test_overdue_rows_are_marked_and_filtered(ctx, qtbot):
     ids = seed(ctx.store, 2)
-    ctx.store.problems.update(ids[0], {"deadline": "2026-11-01"})  # before "today" (2026-11-20)
+    give_deadline(ctx.store, ids[0], "2026-11-01")  # before "today" (2026-11-20)
     view = ProblemLedgerView(ctx)
     qtbot.addWidget(view)
     view.ensure_loaded()
@@ -125,11 +126,10 @@ def test_dissatisfied_callback_reopens(ctx, qtbot):
 def test_follow_ups_due_lists_overdue_and_soon_due_most_urgent_first(ctx, qtbot, clock):
     ids = seed(ctx.store, 3)
     svc = ctx.store.problems
-    svc.update(
-        ids[0], {"deadline": (clock.day + dt.timedelta(days=3)).isoformat(), "urgency": "urgent"}
-    )
-    svc.update(ids[1], {"deadline": (clock.day - dt.timedelta(days=2)).isoformat()})
-    svc.update(ids[2], {"deadline": (clock.day + dt.timedelta(days=30)).isoformat()})
+    svc.update(ids[0], {"urgency": "urgent"})
+    give_deadline(ctx.store, ids[0], clock.day + dt.timedelta(days=3))
+    give_deadline(ctx.store, ids[1], clock.day - dt.timedelta(days=2))
+    give_deadline(ctx.store, ids[2], clock.day + dt.timedelta(days=30))
     view = ProblemLedgerView(ctx, "due")
     qtbot.addWidget(view)
     view.ensure_loaded()
