@@ -151,3 +151,10 @@ def heading(key: str, lang: str = "zh_CN") -> str:
 def format_rate(rate: float | None) -> str:
     """A rate as a person reads it: 0.94258 → '94.3%'; no denominator → '—'."""
     return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def problem_number(number: str, provisional: bool, lang: str = "zh_CN") -> str:
+    """A problem's number as people read it: a provisional one says so (design.md §3)."""
+    if not provisional:
+        return number
+    return f"{number}（临时）" if is_zh(lang) else f"{number} (provisional)"

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from reportlab.lib.units import mm
 
 from liaison_app.domain.figures import Figures
-from liaison_app.domain.labels import format_rate
+from liaison_app.domain.labels import format_rate, problem_number
 from liaison_app.domain.records import ProblemRecord
 from liaison_app.reports.layout import Report, build, para, styles
 from liaison_app.reports.visit_record import _grid
@@ -63,7 +63,7 @@ def render_ledger(
         rows.append(
             [
                 str(i),
-                p.number,
+                problem_number(p.number, p.number_provisional, names.lang),
                 p.enterprise_name,
                 names("districts", p.district_code),
                 names("categories", p.category),

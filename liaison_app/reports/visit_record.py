@@ -18,6 +18,7 @@ from reportlab.platypus import (
     Table,
 )
 
+from liaison_app.domain.labels import problem_number
 from liaison_app.domain.records import EnterpriseRecord, ProblemRecord, VisitRecord
 from liaison_app.reports.layout import Report, build, para, styles, table_style
 from liaison_app.reports.words import Names
@@ -156,7 +157,7 @@ def visit_story(data: VisitRecordData, names: Names) -> tuple[list, list[str | N
         rows = [
             [
                 str(i),
-                p.number,
+                problem_number(p.number, p.number_provisional, names.lang),
                 names("categories", p.category),
                 names("urgency", p.urgency),
                 names("status", p.status) + (f"（{w('overdue')}）" if p.overdue else ""),
@@ -191,7 +192,7 @@ def visit_story(data: VisitRecordData, names: Names) -> tuple[list, list[str | N
         rows = [
             [
                 a.at.strftime("%Y-%m-%d %H:%M"),
-                p.number,
+                problem_number(p.number, p.number_provisional, names.lang),
                 names("action_kind", a.kind),
                 names("status", a.to_status),
                 " ".join(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from PySide6.QtGui import QUndoStack
 
@@ -35,6 +36,12 @@ class Labels:
             zh, en = table[code]
             return zh if self.zh else en
         return catalogue.label(kind, code, self.translations.language)
+
+    def number(self, problem: Any) -> str:
+        """A problem's number, marked when it is still provisional."""
+        return catalogue.problem_number(
+            problem.number, problem.number_provisional, self.translations.language
+        )
 
     def items(self, kind: str) -> list[tuple[str, str]]:
         """(code, label) pairs in display order, for pickers."""

@@ -122,6 +122,17 @@ def test_visit_record_prints_every_word_with_embedded_fonts(store, visit):
     assert report.warnings == ()
 
 
+def test_a_provisional_problem_number_is_marked_on_the_printed_record(store, visit):
+    """Until the server gives the number, the signed paper says the number is provisional."""
+    numbers = [p.number for p in store.problems.list(visit_id=visit.id)]
+    assert numbers and all(n.startswith("L-") for n in numbers)
+    zh = squeeze("".join(pages_text(store.reports.visit_record(visit.id, "zh_CN").pdf)))
+    en = squeeze("".join(pages_text(store.reports.visit_record(visit.id, "en").pdf)))
+    for n in numbers:
+        assert squeeze(f"{n}（临时）") in zh
+        assert squeeze(f"{n} (provisional)") in en
+
+
 def test_visit_record_in_english(store, visit):
     report = store.reports.visit_record(visit.id, "en")
     whole = squeeze("".join(pages_text(report.pdf)))

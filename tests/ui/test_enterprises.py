@@ -119,3 +119,36 @@ def test_record_visit_button_asks_for_a_visit_of_the_selected_firm(ctx, qtbot):
     with qtbot.waitSignal(view.new_visit_requested) as blocker:
         qtbot.mouseClick(view.visit_button, Qt.MouseButton.LeftButton)
     assert blocker.args == [ident]
+
+
+def test_an_edit_never_puts_back_a_value_changed_while_the_editor_was_open(ctx, qtbot):
+    """The phone changed (a pull, or the command line) after the editor opened; saving the
+    address alone keeps the new phone, and only the address is queued for the server."""
+    from sqlalchemy import select
+
+    from liaison_app.models.sync_tables import OutboxEntry
+
+    ident = add_enterprise(ctx.store, "沈阳君威新能科技有限公司", phone="13812345678")
+    editor = EnterpriseEditor(ctx, ctx.store.enterprises.get(ident))
+    qtbot.addWidget(editor)
+    ctx.store.enterprises.update(ident, {"phone": "13900000000"})  # meanwhile
+    editor.edits["address"].setText("沈阳市和平区南京北街1号")
+    editor.save()
+    now = ctx.store.enterprises.get(ident)
+    assert (now.phone, now.address) == ("13900000000", "沈阳市和平区南京北街1号")
+    with ctx.store.db.reading() as s:
+        last = s.scalars(select(OutboxEntry).order_by(OutboxEntry.id.desc())).first()
+    assert last.op == "update" and last.body["fields"] == {"address": "沈阳市和平区南京北街1号"}
+    assert last.body["base"] == {"address": None}
+
+
+def test_a_provisional_problem_number_says_so_in_the_ledger(ctx, qtbot):
+    from liaison_app.ui.problems.table_model import ProblemTableModel
+
+    ident = add_enterprise(ctx.store, "沈阳君威新能科技有限公司")
+    ctx.store.problems.create({"category": "funding", "description": "贷款"}, enterprise_id=ident)
+    model = ProblemTableModel(ctx)
+    model.set_loader(lambda offset, n: ctx.store.problems.list(limit=n, offset=offset))
+    column = model.COLUMNS.index("number")
+    text = model.data(model.index(0, column))
+    assert text.startswith("L-") and text.endswith("（临时）" if ctx.labels.zh else "(provisional)")

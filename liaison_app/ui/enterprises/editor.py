@@ -217,7 +217,7 @@ class EnterpriseEditor(QDialog):
         svc = self._ctx.store.enterprises
         try:
             saved = (
-                svc.update(self._record.id, self.values())
+                svc.update(self._record.id, self.values(), seen=self._record)
                 if self._record
                 else svc.create(self.values())
             )

@@ -251,7 +251,7 @@ class EnterprisesView(QWidget):
         for p in problems[:50]:
             flag = f" <span style='color:#b00020'>{esc(overdue_text)}</span>" if p.overdue else ""
             html.append(
-                f"<li><a href='problem:{p.id}'>{esc(p.number)}</a> [{esc(labels('status', p.status))}] "
+                f"<li><a href='problem:{p.id}'>{esc(self._ctx.labels.number(p))}</a> [{esc(labels('status', p.status))}] "
                 f"{esc(p.description[:60])}{flag}</li>"
             )
         html.append("</ul>")

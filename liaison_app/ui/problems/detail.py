@@ -79,7 +79,7 @@ class ProblemDetail(QWidget):
             (self.tr("Satisfaction"), labels("satisfaction", p.satisfaction)),
         ]
         html = [
-            f"<h3>{esc(p.number)} · {esc(labels('status', p.status))}{overdue}</h3>",
+            f"<h3>{esc(labels.number(p))} · {esc(labels('status', p.status))}{overdue}</h3>",
             f"<p>{esc(p.description)}</p><table cellspacing=3>",
         ]
         html += [f"<tr><td><b>{esc(k)}</b></td><td>{esc(v)}</td></tr>" for k, v in rows if v]

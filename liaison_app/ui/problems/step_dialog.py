@@ -127,7 +127,7 @@ class StepDialog(QDialog):
             if self._step != "follow_up"
             else self.tr("Log a follow-up")
         )
-        self.setWindowTitle(f"{name} — {self._problem.number}")
+        self.setWindowTitle(f"{name} — {labels.number(self._problem)}")
         self.hint.setText(f"{self._problem.enterprise_name}: {self._problem.description[:120]}")
 
     def save(self) -> None:

@@ -73,7 +73,7 @@ class ProblemTableModel(PagedTableModel[ProblemRecord]):
         labels = self._ctx.labels
         col = self.COLUMNS[index.column()]
         if col == "number":
-            return r.number
+            return labels.number(r)
         if col == "enterprise":
             return r.enterprise_name
         if col == "category":

@@ -236,7 +236,7 @@ class ProblemLedgerView(QWidget):
             self._ctx.events,
             self._ctx.store.problems,
             p.id,
-            self.tr("Delete problem %1").replace("%1", p.number),
+            self.tr("Delete problem %1").replace("%1", self._ctx.labels.number(p)),
             self,
         )
 
