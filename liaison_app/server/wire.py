@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from liaison_app.domain.labels import SATISFACTION, STATUSES
+from liaison_app.domain.labels import ACTION_KINDS, SATISFACTION, STATUSES
 from liaison_app.errors import FieldError, InputError, ValidationError
 from liaison_app.sync.protocol import ENTITIES, MAX_PUSH, OPS, SYNCED_FIELDS
 
@@ -233,7 +233,7 @@ FIELD_TYPES: dict[str, _T] = {
         "problem_id": ("id",),
         "at": ("datetime",),
         "actor": NAME,
-        "kind": ("code",),
+        "kind": ("choice", tuple(ACTION_KINDS)),
         "text": TEXT,
         "from_status": ("choice", tuple(STATUSES)),
         "to_status": ("choice", tuple(STATUSES)),
