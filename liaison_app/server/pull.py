@@ -137,6 +137,10 @@ _POSITION = select(
     )
     .scalar_subquery(),
     select(users.c.district_seq).where(users.c.id == bindparam("uid")).scalar_subquery(),
+    # The latest assignment after the rescan's floor (the same statement sees the same head).
+    select(func.max(memberships.c.seq))
+    .where(memberships.c.user_id == bindparam("uid"), memberships.c.seq > bindparam("grow_lo"))
+    .scalar_subquery(),
 ).where(_SEQ.c.id == 1)
 _PULLED = (
     update(clients)
@@ -246,10 +250,11 @@ def pull(
         "district": caller.district,
         "base": base,
         "proven": proven,
+        "grow_lo": max(base, floor),
     }
     # One round trip: the head and its tag, the cursor's tag, the tombstone horizon, and what
     # the client's pull position means for its withdrawals and a supervisor's district.
-    now, head_tag, cursor_tag, oldest, pulled, passed, district_seq = conn.execute(
+    now, head_tag, cursor_tag, oldest, pulled, passed, district_seq, assigned = conn.execute(
         _POSITION, params
     ).one()
     if cursor:
@@ -267,13 +272,16 @@ def pull(
             )
     if passed is not None and (pulled is None or pulled < proven):
         _record_pulled(conn, caller.client_id, proven)
-    snapshot = _snapshot_kind(conn, role, caller, base, floor, district_seq)
-    grown = _snapshot_kind(conn, role, caller, max(base, floor), now, district_seq)
+    snapshot = _snapshot_kind(role, base, floor, district_seq)
+    if role == "officer":
+        grown = "assigned" if assigned is not None else ""
+    else:
+        grown = _snapshot_kind(role, max(base, floor), now, district_seq)
     if grown and cursor:
         # The scope grew since the cursor: rescan from the start (records newer than ``base``
         # and everything of what came into scope), taking additions up to now into account.
         after, after_id, floor = 0, "", now
-        snapshot = _snapshot_kind(conn, role, caller, base, floor, district_seq)
+        snapshot = _snapshot_kind(role, base, floor, district_seq)
     params.update(
         after=after,
         after_id=after_id,
@@ -338,18 +346,14 @@ def _events(
     return removed, found
 
 
-def _snapshot_kind(
-    conn: Connection, role: str, caller: Caller, lo: int, hi: int, district_seq: int | None
-) -> str:
-    """What came into the caller's scope in (lo, hi]: "" nothing, "assigned", or "all"."""
+def _snapshot_kind(role: str, lo: int, hi: int, district_seq: int | None) -> str:
+    """What a rescan over additions in (lo, hi] sends whole: "" nothing, "assigned" (an
+    officer's enterprises assigned then) or "all" (a supervisor's district, changed then)."""
     if hi <= lo or role == "admin":
         return ""
     if role == "supervisor":
         return "all" if district_seq is not None and lo < district_seq <= hi else ""
-    found = conn.execute(
-        _ASSIGNED.limit(1), {"uid": caller.user_id, "fresh_lo": lo, "fresh_hi": hi}
-    ).first()
-    return "assigned" if found is not None else ""
+    return "assigned"  # a floor above the base was set because of an assignment
 
 
 def _record_pulled(conn: Connection, client_id: str, proven: int) -> None:

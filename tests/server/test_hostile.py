@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from liaison_app.sync.protocol import ENTITIES, LIFECYCLE_FIELDS, OPS, SYNCED_FIELDS
 from tests.server.support import Device, firm, new_id
 
-
 JSON = {"Content-Type": "application/json"}
 
 
