@@ -193,3 +193,59 @@ def test_each_bad_value_of_a_valid_record_is_that_mutations_rejection(api):
         for entity, fields in valid.items()
     ]
     assert {r["status"] for r in wang.push(*good)["results"]} == {"applied"}
+
+
+def test_legacy_junk_in_stored_records_is_a_rejection_or_a_merge_never_a_5xx(api, engine):
+    from sqlalchemy import insert
+
+    from liaison_app.server.schema import records
+
+    wang = Device(api, "wang")
+    eid = firm(wang)
+    uid = wang.api.get("/v1/hello", headers=wang.headers).json()["user"]
+    assert uid == "wang"
+    junk_ids = [new_id() for _ in range(3)]
+    with engine.begin() as conn:
+        creator = conn.execute(records.select().where(records.c.id == eid)).one().created_by
+        conn.execute(
+            insert(records),
+            [
+                {
+                    "id": rid,
+                    "entity": "problem",
+                    "enterprise_id": eid,
+                    "data": data,
+                    "field_meta": meta,
+                    "version": 1,
+                    "deleted": False,
+                    "created_by": creator,
+                }
+                for rid, data, meta in zip(
+                    junk_ids,
+                    [["a", "list"], {"status": ["x"], "reopen_count": "7"}, {"status": "closed"}],
+                    ["junk", {"request": "junk", "status": [1, 2, 3]}, {"status": {"a": 1}}],
+                    strict=True,
+                )
+            ],
+        )
+    batch = []
+    for rid in junk_ids:
+        batch += [
+            wang.mutation("problem", "update", rid, {"request": "加快"}, base_version=0),
+            wang.mutation(
+                "problem",
+                "transition",
+                rid,
+                {},
+                step="reopen",
+                transition={"from": "closed", "to": "in_progress"},
+            ),
+            wang.mutation("problem", "delete", rid),
+        ]
+    good = wang.mutation(
+        "visit", "create", new_id(), {"visit_date": "2026-11-02"}, enterprise_id=eid
+    )
+    r = api.post("/v1/push", json={"mutations": [*batch, good]}, headers=wang.headers)
+    assert r.status_code == 200, r.text[:500]
+    assert r.json()["results"][-1]["status"] == "applied"
+    assert api.post("/v1/pull", json={}, headers=wang.headers).status_code == 200
