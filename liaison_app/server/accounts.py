@@ -11,10 +11,10 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from liaison_app.errors import InputError, LiaisonError, NotFoundError, ValidationError
-from liaison_app.server import auth, logs, meta
+from liaison_app.server import auth, meta
+from liaison_app.server.audit import audit, utcnow
 from liaison_app.server.db import reading
 from liaison_app.server.schema import (
-    audit_log,
     clients,
     districts,
     login_failures,
@@ -35,19 +35,6 @@ class RateLimited(LiaisonError):
     """Too many failed password attempts (HTTP 429)."""
 
     code = "rate_limited"
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-def audit(conn: Connection, actor: str | None, action: str, **detail: Any) -> None:
-    """A row in the audit table, in the caller's transaction, and a structured log line."""
-    conn.execute(_AUDIT, {"at": utcnow(), "actor": actor, "action": action, "detail": detail})
-    logs.event(logs.audit_log, action, actor=actor, **detail)
-
-
-_AUDIT = insert(audit_log)
 
 
 _KEYS: dict[str, str] = {}  # database URL → signing key: written once at first start, never changed
@@ -73,6 +60,8 @@ class UserRow:
     role: str
     district: str | None
     disabled: bool
+    display_name: str | None = None
+    unit: str | None = None
 
 
 def _user(conn: Connection, name: str) -> Any:
@@ -89,9 +78,13 @@ def add_user(
     password: str,
     district: str | None = None,
     actor: str = "admin-cli",
+    display_name: str | None = None,
+    unit: str | None = None,
 ) -> UserRow:
     name = (name or "").strip()
-    errors = []
+    display_name = (display_name or "").strip() or name
+    unit = (unit or "").strip() or None
+    errors = _label_errors(display_name, unit)
     if not name:
         errors.append(("name", "required", "is required"))
     if role not in ROLES:
@@ -124,11 +117,68 @@ def add_user(
                 password_hash=auth.hash_password(password),
                 disabled=False,
                 created_at=utcnow(),
+                display_name=display_name,
+                unit=unit,
             )
             .returning(users.c.id)
         ).scalar_one()
         audit(conn, actor, "user.add", user=name, role=role, district=district)
-    return UserRow(uid, name, role, district, False)
+    return UserRow(uid, name, role, district, False, display_name, unit)
+
+
+_MAX_LABEL = 200
+
+
+def _label_errors(display_name: str | None, unit: str | None) -> list[tuple[str, str, str]]:
+    """A display name and a unit are printable text of at most 200 characters."""
+    errors = []
+    for field, value in (("display_name", display_name), ("unit", unit)):
+        if value is None:
+            continue
+        if len(value) > _MAX_LABEL:
+            errors.append((field, "too_long", f"at most {_MAX_LABEL} characters"))
+        elif not value.isprintable():
+            errors.append((field, "bad_text", "must be printable text"))
+    return errors
+
+
+def edit_user(
+    engine: Engine,
+    name: str,
+    *,
+    display_name: str | None = None,
+    unit: str | None = None,
+    actor: str = "admin-cli",
+) -> UserRow:
+    """Change a user's display name and/or unit (an empty unit clears it). Authorship already
+    written keeps the name it was written with."""
+    display_name = None if display_name is None else display_name.strip()
+    unit = None if unit is None else unit.strip()
+    errors = _label_errors(display_name, unit)
+    if display_name == "":
+        errors.append(("display_name", "required", "may not be blank"))
+    if errors:
+        from liaison_app.errors import FieldError
+
+        raise ValidationError([FieldError(*e) for e in errors])
+    values: dict[str, Any] = {}
+    if display_name is not None:
+        values["display_name"] = display_name
+    if unit is not None:
+        values["unit"] = unit or None
+    with engine.begin() as conn:
+        row = _user(conn, name)
+        if values:
+            conn.execute(update(users).where(users.c.id == row.id).values(**values))
+            audit(conn, actor, "user.edit", user=name, **values)
+        row = _user(conn, name)
+    return _user_row(row)
+
+
+def _user_row(r: Any) -> UserRow:
+    return UserRow(
+        r.id, r.name, r.role, r.district, bool(r.disabled), r.display_name or r.name, r.unit
+    )
 
 
 def set_password(engine: Engine, name: str, password: str, actor: str = "admin-cli") -> None:
@@ -158,10 +208,7 @@ def disable_user(engine: Engine, name: str, actor: str = "admin-cli") -> None:
 
 def list_users(engine: Engine) -> list[UserRow]:
     with reading(engine) as conn:
-        return [
-            UserRow(r.id, r.name, r.role, r.district, bool(r.disabled))
-            for r in conn.execute(select(users).order_by(users.c.name))
-        ]
+        return [_user_row(r) for r in conn.execute(select(users).order_by(users.c.name))]
 
 
 def list_devices(engine: Engine) -> list[dict[str, Any]]:
@@ -314,6 +361,8 @@ class Identity:
 
     claims: auth.AccessClaims
     district: str | None
+    display_name: str = ""
+    unit: str | None = None
 
 
 def read_token(key: str, token: str, now: dt.datetime | None = None) -> auth.AccessClaims:
@@ -325,7 +374,14 @@ def read_token(key: str, token: str, now: dt.datetime | None = None) -> auth.Acc
 
 
 _IDENTITY = (
-    select(clients.c.revoked_at, users.c.disabled, users.c.district)
+    select(
+        clients.c.revoked_at,
+        users.c.disabled,
+        users.c.district,
+        users.c.display_name,
+        users.c.name,
+        users.c.unit,
+    )
     .join(users, users.c.id == clients.c.user_id)
     .where(clients.c.id == bindparam("client"))
 )
@@ -337,81 +393,4 @@ def identify(conn: Connection, claims: auth.AccessClaims) -> Identity:
     row = conn.execute(_IDENTITY, {"client": claims.client_id}).first()
     if row is None or row.revoked_at is not None or row.disabled:
         raise AuthError("this device was signed out by an administrator")
-    return Identity(claims, row.district)
-
-
-def assign_enterprise(
-    engine: Engine, enterprise_id: str, name: str, actor: str = "admin-cli"
-) -> int:
-    """Add a liaison to an enterprise (its creator keeps it); their next pull sends it whole."""
-    from liaison_app.server.push import next_seq
-    from liaison_app.server.schema import memberships, records
-
-    with engine.begin() as conn:
-        user = _user(conn, name)
-        found = conn.execute(
-            select(records.c.id).where(
-                records.c.id == enterprise_id, records.c.entity == "enterprise"
-            )
-        ).first()
-        if found is None:
-            raise NotFoundError("enterprise", enterprise_id)
-        exists = conn.execute(
-            select(memberships.c.seq).where(
-                memberships.c.user_id == user.id, memberships.c.enterprise_id == enterprise_id
-            )
-        ).scalar()
-        if exists is not None:
-            return int(exists)
-        seq = next_seq(conn)
-        conn.execute(
-            insert(memberships).values(user_id=user.id, enterprise_id=enterprise_id, seq=seq)
-        )
-        audit(conn, actor, "assign.enterprise", user=name, enterprise=enterprise_id)
-        return seq
-
-
-def unassign_enterprise(
-    engine: Engine, enterprise_id: str, name: str, actor: str = "admin-cli"
-) -> int:
-    """Withdraw an assignment: the officer's next pull says "scope remove" for the enterprise."""
-    from liaison_app.server.push import next_seq
-    from liaison_app.server.schema import memberships, scope_removals
-
-    with engine.begin() as conn:
-        user = _user(conn, name)
-        gone = conn.execute(
-            delete(memberships).where(
-                memberships.c.user_id == user.id, memberships.c.enterprise_id == enterprise_id
-            )
-        ).rowcount
-        if not gone:
-            raise InputError(f"{name} is not assigned to {enterprise_id}")
-        seq = next_seq(conn)
-        conn.execute(
-            delete(scope_removals).where(
-                scope_removals.c.user_id == user.id, scope_removals.c.enterprise_id == enterprise_id
-            )
-        )
-        conn.execute(
-            insert(scope_removals).values(user_id=user.id, enterprise_id=enterprise_id, seq=seq)
-        )
-        audit(conn, actor, "unassign.enterprise", user=name, enterprise=enterprise_id)
-        return seq
-
-
-def assign_district(engine: Engine, district: str, name: str, actor: str = "admin-cli") -> None:
-    """Give a supervisor their district."""
-    with engine.begin() as conn:
-        user = _user(conn, name)
-        if (
-            conn.execute(select(districts.c.code).where(districts.c.code == district)).first()
-            is None
-        ):
-            raise ValidationError.single(
-                "district", "unknown_code", f"unknown district code {district!r}"
-            )
-        if user.role != "supervisor":
-            raise InputError(f"{name} is a {user.role}; districts are assigned to supervisors")
-        conn.execute(update(users).where(users.c.id == user.id).values(district=district))
-        audit(conn, actor, "assign.district", user=name, district=district)
+    return Identity(claims, row.district, row.display_name or row.name, row.unit)

@@ -188,6 +188,8 @@ def create_app(engine: Engine, blob_dir: Path | None = None) -> FastAPI:
                 user=who.user,
                 role=who.role,
                 client_id=who.client_id,
+                display_name=who.author,  # the server's name for the user: authorship
+                unit=who.unit,
                 # The highest mutation number of this client the ledger holds: lower than
                 # the client's own means the server lost some (restored from a copy).
                 high_water_mark=mark or 0,
@@ -296,7 +298,15 @@ def _json(body: Any, status_code: int = 200) -> Response:
 
 def _caller(identity: accounts.Identity) -> Caller:
     c = identity.claims
-    return Caller(c.user_id, c.user, c.role, identity.district, c.client_id)
+    return Caller(
+        c.user_id,
+        c.user,
+        c.role,
+        identity.district,
+        c.client_id,
+        identity.display_name,
+        identity.unit,
+    )
 
 
 def scopes_of(who: Caller) -> list[str]:

@@ -12,15 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from liaison_app.errors import InputError, NotFoundError
-from liaison_app.server.accounts import utcnow
+from liaison_app.server.audit import utcnow
 from liaison_app.server.db import reading
 from liaison_app.server.pull import scope_filter
-from liaison_app.server.push import Caller, SyncRefused
 from liaison_app.server.review import Forbidden
 from liaison_app.server.schema import blobs, records
+from liaison_app.server.sync_types import Caller, SyncRefused
 
 MAX_CHUNK = 4 * 2**20
 MAX_BLOB = 200 * 2**20
@@ -109,3 +109,25 @@ class BlobStore:
         if not (mine or named or caller.role == "admin"):
             raise Forbidden("no attachment in your scope names this file")
         return final
+
+
+def possession(conn: Connection, caller: Caller, sha: str) -> str:
+    """May the caller name this blob in an attachment? "absent": no such blob yet (metadata
+    may come first); "proven": the caller uploaded it, or an attachment in the caller's scope
+    made by its uploader names it; "unproven": it exists, but knowing its hash is no proof."""
+    row = conn.execute(select(blobs.c.uploaded_by).where(blobs.c.sha256 == sha)).first()
+    if row is None:
+        return "absent"
+    if row.uploaded_by == caller.user_id or caller.role == "admin":
+        return "proven"
+    vouched = conn.execute(
+        select(records.c.id)
+        .where(
+            records.c.blob_sha256 == sha,
+            records.c.entity == "attachment",
+            records.c.created_by == row.uploaded_by,
+            scope_filter(caller),
+        )
+        .limit(1)
+    ).first()
+    return "proven" if vouched is not None else "unproven"

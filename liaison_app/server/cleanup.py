@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Connection, Engine
 
 from liaison_app.server import meta
-from liaison_app.server.accounts import audit, utcnow
+from liaison_app.server.audit import audit, utcnow
 from liaison_app.server.schema import records, sequence_tags
 
 

@@ -41,6 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--role", choices=("officer", "supervisor", "admin"), required=True)
     a.add_argument("--district", metavar="CODE")
     a.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    a.add_argument("--display-name", metavar="TEXT", help="name shown as author (default: NAME)")
+    a.add_argument("--unit", metavar="TEXT", help="the user's unit")
+    e = u.add_parser("edit", help="change a user's display name or unit")
+    e.add_argument("name")
+    e.add_argument("--display-name", metavar="TEXT")
+    e.add_argument("--unit", metavar="TEXT", help="an empty text clears it")
     for name in ("passwd", "disable"):
         x = u.add_parser(name, help=f"{name} a user")
         x.add_argument("name")
@@ -93,7 +99,7 @@ def _print(args: argparse.Namespace, data: object, text: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from liaison_app.server import accounts
+    from liaison_app.server import accounts, scopes
     from liaison_app.server.db import database_url, make_engine
     from liaison_app.server.migrate import upgrade
 
@@ -122,9 +128,20 @@ def run(args: argparse.Namespace) -> int:
     elif args.command == "user":
         if args.action == "add":
             row = accounts.add_user(
-                engine, args.name, args.role, _password(args.password_stdin), args.district
+                engine,
+                args.name,
+                args.role,
+                _password(args.password_stdin),
+                args.district,
+                display_name=args.display_name,
+                unit=args.unit,
             )
             _print(args, row.__dict__, f"added {row.name} ({row.role})")
+        elif args.action == "edit":
+            row = accounts.edit_user(
+                engine, args.name, display_name=args.display_name, unit=args.unit
+            )
+            _print(args, row.__dict__, f"{row.name}: {row.display_name}, {row.unit or '-'}")
         elif args.action == "passwd":
             accounts.set_password(engine, args.name, _password(args.password_stdin))
             _print(
@@ -141,16 +158,17 @@ def run(args: argparse.Namespace) -> int:
                 args,
                 [r.__dict__ for r in rows],
                 "\n".join(
-                    f"{r.name}\t{r.role}\t{r.district or ''}\t{'disabled' if r.disabled else ''}"
+                    f"{r.name}\t{r.role}\t{r.district or ''}\t{r.display_name or ''}"
+                    f"\t{r.unit or ''}\t{'disabled' if r.disabled else ''}"
                     for r in rows
                 ),
             )
     elif args.command == "assign":
         if args.enterprise:
-            seq = accounts.assign_enterprise(engine, args.enterprise, args.to)
+            seq = scopes.assign_enterprise(engine, args.enterprise, args.to)
             _print(args, {"ok": True, "seq": seq}, f"{args.to} now looks after {args.enterprise}")
         else:
-            accounts.assign_district(engine, args.district, args.to)
+            scopes.assign_district(engine, args.district, args.to)
             _print(args, {"ok": True}, f"{args.to} supervises district {args.district}")
     elif args.command == "reference":
         from liaison_app.server.reference_import import import_reference
@@ -183,7 +201,7 @@ def run(args: argparse.Namespace) -> int:
             f"{done['removed']} tombstones removed; horizon at sequence {done['horizon']}",
         )
     elif args.command == "unassign":
-        seq = accounts.unassign_enterprise(engine, args.enterprise, args.user)
+        seq = scopes.unassign_enterprise(engine, args.enterprise, args.user)
         _print(
             args, {"ok": True, "seq": seq}, f"{args.user} no longer looks after {args.enterprise}"
         )

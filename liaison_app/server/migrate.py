@@ -14,7 +14,7 @@ from liaison_app.server import meta
 from liaison_app.server.schema import REFERENCE_TABLES, server_sequence
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-HEAD = "s0006"
+HEAD = "s0007"
 
 
 def _config():  # type: ignore[no-untyped-def]
@@ -44,7 +44,7 @@ def seed(conn: Connection) -> None:
     Built-ins that a later version adds to an existing server get a new sequence value and raise
     the reference version, so clients seeded by an older app fetch them too.
     """
-    from liaison_app.server.push import next_seq
+    from liaison_app.server.sequence import next_seq
 
     new_server = conn.execute(select(server_sequence.c.id)).first() is None
     if new_server:

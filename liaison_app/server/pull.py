@@ -1,8 +1,14 @@
 """Pull: every change in the caller's scopes since an opaque cursor, a page at a time.
 
-Rows come in (version, id) order, so a page may end inside one transaction's rows. The cursor
-carries the sequence and its tag: a cursor beyond the head, or whose tag differs, means the
-server was restored from an older copy and the client must re-pull its scopes from scratch.
+Rows come in (version, id) order, so a page may end inside one transaction's rows; a page
+stays under MAX_PULL rows and MAX_PULL_BYTES of JSON. The cursor carries the position, the
+sequence the client had reached before a snapshot began (``b``) and how far scope additions
+are taken into account (``f``), and the tag of ``b``: a cursor beyond the head, or whose tag
+differs, means the server was restored from an older copy and the client must re-pull.
+
+When the caller's scope grew after the cursor (an officer's assignment, a supervisor's new
+district) the pull rescans from the start, sending besides what is new every older record of
+the enterprises that came into scope, flagged ``snapshot`` — paged like any other pull.
 """
 
 from __future__ import annotations
@@ -12,21 +18,26 @@ import json
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, literal, select, tuple_, union_all
+import orjson
+from sqlalchemy import and_, bindparam, func, or_, select, tuple_, update
 from sqlalchemy.engine import Connection
 
 from liaison_app.errors import LiaisonError
 from liaison_app.server import meta
-from liaison_app.server.push import Caller, SyncRefused
 from liaison_app.server.schema import (
+    clients,
     conflicts,
     memberships,
     records,
     scope_removals,
     sequence_tags,
     server_sequence,
+    users,
 )
-from liaison_app.sync.protocol import MAX_PULL
+from liaison_app.server.sync_types import Caller, SyncRefused
+from liaison_app.sync.protocol import MAX_PULL, MAX_PULL_BYTES
+
+_ENVELOPE = 4_096  # bytes kept for the page's own keys and cursor
 
 
 class CursorTooOld(LiaisonError):
@@ -35,22 +46,39 @@ class CursorTooOld(LiaisonError):
     code = "cursor_expired"
 
 
-def encode_cursor(seq: int, tag: str, record_id: str) -> str:
-    raw = json.dumps({"s": seq, "t": tag, "i": record_id}, separators=(",", ":")).encode()
+def encode_cursor(
+    seq: int, tag: str, record_id: str, base: int | None = None, floor: int | None = None
+) -> str:
+    body: dict[str, Any] = {"s": seq, "t": tag, "i": record_id}
+    if base is not None and (base, floor) != (seq, seq):
+        body.update(b=base, f=floor if floor is not None else base)
+    raw = json.dumps(body, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[int, str, str]:
+def decode_position(cursor: str) -> tuple[int, str, str, int, int]:
+    """(seq, tag, record id, base, floor) of a cursor; refused when it is not one of ours."""
     try:
         body = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         seq, tag, record_id = int(body["s"]), str(body["t"]), str(body["i"])
-        if not 0 <= seq < 2**63 or len(tag) > 16 or len(record_id) > 36:
+        base, floor = int(body.get("b", seq)), int(body.get("f", body.get("b", seq)))
+        if (
+            not all(0 <= n < 2**63 for n in (seq, base, floor))
+            or len(tag) > 16
+            or len(record_id) > 36
+            or floor < base
+        ):
             raise ValueError("out of range")
-        return seq, tag, record_id
-    except (ValueError, KeyError, TypeError) as exc:
+        return seq, tag, record_id, base, floor
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise SyncRefused(
             "cursor_invalid", "this cursor is not one of ours; pull from the start"
         ) from exc
+
+
+def decode_cursor(cursor: str) -> tuple[int, str, str]:
+    seq, tag, record_id, _base, _floor = decode_position(cursor)
+    return seq, tag, record_id
 
 
 def _tag(conn: Connection, seq: int) -> str:
@@ -66,6 +94,17 @@ def scope_filter(caller: Caller, column: Any = None) -> Any:
     if role == "admin":
         return column.isnot(None)
     return column.in_(_SCOPE[role].params(uid=caller.user_id, district=caller.district))
+
+
+def conflict_scope(caller: Caller) -> Any:
+    """Conflicts the caller may see: their record in scope, and a duplicate's twin too."""
+    return and_(
+        scope_filter(caller, conflicts.c.enterprise_id),
+        or_(
+            conflicts.c.other_enterprise_id.is_(None),
+            scope_filter(caller, conflicts.c.other_enterprise_id),
+        ),
+    )
 
 
 def _row(r: Any, snapshot: bool = False) -> dict[str, Any]:
@@ -88,9 +127,27 @@ _SEQ = server_sequence
 _POSITION = select(
     _SEQ.c.value,
     select(sequence_tags.c.tag).where(sequence_tags.c.seq == _SEQ.c.value).scalar_subquery(),
-    select(sequence_tags.c.tag).where(sequence_tags.c.seq == bindparam("after")).scalar_subquery(),
+    select(sequence_tags.c.tag).where(sequence_tags.c.seq == bindparam("base")).scalar_subquery(),
     meta.value_of(meta.HORIZON),
+    # How far this client is known to have pulled, and the last withdrawal it has now passed.
+    select(clients.c.pulled_seq).where(clients.c.id == bindparam("client")).scalar_subquery(),
+    select(func.max(scope_removals.c.seq))
+    .where(
+        scope_removals.c.user_id == bindparam("uid"), scope_removals.c.seq <= bindparam("proven")
+    )
+    .scalar_subquery(),
+    select(users.c.district_seq).where(users.c.id == bindparam("uid")).scalar_subquery(),
+    # The latest assignment after the rescan's floor (the same statement sees the same head).
+    select(func.max(memberships.c.seq))
+    .where(memberships.c.user_id == bindparam("uid"), memberships.c.seq > bindparam("grow_lo"))
+    .scalar_subquery(),
 ).where(_SEQ.c.id == 1)
+_PULLED = (
+    update(clients)
+    .where(clients.c.id == bindparam("client"))
+    .where(or_(clients.c.pulled_seq.is_(None), clients.c.pulled_seq < bindparam("proven")))
+    .values(pulled_seq=bindparam("proven"))
+)
 
 _SCOPE_ENTERPRISE = records.alias("scope_enterprise")
 _SCOPE: dict[str, Any] = {
@@ -115,49 +172,68 @@ def _in_scope(role: str, column: Any) -> Any:
     return column.isnot(None) if role == "admin" else column.in_(_SCOPE[role])
 
 
+# An officer's enterprises assigned in (lo, hi]: what a snapshot sends whole.
+_ASSIGNED = select(memberships.c.enterprise_id).where(
+    memberships.c.user_id == bindparam("uid"),
+    memberships.c.seq > bindparam("fresh_lo"),
+    memberships.c.seq <= bindparam("fresh_hi"),
+)
+
+
 @cache
-def _changes(role: str, keyed: bool) -> Any:
-    """Records in scope after the cursor, in (version, id) order; keyed: the cursor has an id."""
+def _changes(role: str, keyed: bool, snapshot: str) -> Any:
+    """Records in scope after the position, in (version, id) order; keyed: the cursor has an
+    id; snapshot: "" (none), "assigned" (an officer's new enterprises) or "all" (a supervisor's
+    new district)."""
     after = (
         tuple_(records.c.version, records.c.id) > tuple_(bindparam("after"), bindparam("after_id"))
         if keyed
         else records.c.version > bindparam("after")
     )
-    return (
-        select(records)
-        .where(_in_scope(role, records.c.enterprise_id), after)
-        .order_by(records.c.version, records.c.id)
-        .limit(bindparam("limit"))
-    )
+    q = select(records).where(_in_scope(role, records.c.enterprise_id), after)
+    if snapshot == "assigned":
+        q = q.where(
+            or_(records.c.version > bindparam("base"), records.c.enterprise_id.in_(_ASSIGNED))
+        )
+    return q.order_by(records.c.version, records.c.id).limit(bindparam("limit"))
 
 
-# An officer's assignments since the cursor (sent whole) and withdrawals (scope removes).
-_OFFICER_SCOPE_CHANGES = union_all(
-    select(literal("fresh").label("kind"), memberships.c.enterprise_id).where(
-        memberships.c.user_id == bindparam("uid"),
-        memberships.c.seq > bindparam("after"),
-        memberships.c.seq <= bindparam("now"),
-    ),
-    select(literal("removed").label("kind"), scope_removals.c.enterprise_id).where(
-        scope_removals.c.user_id == bindparam("uid"),
-        scope_removals.c.seq > bindparam("after"),
-        scope_removals.c.seq <= bindparam("last"),
-    ),
+_REMOVED = select(scope_removals.c.enterprise_id).where(
+    scope_removals.c.user_id == bindparam("uid"),
+    scope_removals.c.seq > bindparam("lo"),
+    scope_removals.c.seq <= bindparam("last"),
 )
 
 
 @cache
 def _conflicts(role: str) -> Any:
+    """Conflicts in scope created or resolved in (lo, last], with their resolution."""
+    visible = [_in_scope(role, conflicts.c.enterprise_id)]
+    if role != "admin":
+        visible.append(
+            or_(
+                conflicts.c.other_enterprise_id.is_(None),
+                _in_scope(role, conflicts.c.other_enterprise_id),
+            )
+        )
     return (
         select(conflicts)
         .where(
-            conflicts.c.seq > bindparam("after"),
-            conflicts.c.seq <= bindparam("last"),
-            conflicts.c.resolved_at.is_(None),
-            _in_scope(role, conflicts.c.enterprise_id),
+            or_(
+                and_(conflicts.c.seq > bindparam("lo"), conflicts.c.seq <= bindparam("last")),
+                and_(
+                    conflicts.c.resolved_seq > bindparam("lo"),
+                    conflicts.c.resolved_seq <= bindparam("last"),
+                ),
+            ),
+            *visible,
         )
         .order_by(conflicts.c.id)
     )
+
+
+def _size(value: Any) -> int:
+    return len(orjson.dumps(value, default=str, option=orjson.OPT_NON_STR_KEYS))
 
 
 def pull(
@@ -165,61 +241,127 @@ def pull(
 ) -> dict[str, Any]:
     """One page of changes, read on a ``reading()`` connection."""
     limit = max(1, min(int(limit), MAX_PULL))
-    after_seq, tag, after_id = decode_cursor(cursor) if cursor else (0, "", "")
+    after, tag, after_id, base, floor = decode_position(cursor) if cursor else (0, "", "", 0, 0)
     role = _role(caller)
+    proven = max(after, base)  # presenting the cursor proves the client has all up to there
     params: dict[str, Any] = {
         "uid": caller.user_id,
+        "client": caller.client_id,
         "district": caller.district,
-        "after": after_seq,
-        "after_id": after_id,
-        "limit": limit + 1,
+        "base": base,
+        "proven": proven,
+        "grow_lo": max(base, floor),
     }
-    # One round trip: the head and its tag, the cursor's tag, the tombstone horizon.
-    now, head_tag, cursor_tag, oldest = conn.execute(_POSITION, params).one()
+    # One round trip: the head and its tag, the cursor's tag, the tombstone horizon, and what
+    # the client's pull position means for its withdrawals and a supervisor's district.
+    now, head_tag, cursor_tag, oldest, pulled, passed, district_seq, assigned = conn.execute(
+        _POSITION, params
+    ).one()
     if cursor:
-        if after_seq < int(oldest or 0):
+        if base < int(oldest or 0):
             raise CursorTooOld(
                 "this cursor is older than the tombstone horizon: pull a fresh "
                 "snapshot of your scopes (from no cursor), keeping pending edits"
             )
-        if after_seq > now or (after_seq and (cursor_tag or "") != tag):
+        if max(after, floor) > now or (base and (cursor_tag or "") != tag):
             raise SyncRefused(
                 "cursor_invalid",
                 "the server's data went back in time (restored "
                 "from a copy); drop the cursors and pull every scope again",
                 head=now,
             )
-    # An empty id in the cursor means "everything up to that sequence was sent".
-    rows = conn.execute(_changes(role, bool(after_id)), params).all()
+    if passed is not None and (pulled is None or pulled < proven):
+        _record_pulled(conn, caller.client_id, proven)
+    snapshot = _snapshot_kind(role, base, floor, district_seq)
+    if role == "officer":
+        grown = "assigned" if assigned is not None else ""
+    else:
+        grown = _snapshot_kind(role, max(base, floor), now, district_seq)
+    if grown and cursor:
+        # The scope grew since the cursor: rescan from the start (records newer than ``base``
+        # and everything of what came into scope), taking additions up to now into account.
+        after, after_id, floor = 0, "", now
+        snapshot = _snapshot_kind(role, base, floor, district_seq)
+    params.update(
+        after=after,
+        after_id=after_id,
+        limit=limit + 1,
+        fresh_lo=base,
+        fresh_hi=floor,
+    )
+    rows = conn.execute(_changes(role, bool(after_id), snapshot), params).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    changes = [_row(r) for r in rows]
-    # The next cursor: after the last row sent, or at the head when nothing is left.
-    last_seq, last_id = (rows[-1].version, rows[-1].id) if more else (now, "")
-    params.update(now=now, last=last_seq)
-    if role == "officer":
-        fresh, removed = [], []
-        for kind, enterprise_id in conn.execute(_OFFICER_SCOPE_CHANGES, params):
-            (fresh if kind == "fresh" else removed).append(enterprise_id)
-        if fresh:
-            # An enterprise assigned since the cursor arrives whole, whatever the age of
-            # its records.
-            sent = {r.id for r in rows}
-            older = conn.execute(
-                select(records).where(
-                    records.c.enterprise_id.in_(fresh), records.c.version <= after_seq
-                )
-            ).all()
-            changes += [_row(r, snapshot=True) for r in older if r.id not in sent]
-        # Withdrawn assignments: the client drops the enterprise unless it has pending edits.
-        changes += [{"entity": "scope_remove", "id": e, "enterprise_id": e} for e in removed]
-    found = conn.execute(_conflicts(role), params).mappings().all()
-    last_tag = head_tag if last_seq == now else _tag(conn, last_seq)
-    next_cursor = encode_cursor(last_seq, last_tag or "", last_id)
+    in_snapshot = bool(snapshot)
+    changes = [_row(r, snapshot=in_snapshot and r.version <= base) for r in rows]
+    budget = MAX_PULL_BYTES - _ENVELOPE
+    used, keep = 0, 0
+    for change in changes:
+        size = _size(change)
+        if keep and used + size > budget:
+            break  # a single row larger than a page still goes, alone
+        used, keep = used + size, keep + 1
+    if keep < len(changes):
+        changes, rows, more = changes[:keep], rows[:keep], True
+    while True:
+        # The next cursor: after the last row sent, or at the head when nothing is left.
+        last_seq, last_id = (rows[-1].version, rows[-1].id) if more else (now, "")
+        extra = _events(conn, role, params, lo=max(after, base), last=last_seq)
+        extra_size = sum(_size(x) for x in extra[0]) + sum(_size(x) for x in extra[1])
+        if used + extra_size <= budget or len(rows) <= 1:
+            break
+        keep = max(1, len(rows) // 2)
+        changes, rows, more = changes[:keep], rows[:keep], True
+        used = sum(_size(c) for c in changes)
+    removed, found = extra
+    if more and in_snapshot:  # the rescan goes on: keep what it is a rescan of
+        next_base, next_floor = base, floor
+        last_tag = _tag(conn, base) if base else ""
+    else:
+        next_base = next_floor = last_seq
+        last_tag = (head_tag if last_seq == now else _tag(conn, last_seq)) or ""
     return {
-        "changes": changes,
-        "conflicts": [dict(c) for c in found],
-        "cursor": next_cursor,
+        "changes": changes + removed,
+        "conflicts": found,
+        "cursor": encode_cursor(last_seq, last_tag, last_id, next_base, next_floor),
         "more": more,
         "head": now,
     }
+
+
+def _events(
+    conn: Connection, role: str, params: dict[str, Any], *, lo: int, last: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Scope removes and conflicts in (lo, last]."""
+    window = {**params, "lo": lo, "last": last}
+    removed: list[dict[str, Any]] = []
+    if role != "admin" and last > lo:
+        removed = [
+            {"entity": "scope_remove", "id": e, "enterprise_id": e}
+            for e in conn.execute(_REMOVED, window).scalars()
+        ]
+    found: list[dict[str, Any]] = []
+    if last > lo:
+        found = [dict(c) for c in conn.execute(_conflicts(role), window).mappings()]
+    return removed, found
+
+
+def _snapshot_kind(role: str, lo: int, hi: int, district_seq: int | None) -> str:
+    """What a rescan over additions in (lo, hi] sends whole: "" nothing, "assigned" (an
+    officer's enterprises assigned then) or "all" (a supervisor's district, changed then)."""
+    if hi <= lo or role == "admin":
+        return ""
+    if role == "supervisor":
+        return "all" if district_seq is not None and lo < district_seq <= hi else ""
+    return "assigned"  # a floor above the base was set because of an assignment
+
+
+def _record_pulled(conn: Connection, client_id: str, proven: int) -> None:
+    """Remember how far this client has pulled: past a withdrawal, it may no longer write
+    there. Only written when it passes one, so a pull at the head stays a read."""
+    params = {"client": client_id, "proven": proven}
+    if conn.dialect.name == "postgresql":
+        conn.execute(_PULLED, params)  # an autocommit connection: this is its own transaction
+        return
+    with conn.engine.begin() as write:  # SQLite: the read snapshot never takes the write lock
+        write.execute(_PULLED, params)

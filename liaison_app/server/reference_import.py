@@ -12,9 +12,9 @@ from sqlalchemy.engine import Engine
 
 from liaison_app.errors import InputError
 from liaison_app.server import meta
-from liaison_app.server.accounts import audit
-from liaison_app.server.push import next_seq
+from liaison_app.server.audit import audit
 from liaison_app.server.schema import REFERENCE_TABLES
+from liaison_app.server.sequence import next_seq
 
 
 def read_rows(path: Path) -> list[dict[str, Any]]:

@@ -13,11 +13,13 @@ from liaison_app.domain.figures import Figures
 from liaison_app.domain.labels import SATISFIED_GRADES
 from liaison_app.domain.lifecycle import OPEN_STATUSES, RESOLVED_STATUSES
 from liaison_app.errors import LiaisonError, NotFoundError
-from liaison_app.server.accounts import audit, utcnow
+from liaison_app.server.audit import audit, utcnow
 from liaison_app.server.db import reading
-from liaison_app.server.pull import scope_filter
-from liaison_app.server.push import Caller, head
+from liaison_app.server.pull import conflict_scope, scope_filter
 from liaison_app.server.schema import conflicts, records
+from liaison_app.server.sequence import head, next_seq
+from liaison_app.server.sync_types import Caller
+from liaison_app.server.wire import MAX_CONFLICT_ID
 
 
 class Forbidden(LiaisonError):
@@ -29,11 +31,7 @@ class Forbidden(LiaisonError):
 def list_conflicts(
     engine: Engine, caller: Caller, include_resolved: bool = False
 ) -> list[dict[str, Any]]:
-    q = (
-        select(conflicts)
-        .where(scope_filter(caller, conflicts.c.enterprise_id))
-        .order_by(conflicts.c.id)
-    )
+    q = select(conflicts).where(conflict_scope(caller)).order_by(conflicts.c.id)
     if not include_resolved:
         q = q.where(conflicts.c.resolved_at.is_(None))
     with reading(engine) as conn:
@@ -43,21 +41,29 @@ def list_conflicts(
 def resolve_conflict(
     engine: Engine, caller: Caller, conflict_id: int, note: str | None
 ) -> dict[str, Any]:
-    """Mark a conflict settled (the person has merged or re-entered what was needed)."""
+    """Mark a conflict settled (the person has merged or re-entered what was needed): the same
+    as a pushed ``resolve-conflict`` with ``dismiss``, so pulls carry it to everyone."""
+    if not 1 <= conflict_id <= MAX_CONFLICT_ID:
+        raise NotFoundError("conflict", str(conflict_id))
     with engine.begin() as conn:
-        row = conn.execute(select(conflicts).where(conflicts.c.id == conflict_id)).first()
+        # Out of scope answers exactly as unknown: no existence oracle.
+        row = conn.execute(
+            select(conflicts)
+            .where(conflicts.c.id == conflict_id, conflict_scope(caller))
+            .with_for_update(of=conflicts)
+        ).first()
         if row is None:
             raise NotFoundError("conflict", str(conflict_id))
-        visible = conn.execute(
-            select(conflicts.c.id).where(
-                conflicts.c.id == conflict_id, scope_filter(caller, conflicts.c.enterprise_id)
-            )
-        ).first()
-        if visible is None:
-            raise Forbidden("this conflict belongs to an enterprise outside your scope")
         if row.resolved_at is None:
             conn.execute(
-                update(conflicts).where(conflicts.c.id == conflict_id).values(resolved_at=utcnow())
+                update(conflicts)
+                .where(conflicts.c.id == conflict_id)
+                .values(
+                    resolved_at=utcnow(),
+                    resolved_by=caller.author,
+                    resolution={"resolution": "dismiss", "value": None},
+                    resolved_seq=next_seq(conn),
+                )
             )
             audit(conn, caller.user, "conflict.resolve", conflict=conflict_id, note=note or "")
         out = dict(
@@ -88,9 +94,18 @@ def verify(engine: Engine, caller: Caller) -> dict[str, Any]:
         return {"entities": out, "head": head(conn)}
 
 
+def _text(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    return value if isinstance(value, str) else None
+
+
 def figures(engine: Engine, today: dt.date | None = None) -> Figures:
-    """Received, resolved and companions over every problem on the server."""
-    today = (today or utcnow().date()).isoformat()
+    """Received, resolved and companions over every problem on the server.
+
+    Robust to whatever is stored: a value of the wrong type (legacy data, written before
+    transitions were validated) counts as absent, never as a crash.
+    """
+    today_iso = (today or utcnow().date()).isoformat()
     counts = dict(
         received=0, resolved=0, resolved_on_time=0, overdue=0, called_back=0, rated=0, satisfied=0
     )
@@ -100,17 +115,20 @@ def figures(engine: Engine, today: dt.date | None = None) -> Figures:
                 records.c.entity == "problem", records.c.deleted.is_(False)
             )
         ):
-            status, deadline = data.get("status"), data.get("deadline")
+            if not isinstance(data, dict):
+                data = {}
+            status, deadline = _text(data, "status"), _text(data, "deadline")
             counts["received"] += 1
             if status in RESOLVED_STATUSES:
                 counts["resolved"] += 1
-                if not deadline or (data.get("resolved_on") or "") <= deadline:
+                if not deadline or (_text(data, "resolved_on") or "") <= deadline:
                     counts["resolved_on_time"] += 1
-            if status in OPEN_STATUSES and deadline and deadline < today:
+            if status in OPEN_STATUSES and deadline and deadline < today_iso:
                 counts["overdue"] += 1
             if status in ("called_back", "closed"):
                 counts["called_back"] += 1
-            if data.get("satisfaction"):
+            grade = _text(data, "satisfaction")
+            if grade:
                 counts["rated"] += 1
-                counts["satisfied"] += data["satisfaction"] in SATISFIED_GRADES
+                counts["satisfied"] += grade in SATISFIED_GRADES
     return Figures(key=None, **counts)

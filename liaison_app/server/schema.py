@@ -41,6 +41,9 @@ users = Table(
     Column("name", String(100), nullable=False, unique=True),
     Column("role", String(20), nullable=False),  # officer | supervisor | admin
     Column("district", String(6)),  # a supervisor's district
+    Column("district_seq", BigInteger),  # server seq of the last district change (snapshot)
+    Column("display_name", String(200)),  # authorship: officer, actor, call-back (else name)
+    Column("unit", String(200)),
     Column("password_hash", String(200), nullable=False),
     Column("disabled", Boolean, nullable=False, default=False),
     Column("created_at", DateTime, nullable=False),
@@ -56,6 +59,9 @@ clients = Table(
     Column("created_at", DateTime, nullable=False),
     Column("last_seen", DateTime),
     Column("revoked_at", DateTime),
+    # How far this client has pulled (the cursor it presented), recorded when it passes a
+    # withdrawal: from then on it may no longer write to that enterprise (design.md §3).
+    Column("pulled_seq", BigInteger),
 )
 
 refresh_tokens = Table(
@@ -197,6 +203,24 @@ conflicts = Table(
     Column("mutation_id", String(36), nullable=False),
     Column("client_id", String(36), nullable=False),
     Column("resolved_at", DateTime),
+    Column("created_at", DateTime),
+    Column("applied_by", String(200)),  # display names of who wrote each side, where known
+    Column("losing_by", String(200)),
+    Column("losing_client_id", String(36)),
+    # A duplicate's other enterprise: the conflict is visible only to who sees both.
+    Column("other_enterprise_id", String(36)),
+    Column("resolved_seq", BigInteger, index=True),  # server seq of the resolution (pulls)
+    Column("resolved_by", String(200)),
+    Column("resolution", JSON),  # {"resolution": "value" | "dismiss", "value": V}
+)
+
+# Problem numbers (SY-2026-000123): the last number given per city abbreviation and year.
+problem_numbers = Table(
+    "problem_numbers",
+    metadata,
+    Column("city", String(8), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("last", BigInteger, nullable=False),
 )
 
 

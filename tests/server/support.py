@@ -18,6 +18,7 @@ class Device:
         r = api.post("/v1/auth/login", json={"user": user, "password": PASSWORD})
         assert r.status_code == 200, r.text
         self.headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        self.client_id = r.json()["client_id"]
         self.seq = 0
         self.cursor: str | None = None
 

@@ -36,10 +36,16 @@ def test_conflicts_listed_resolved_and_hidden_outside_scope(api, engine):
     assert api.get("/v1/conflicts", headers=li.headers).json() == []
     cid = mine[0]["id"]
     r = api.post(f"/v1/conflicts/{cid}/resolve", json={"note": "确认新号码"}, headers=li.headers)
-    assert r.status_code == 403 and "13911111111" not in r.text
+    # Outside the caller's scope it answers exactly as an unknown conflict (no oracle).
+    unknown = api.post("/v1/conflicts/999999/resolve", json={}, headers=li.headers)
     assert (
-        api.post("/v1/conflicts/999999/resolve", json={}, headers=wang.headers).status_code == 404
+        (r.status_code, r.json()["error"]) == (404, unknown.json()["error"]) == (404, "not_found")
     )
+    assert "13911111111" not in r.text
+    for absurd in (0, -1, 2**31, 10**20):  # beyond the column's integers: 404, not a 500
+        assert api.post(
+            f"/v1/conflicts/{absurd}/resolve", json={}, headers=wang.headers
+        ).status_code in (404, 422)
     done = api.post(
         f"/v1/conflicts/{cid}/resolve", json={"note": "确认新号码"}, headers=wang.headers
     )
@@ -115,8 +121,13 @@ def test_stats_across_all_officers(api, engine):
             "problem",
             "create",
             open_,
-            {"category": "labour", "description": "招工", "deadline": "2026-01-01"},
+            {"category": "labour", "description": "招工"},
             enterprise_id=eid,
+            lifecycle={
+                "status": "assigned",
+                "lead_department": "market_regulation",
+                "deadline": "2026-01-01",
+            },
         ),
         wang.mutation(
             "problem",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from liaison_app.server import accounts
+from liaison_app.server import scopes
 from liaison_app.server.pull import decode_cursor, encode_cursor
 from liaison_app.server.schema import conflicts, mutation_ledger
 from tests.server.support import USCC, Device, firm, new_id
@@ -153,8 +153,26 @@ def test_edit_to_a_deleted_record_is_kept_as_a_conflict(api):
 
 
 def test_second_enterprise_with_the_same_uscc_is_applied_and_flagged(api):
-    wang, li = Device(api, "wang"), Device(api, "li")
-    firm(wang, uscc=USCC)
+    wang, li, zhao, root = (Device(api, u) for u in ("wang", "li", "zhao", "root"))
+    first = firm(wang, uscc=USCC)
+    twin = new_id()
+    result = wang.push(
+        wang.mutation(
+            "enterprise",
+            "create",
+            twin,
+            {"name": "同一家公司", "uscc": USCC, "district_code": "210102"},
+        )
+    )["results"][0]
+    assert result["status"] == "conflict" and result["conflicts"][0]["kind"] == "duplicate"
+    (seen,) = wang.pull()["conflicts"]
+    assert (seen["kind"], seen["applied"], seen["losing"]) == ("duplicate", twin, first)
+    assert seen["applied_by"] == seen["losing_by"] == "wang"
+
+
+def test_a_duplicate_outside_the_callers_scope_is_not_revealed(api):
+    wang, li, zhao, root = (Device(api, u) for u in ("wang", "li", "zhao", "root"))
+    first = firm(wang, uscc=USCC)
     other = new_id()
     result = li.push(
         li.mutation(
@@ -164,8 +182,16 @@ def test_second_enterprise_with_the_same_uscc_is_applied_and_flagged(api):
             {"name": "同一家公司", "uscc": USCC, "district_code": "210102"},
         )
     )["results"][0]
-    assert result["status"] == "conflict" and result["conflicts"][0]["kind"] == "duplicate"
-    assert {c["id"] for c in li.pull()["changes"]} == {other}
+    # Li cannot see Wang's firm: applied, and nothing in the answer or the pull names it.
+    assert result["status"] == "applied" and result["conflicts"] == []
+    page = li.pull()
+    assert {c["id"] for c in page["changes"]} == {other} and page["conflicts"] == []
+    assert first not in str(page) and wang.pull()["conflicts"] == []
+    # Who sees both (the district's supervisor, an administrator) has the duplicate to merge.
+    for person in (zhao, root):
+        (dup,) = person.pull()["conflicts"]
+        assert (dup["kind"], dup["applied"], dup["losing"]) == ("duplicate", other, first)
+        assert (dup["applied_by"], dup["losing_by"]) == ("li", "wang")
 
 
 def test_invalid_fields_are_rejected_with_reasons(api):
@@ -203,7 +229,7 @@ def test_lifecycle_transition_applies_only_from_the_status_seen(api):
         "problem",
         "transition",
         pid,
-        {},
+        {"result": "不属实"},
         step="reject",
         transition={"from": "received", "to": "rejected"},
     )
@@ -268,7 +294,7 @@ def test_assignment_sends_the_enterprise_whole(api, engine):
         wang.mutation("visit", "create", new_id(), {"visit_date": "2026-11-02"}, enterprise_id=eid)
     )
     assert li.pull()["changes"] == []
-    accounts.assign_enterprise(engine, eid, "li")
+    scopes.assign_enterprise(engine, eid, "li")
     got = li.pull()["changes"]
     assert {c["entity"] for c in got} == {"enterprise", "visit"} and all(
         c.get("snapshot") for c in got
@@ -305,16 +331,17 @@ def test_tombstones_past_the_horizon_are_cleaned_and_old_cursors_get_410(api, en
 def test_withdrawn_assignment_is_a_scope_remove_and_earlier_edits_still_land(api, engine):
     wang, li = Device(api, "wang"), Device(api, "li")
     eid = firm(wang)
-    accounts.assign_enterprise(engine, eid, "li")
+    scopes.assign_enterprise(engine, eid, "li")
     base = li.pull()["changes"][0]["version"]
     # Li edits offline; meanwhile the assignment is withdrawn.
-    accounts.unassign_enterprise(engine, eid, "li")
+    scopes.unassign_enterprise(engine, eid, "li")
     got = li.pull()["changes"]
     assert got == [{"entity": "scope_remove", "id": eid, "enterprise_id": eid}]
     offline = li.push(
         li.mutation("enterprise", "update", eid, {"phone": "13912345678"}, base_version=base)
     )
     assert offline["results"][0]["status"] == "applied"  # made before the loss of scope
+    assert li.pull()["changes"] == []  # this cursor proves Li has the withdrawal
     later = li.push(
         li.mutation(
             "enterprise", "update", eid, {"phone": "13900000000"}, base_version=offline["head"]
