@@ -276,3 +276,77 @@ def test_a_folder_restored_from_an_older_copy_is_renumbered_not_refused(
     assert got.phone == "13812345678"
     assert len(a.store.visits.list(enterprise_id=e)) == 1  # the lost visit came back
     check_equal_to_server(server, a)
+
+
+def test_the_server_number_replaces_the_provisional_one(server, make_folder):  # type: ignore[no-untyped-def]
+    user = server.add_user(unique("wang"))
+    a = make_folder("a")
+    a.login(user)
+    e = firm(a)
+    _v, p = visit_with_problem(a, e)
+    before = a.store.problems.get(p)
+    assert before.number_provisional and before.number.startswith("L-")
+    a.sync()
+    after = a.store.problems.get(p)
+    assert not after.number_provisional
+    assert after.number.startswith(f"SY-{TODAY.year}-") and len(after.number) == 14
+    # Both numbers find it; the search index knows the new one.
+    assert a.store.problems.get(after.number).id == p
+    assert a.store.problems.get(before.number).id == p
+    assert [h.id for h in a.store.search.search(after.number)] == [p]
+
+
+def test_a_conflict_resolved_on_one_side_converges_everywhere(server, make_folder):  # type: ignore[no-untyped-def]
+    wang, li = server.add_user(unique("wang")), server.add_user(unique("li"))
+    a, b = make_folder("a"), make_folder("b")
+    a.login(wang)
+    b.login(li)
+    e = firm(a)
+    a.sync()
+    server.admin("assign", "--enterprise", e, "--to", li)
+    b.sync()
+    a.store.enterprises.update(e, {"phone": "13811111111"})
+    b.store.enterprises.update(e, {"phone": "13922222222"})
+    a.sync()
+    b.sync()
+    a.sync()
+    (conflict,) = a.store.sync.conflicts()
+    # a keeps its own value, offline; the resolution is an ordinary change.
+    a.store.sync.resolve_conflict(conflict["id"], "mine")
+    assert a.store.enterprises.get(e).phone == "13811111111"
+    assert a.store.sync.conflicts() == []
+    a.sync()
+    b.sync()
+    for f in (a, b):
+        assert f.store.enterprises.get(e).phone == "13811111111"
+        assert f.store.sync.conflicts() == []
+        (done,) = f.store.sync.conflicts(include_resolved=True)
+        assert done["resolved"]
+        check_equal_to_server(server, f)
+    check_every_mutation_reflected(server, [a, b])
+
+
+def test_a_resolution_of_the_other_side_does_not_fight_an_earlier_one(server, make_folder):  # type: ignore[no-untyped-def]
+    wang, li = server.add_user(unique("wang")), server.add_user(unique("li"))
+    a, b = make_folder("a"), make_folder("b")
+    a.login(wang)
+    b.login(li)
+    e = firm(a)
+    a.sync()
+    server.admin("assign", "--enterprise", e, "--to", li)
+    b.sync()
+    a.store.enterprises.update(e, {"address": "甲地"})
+    b.store.enterprises.update(e, {"address": "乙地"})
+    a.sync()
+    b.sync()
+    a.sync()
+    (ca,) = a.store.sync.conflicts()
+    (cb,) = b.store.sync.conflicts()
+    a.store.sync.resolve_conflict(ca["id"], value="丙地")  # both settle it offline
+    b.store.sync.resolve_conflict(cb["id"], "mine")
+    a.sync()
+    b.sync()  # b's resolution meets a's: the earlier one stands
+    a.sync()
+    assert a.store.enterprises.get(e).address == b.store.enterprises.get(e).address == "丙地"
+    for f in (a, b):
+        check_equal_to_server(server, f)
