@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,10 +18,20 @@ log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 10_000
 
 
+def _json_dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
 def make_engine(path: Path) -> Engine:
     """An engine for a SQLite file with WAL, synchronous=FULL, foreign keys and a busy timeout."""
     # Background workers use their own pooled connection; the pool never shares one at a time.
-    engine = create_engine(f"sqlite+pysqlite:///{path}", connect_args={"check_same_thread": False})
+    engine = create_engine(
+        f"sqlite+pysqlite:///{path}",
+        connect_args={"check_same_thread": False},
+        # orjson: several times faster than the stdlib for the sync tables' JSON columns.
+        json_serializer=_json_dumps,
+        json_deserializer=orjson.loads,
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:

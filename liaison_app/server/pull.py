@@ -19,7 +19,7 @@ from functools import cache
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, bindparam, func, or_, select, tuple_, update
+from sqlalchemy import Text, and_, bindparam, cast, func, or_, select, tuple_, update
 from sqlalchemy.engine import Connection
 
 from liaison_app.errors import LiaisonError
@@ -108,13 +108,14 @@ def conflict_scope(caller: Caller) -> Any:
 
 
 def _row(r: Any, snapshot: bool = False) -> dict[str, Any]:
+    # The data goes out as the JSON text it is stored as: never decoded and encoded again.
     out = {
         "entity": r.entity,
         "id": r.id,
         "enterprise_id": r.enterprise_id,
         "version": r.version,
         "deleted": bool(r.deleted),
-        "data": r.data,
+        "data": orjson.Fragment(r.data) if isinstance(r.data, str | bytes) else r.data,
     }
     if snapshot:
         out["snapshot"] = True
@@ -180,8 +181,19 @@ _ASSIGNED = select(memberships.c.enterprise_id).where(
 )
 
 
+# What a pull sends of each record (field_meta stays on the server; data stays JSON text).
+_SENT = (
+    records.c.entity,
+    records.c.id,
+    records.c.enterprise_id,
+    records.c.version,
+    records.c.deleted,
+    cast(records.c.data, Text).label("data"),
+)
+
+
 @cache
-def _changes(role: str, keyed: bool, snapshot: str) -> Any:
+def _changes(role: str, keyed: bool, snapshot: str, dialect: str = "") -> Any:
     """Records in scope after the position, in (version, id) order; keyed: the cursor has an
     id; snapshot: "" (none), "assigned" (an officer's new enterprises) or "all" (a supervisor's
     new district)."""
@@ -190,7 +202,13 @@ def _changes(role: str, keyed: bool, snapshot: str) -> Any:
         if keyed
         else records.c.version > bindparam("after")
     )
-    q = select(records).where(_in_scope(role, records.c.enterprise_id), after)
+    anchor: Any = records.c.enterprise_id
+    if dialect == "sqlite":
+        # SQLite would otherwise fetch the whole scope by enterprise and sort it for every
+        # page (25 ms a page for 16,000 records); walking (version, id) from the cursor and
+        # testing the scope per row reads only what the page needs (4 ms).
+        anchor = anchor.concat("")
+    q = select(*_SENT).where(_in_scope(role, anchor), after)
     if snapshot == "assigned":
         q = q.where(
             or_(records.c.version > bindparam("base"), records.c.enterprise_id.in_(_ASSIGNED))
@@ -289,7 +307,9 @@ def pull(
         fresh_lo=base,
         fresh_hi=floor,
     )
-    rows = conn.execute(_changes(role, bool(after_id), snapshot), params).all()
+    rows = conn.execute(
+        _changes(role, bool(after_id), snapshot, conn.dialect.name), params
+    ).all()
     more = len(rows) > limit
     rows = rows[:limit]
     in_snapshot = bool(snapshot)

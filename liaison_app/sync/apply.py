@@ -139,6 +139,18 @@ def visible(
     return values, deleted
 
 
+@dataclass(frozen=True)
+class Base:
+    """A base copy as the applier needs it (no ORM object: pages are applied in bulk)."""
+
+    record_id: str
+    entity: str
+    enterprise_id: str
+    version: int
+    deleted: bool
+    data: dict[str, Any]
+
+
 @dataclass
 class PageResult:
     applied: int = 0
@@ -178,10 +190,9 @@ class Applier:
             changes = [c for c in page.get("changes") or () if isinstance(c, dict)]
             removes = [c for c in changes if c.get("entity") == "scope_remove"]
             rows = [c for c in changes if c.get("entity") in MODELS]
-            self._bases(rows)
+            bases = self._bases(rows)
             self._ensure_codes(rows)
-            ids = [str(c["id"]) for c in rows]
-            out.applied = self.materialise(ids)
+            out.applied = self._materialise(bases)
             if self.waiting and out.applied:
                 self.materialise(sorted(self.waiting))
             out.waiting = len(self.waiting)
@@ -192,9 +203,9 @@ class Applier:
                     out.removed.append(enterprise)
         return out
 
-    def _bases(self, rows: Sequence[Mapping[str, Any]]) -> None:
+    def _bases(self, rows: Sequence[Mapping[str, Any]]) -> list[Base]:
         if not rows:
-            return
+            return []
         values = [
             {
                 "record_id": str(c["id"]),
@@ -222,6 +233,18 @@ class Applier:
             },
         )
         self.s.execute(stmt, values)
+        latest = {
+            v["record_id"]: Base(
+                v["record_id"],
+                v["entity"],
+                v["enterprise_id"],
+                v["version"],
+                v["deleted"],
+                v["data"],
+            )
+            for v in values
+        }
+        return list(latest.values())
 
     def _ensure_codes(self, rows: Sequence[Mapping[str, Any]]) -> None:
         wanted: dict[str, set[str]] = {}
@@ -255,24 +278,35 @@ class Applier:
     # ---- base → visible rows ------------------------------------------------------------------
     def materialise(self, ids: Sequence[str]) -> int:
         """Write the visible rows of these base copies; children without a parent wait."""
-        if not ids:
-            return 0
-        bases: dict[str, BaseCopy] = {}
+        bases: list[Base] = []
+        ids = list(ids)
         for i in range(0, len(ids), 500):
-            for b in self.s.scalars(
-                select(BaseCopy).where(BaseCopy.record_id.in_(ids[i : i + 500]))
+            for r in self.s.execute(
+                select(
+                    _BASE.c.record_id,
+                    _BASE.c.entity,
+                    _BASE.c.enterprise_id,
+                    _BASE.c.version,
+                    _BASE.c.deleted,
+                    _BASE.c.data,
+                ).where(_BASE.c.record_id.in_(ids[i : i + 500]))
             ):
-                bases[b.record_id] = b
-        pending = overlays(self.s, list(bases))
+                bases.append(Base(*r))
+        return self._materialise(bases)
+
+    def _materialise(self, bases: Sequence[Base]) -> int:
+        if not bases:
+            return 0
+        pending = overlays(self.s, [b.record_id for b in bases])
         done = 0
         for entity in ORDER:
-            group = [b for b in bases.values() if b.entity == entity]
+            group = [b for b in bases if b.entity == entity]
             if group:
                 done += self._write(entity, group, pending)
         return done
 
     def _write(
-        self, entity: str, group: list[BaseCopy], pending: Mapping[str, list[OutboxEntry]]
+        self, entity: str, group: Sequence[Base], pending: Mapping[str, list[OutboxEntry]]
     ) -> int:
         shape = SHAPES[entity]
         table = shape.table
@@ -297,6 +331,9 @@ class Applier:
             row["_version"] = b.version
             rows[b.record_id] = row
         ready = self._with_parents(entity, rows)
+        if entity == "problem":
+            fresh = sum(1 for rid in ready if rid not in existing)
+            self._local_nos = iter(range(self._reserve_local_nos(fresh), 1 << 62))
         inserts, updates = [], []
         for rid in ready:
             row = rows[rid]
@@ -341,8 +378,9 @@ class Applier:
             self.s.execute(
                 update(_BASE).where(_BASE.c.record_id.in_(ready)).values(materialized=True)
             )
-        self.waiting.difference_update(ready)
-        self.waiting.update(rid for rid in rows if rid not in set(ready))
+        done = set(ready)
+        self.waiting.difference_update(done)
+        self.waiting.update(rid for rid in rows if rid not in done)
         return len(ready)
 
     def _new_row(
@@ -369,7 +407,7 @@ class Applier:
         if entity in ("visit", "problem"):
             full["deleted_with"] = self._deleted_parent(entity, full) if deleted else None
         if entity == "problem":
-            full["local_no"] = self._next_local_no()
+            full["local_no"] = next(self._local_nos)
             if full.get("reopen_count") is None:
                 full["reopen_count"] = 0
         if entity in ("visit",) and full.get("officers") is None:
@@ -393,15 +431,17 @@ class Applier:
         )
         return str(gone) if gone else None
 
-    def _next_local_no(self) -> int:
+    def _reserve_local_nos(self, count: int) -> int:
+        """Take ``count`` numbers for provisional problem numbers at once; returns the first."""
         row = self.s.get(AppMeta, "problem_local_no")
-        n = int(row.value or 0) + 1 if row else 1
-        if row is None:
-            self.s.add(AppMeta(key="problem_local_no", value=str(n)))
-        else:
-            row.value = str(n)
-        self.s.flush()
-        return n
+        first = int(row.value or 0) + 1 if row else 1
+        if count:
+            if row is None:
+                self.s.add(AppMeta(key="problem_local_no", value=str(first + count - 1)))
+            else:
+                row.value = str(first + count - 1)
+            self.s.flush()
+        return first
 
     def _with_parents(self, entity: str, rows: Mapping[str, Mapping[str, Any]]) -> list[str]:
         """The rows whose parents are here; the others wait as base copies."""
