@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from liaison_app.domain.search_text import index_tokens
-from liaison_app.models import search_index
+from liaison_app.models import bulk, search_index
 from liaison_app.models.search_sql import FTS_TABLE
 
 Get = Callable[[str], Any]
@@ -90,22 +90,22 @@ def index_rows(session: Session, kind: str, rows: Iterable[Mapping[str, Any]]) -
             {f"r{i}": r for i, r in enumerate(chunk)},
         )
         existing.update({r[0]: r[1] for r in found})
-    if existing:
-        session.execute(
-            text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :d"),
-            [{"d": d} for d in existing.values()],
-        )
+    bulk.executemany(
+        session, f"DELETE FROM {FTS_TABLE} WHERE rowid = ?", [(d,) for d in existing.values()]
+    )
     fresh = [r for r in ids if r not in existing]
     if fresh:
         start = (session.execute(text("SELECT max(id) FROM search_doc")).scalar() or 0) + 1
-        session.execute(
-            text("INSERT INTO search_doc (id, kind, ref_id, enabled) VALUES (:i, :k, :r, 1)"),
-            [{"i": start + n, "k": kind, "r": r} for n, r in enumerate(fresh)],
+        bulk.executemany(
+            session,
+            "INSERT INTO search_doc (id, kind, ref_id, enabled) VALUES (?, ?, ?, 1)",
+            [(start + n, kind, r) for n, r in enumerate(fresh)],
         )
         existing.update({r: start + n for n, r in enumerate(fresh)})
-    session.execute(
-        text(f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (:d, :b)"),
-        [{"d": existing[r], "b": body} for r, body in live.items()],
+    bulk.executemany(
+        session,
+        f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (?, ?)",
+        [(existing[r], body) for r, body in live.items()],
     )
 
 

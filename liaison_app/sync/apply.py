@@ -22,6 +22,7 @@ from sqlalchemy import insert as core_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.schema import Table
+from sqlalchemy.types import JSON
 
 from liaison_app.models import search_index
 from liaison_app.models.base import utcnow
@@ -153,6 +154,7 @@ class Base:
 
 @dataclass
 class PageResult:
+    received: int = 0  # records in the page
     applied: int = 0
     conflicts: int = 0
     removed: list[str] = field(default_factory=list)
@@ -190,6 +192,7 @@ class Applier:
             changes = [c for c in page.get("changes") or () if isinstance(c, dict)]
             removes = [c for c in changes if c.get("entity") == "scope_remove"]
             rows = [c for c in changes if c.get("entity") in MODELS]
+            out.received = len(rows)
             bases = self._bases(rows)
             self._ensure_codes(rows)
             out.applied = self._materialise(bases)
@@ -394,7 +397,10 @@ class Applier:
         full.update(row)
         for c in shape.table.columns:
             if full.get(c.name) is None and not c.nullable and c.name in shape.synced:
-                full[c.name] = False if isinstance(c.type, Boolean) else 0
+                # A list column (JSON) gets an empty list: a 0 there would be stored as the
+                # integer 0, which no JSON reader takes back, and the row could not be read.
+                empty: Any = [] if isinstance(c.type, JSON) else 0
+                full[c.name] = False if isinstance(c.type, Boolean) else empty
         full["id"] = row["id"]
         if "created_at" in shape.table.c:
             full["created_at"] = self.now

@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from liaison_app.errors import InputError
 from liaison_app.models.db import Database
 from liaison_app.models.entities import Attachment
 from liaison_app.models.sync_tables import OutboxEntry, SyncAccount, SyncBlob, SyncConflict
-from liaison_app.sync import outbox, state
+from liaison_app.sync import outbox, prefetch, state
 from liaison_app.sync.apply import Applier, waiting_rows
 from liaison_app.sync.blobs import CHUNK, LocalBlobs
 from liaison_app.sync.client import (
@@ -505,36 +506,33 @@ class SyncEngine:
                 state.put(s, state.GENERATION, str(generation))
             why = state.get(s, state.FULL_PULL) or ""
             waiting = waiting_rows(s)
-        pages = 0
-        while True:
-            self.progress("pull", report.pulled, 0)
-            self.crash("before_pull")
-            try:
-                page = server.pull(cursor, self.page_size)
-            except Refused as exc:
-                if exc.status == 410:
-                    with self.db.writing() as s:
-                        report.repairs.append("pulling a fresh copy (cursor past the horizon)")
-                        self._full_pull(s, "gone")
-                    raise _Restart from exc
-                if exc.status == 409 and exc.error == "cursor_invalid":
-                    with self.db.writing() as s:
-                        report.repairs.append("the server went back in time: re-pulling")
-                        self._full_pull(s, "restore")
-                    raise _Restart from exc
-                raise
-            self.crash("before_apply")
-            with self.db.writing() as s:
-                result = Applier(s, generation, waiting).page(page)
-                state.put(s, state.CURSOR, page.get("cursor"))
-                if not page.get("more"):
-                    state.put(s, state.HEAD, str(page.get("head")))
-            self.crash("after_apply")
-            pages += 1
-            report.pulled += result.applied
-            cursor = page.get("cursor")
-            if not page.get("more"):
-                break
+        fetch = partial(server.pull, limit=self.page_size)
+        self.crash("before_pull")
+        try:
+            for page in prefetch.pages(lambda at: fetch(at), cursor):
+                self.progress("pull", report.pulled, 0)
+                self.crash("before_apply")
+                with self.db.writing() as s:
+                    result = Applier(s, generation, waiting).page(page)
+                    state.put(s, state.CURSOR, page.get("cursor"))
+                    if not page.get("more"):
+                        state.put(s, state.HEAD, str(page.get("head")))
+                self.crash("after_apply")
+                report.pulled += result.received
+                if page.get("more"):
+                    self.crash("before_pull")
+        except Refused as exc:
+            if exc.status == 410:
+                with self.db.writing() as s:
+                    report.repairs.append("pulling a fresh copy (cursor past the horizon)")
+                    self._full_pull(s, "gone")
+                raise _Restart from exc
+            if exc.status == 409 and exc.error == "cursor_invalid":
+                with self.db.writing() as s:
+                    report.repairs.append("the server went back in time: re-pulling")
+                    self._full_pull(s, "restore")
+                raise _Restart from exc
+            raise
         if not why:
             return False
         n = 0

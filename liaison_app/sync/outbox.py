@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from liaison_app.models.base import utcnow
@@ -209,15 +209,19 @@ def overlays(s: Session, record_ids: Sequence[str]) -> dict[str, list[OutboxEntr
     out: dict[str, list[OutboxEntry]] = {}
     ids = list(record_ids)
     for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        rows = s.scalars(
-            select(OutboxEntry)
-            .where(OutboxEntry.record_id.in_(chunk), OutboxEntry.state != "discarded")
-            .order_by(OutboxEntry.id)
-        ).all()
-        for row in rows:
+        for row in s.scalars(_OVERLAYS, {"ids": ids[i : i + 500]}).all():
             out.setdefault(row.record_id, []).append(row)
     return out
+
+
+_OVERLAYS = (
+    select(OutboxEntry)
+    .where(
+        OutboxEntry.record_id.in_(bindparam("ids", expanding=True)),
+        OutboxEntry.state != "discarded",
+    )
+    .order_by(OutboxEntry.id)
+)
 
 
 def shown(entry: OutboxEntry, base_version: int) -> bool:
