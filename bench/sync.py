@@ -205,13 +205,18 @@ def main() -> int:
         line("up-to-date sync", time.perf_counter() - t, again.requests, again.bytes_received,
              None)  # fmt: skip
 
-        firms = store.enterprises.list(limit=1_000)
         stamp = int(time.time()) % 10_000  # values no earlier run has set
-        for i, e in enumerate(firms):
+        edited = 0
+        for i, e in enumerate(store.enterprises.list(limit=1_000)):
             store.enterprises.update(e.id, {"phone": f"139{stamp:04d}{i:04d}"})
+            edited += 1
+        for v in store.visits.list(limit=1_000 - edited):
+            store.visits.update(v.id, {"summary": f"走访记录（第{stamp}次修订）"})
+            edited += 1
         t = time.perf_counter()
         edits = store.sync.sync()
-        line(f"push {len(firms):,} edits", time.perf_counter() - t, edits.requests,
+        line("push 1,000 edits" if edited == 1_000 else f"push {edited:,} edits",
+             time.perf_counter() - t, edits.requests,
              edits.bytes_sent, None)  # fmt: skip
         store.close()
         shutil.rmtree(runs, ignore_errors=True)

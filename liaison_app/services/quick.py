@@ -52,6 +52,15 @@ class QuickReads:
             row = con.execute("SELECT value FROM app_meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
+    def signed_in(self) -> bool:
+        """Whether this folder is signed in to a sync server (its name then comes from it)."""
+        with self._connect() as con:
+            try:
+                row = con.execute("SELECT value FROM sync_meta WHERE key = 'account_id'").fetchone()
+            except sqlite3.OperationalError:  # a database from before sync
+                return False
+        return bool(row and row[0])
+
     def reference(self, kind: str, include_inactive: bool = False) -> list[RefRecord]:
         if kind not in _TABLES:
             raise ValidationError.single(

@@ -24,6 +24,13 @@ class FolderSettings:
         from liaison_app.services.base import set_meta
 
         name = (name or "").strip()
+        if self._quick.signed_in():
+            raise ValidationError.single(
+                "officer_name",
+                "signed_in",
+                "while this folder is signed in to a sync server, the officer's name is the "
+                "server's name for the user; sign out to change it here",
+            )
         if not name:
             raise ValidationError.single("officer_name", "required", "is required")
         if len(name) > 100:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from liaison_app.errors import ValidationError
 from tests.sync.harness import SyncServer, unique
 from tests.sync.invariants import check_equal_to_server, check_every_mutation_reflected
 from tests.sync.test_engine import firm, visit_with_problem
@@ -158,6 +159,10 @@ def test_after_sign_in_the_author_is_the_servers_name_for_the_user(server, make_
     a = make_folder("a")
     a.store.settings.set_officer_name("随便写的名字")
     a.login(name)
+    assert a.store.settings.officer_name() == "王明"
+    with pytest.raises(ValidationError) as info:  # read-only while signed in
+        a.store.settings.set_officer_name("别的名字")
+    assert info.value.errors[0].code == "signed_in"
     assert a.store.settings.officer_name() == "王明"
     e = firm(a)
     _v, p = visit_with_problem(a, e)
