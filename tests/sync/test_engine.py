@@ -350,3 +350,29 @@ def test_a_resolution_of_the_other_side_does_not_fight_an_earlier_one(server, ma
     assert a.store.enterprises.get(e).address == b.store.enterprises.get(e).address == "丙地"
     for f in (a, b):
         check_equal_to_server(server, f)
+
+
+def test_a_server_that_forgot_this_device_gets_everything_again_after_sign_in(
+    own_server, make_folder
+):  # type: ignore[no-untyped-def]
+    """Restored from before this folder's first sign-in, the server does not know the device:
+    the sync asks to sign in again, and then re-sends what the server lost (nothing refused)."""
+    from liaison_app.sync.client import SignInRequired
+
+    server: SyncServer = own_server
+    user = server.add_user(unique("wang"))
+    copy = server.snapshot("before-device")
+    a = make_folder("a", srv=server)
+    a.login(user)
+    e = firm(a)
+    _v, p = visit_with_problem(a, e)
+    a.sync()
+    server.restore(copy)
+    with pytest.raises(SignInRequired):
+        a.sync()
+    a.login(user)
+    report = a.sync()
+    assert any("restored" in r for r in report.repairs), report.repairs
+    a.sync()
+    check_equal_to_server(server, a)
+    assert a.store.problems.get(p).number.startswith("SY-")
