@@ -291,3 +291,33 @@ def test_a_0001_database_is_backed_up_and_migrated_keeping_every_record(tmp_path
     finally:
         store.close()
     assert open_store(data).schema_action == "current"
+
+
+def test_a_0002_database_gets_sync_ready_keeping_every_record_and_old_undo(tmp_path: Path) -> None:
+    """0003: the sync tables appear, and children deleted together with their parent (same
+    tombstone time, as 0002 cascaded) still come back with it; one deleted earlier does not."""
+    import shutil
+
+    data = tmp_path / "data"
+    data.mkdir()
+    db_path = paths.database_path(data)
+    shutil.copy(FIXTURES / "schema_0002.sqlite3", db_path)
+    store = open_store(data)
+    try:
+        assert store.schema_action == "migrated"
+        assert stored_revision(db_path) == SCHEMA_HEAD
+        con = sqlite3.connect(db_path)
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        con.close()
+        assert {"sync_outbox", "sync_base", "sync_meta", "sync_conflict", "sync_blob"} <= tables
+        assert store.maintenance.check().ok
+        assert len(store.problems.list()) == 2  # the two live ones of the fixture
+        store.enterprises.restore("01a23b00-0000-7000-8000-0000000000e3")
+        restored = {p.id for p in store.problems.list()}
+        assert "01a23b00-0000-7000-8000-0000000000b3" in restored
+        assert "01a23b00-0000-7000-8000-0000000000b4" not in restored  # deleted before
+        assert store.visits.get("01a23b00-0000-7000-8000-0000000000a3").deleted_at is None
+        # The undo is a change like any other: it is queued for the server.
+        assert store.sync.status().pending == 3
+    finally:
+        store.close()

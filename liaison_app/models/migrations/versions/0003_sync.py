@@ -111,17 +111,19 @@ def upgrade() -> None:
         )
     for table in ("visit", "problem"):
         op.add_column(table, sa.Column("deleted_with", sa.String(length=36), nullable=True))
-    # Children tombstoned in the same instant as their parent went with it (0002's cascade).
-    op.execute(
-        "UPDATE problem SET deleted_with = visit_id WHERE deleted_at IS NOT NULL AND EXISTS "
-        "(SELECT 1 FROM visit v WHERE v.id = problem.visit_id AND v.deleted_at = problem.deleted_at)"
-    )
+    # Children tombstoned in the same instant as their parent went with it (0002's cascade):
+    # an enterprise's delete took its visits and problems, a visit's its problems.
     for table in ("visit", "problem"):
         op.execute(
             f"UPDATE {table} SET deleted_with = enterprise_id WHERE deleted_at IS NOT NULL "
-            f"AND deleted_with IS NULL AND EXISTS (SELECT 1 FROM enterprise e WHERE "
+            f"AND EXISTS (SELECT 1 FROM enterprise e WHERE "
             f"e.id = {table}.enterprise_id AND e.deleted_at = {table}.deleted_at)"
         )
+    op.execute(
+        "UPDATE problem SET deleted_with = visit_id WHERE deleted_at IS NOT NULL "
+        "AND deleted_with IS NULL AND EXISTS (SELECT 1 FROM visit v "
+        "WHERE v.id = problem.visit_id AND v.deleted_at = problem.deleted_at)"
+    )
 
 
 def downgrade() -> None:
