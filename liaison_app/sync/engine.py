@@ -423,6 +423,10 @@ class SyncEngine:
                     select(OutboxEntry).where(OutboxEntry.mutation_id.in_([m["id"] for m in wire]))
                 ).all()
                 outcome = outbox.record_results(s, entries, answer.get("results") or [])
+                if outcome.unchanged:
+                    # Changes the server only kept in a conflict stop overlaying their rows.
+                    applier = Applier(s, state.get_int(s, state.GENERATION))
+                    applier.refresh_records(outcome.unchanged)
             self.crash("after_ack")
             sent_any = True
             done += len(wire)

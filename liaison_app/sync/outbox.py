@@ -139,6 +139,9 @@ class Outcome:
     applied: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
     conflicts: int = 0
+    # Records the server left as they were (see ``left_alone``): their visible rows show the
+    # base again, and no pull will come to replace them.
+    unchanged: list[str] = field(default_factory=list)
 
 
 def record_results(
@@ -172,6 +175,8 @@ def record_results(
             entry.state = "sent"
             out.applied.append(summary)
             out.conflicts += len(result.get("conflicts") or ())
+            if left_alone(entry):
+                out.unchanged.append(entry.record_id)
         if entry.op == "resolve-conflict":
             conflict = s.get(SyncConflict, entry.body.get("conflict_id"))
             if conflict is not None and conflict.pending_mutation == entry.mutation_id:
@@ -224,10 +229,23 @@ _OVERLAYS = (
 )
 
 
+def left_alone(entry: OutboxEntry) -> bool:
+    """Whether the server kept this change in a conflict without applying any of it: an edit
+    or a step that met a delete ("deleted"), a step from a status the problem no longer had
+    ("lifecycle"). The record keeps its version then, so no pulled base would ever reach the
+    acknowledging sequence. (A create under a deleted parent is applied: it is not this.)"""
+    if entry.op == "create":
+        return False
+    met = (entry.result or {}).get("conflicts") or ()
+    return any(isinstance(c, dict) and c.get("kind") in ("deleted", "lifecycle") for c in met)
+
+
 def shown(entry: OutboxEntry, base_version: int) -> bool:
     """Whether a change still overlays a base copy of ``base_version``."""
     if entry.state in LIVE:
         return not (entry.state == "rejected" and entry.op == "resolve-conflict")
+    if entry.state == "sent" and left_alone(entry):
+        return False  # the conflict holds it; the row shows what the server kept
     return entry.state == "sent" and (entry.server_seq or 0) > base_version
 
 

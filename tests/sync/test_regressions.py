@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
+from liaison_app.domain.lifecycle import StepInput
+from liaison_app.models.entities import Problem
 from tests.sync.harness import unique
+from tests.sync.invariants import check_equal_to_server
 from tests.sync.test_engine import firm, visit_with_problem
 
 
@@ -23,3 +28,52 @@ def test_a_pulled_problem_without_co_departments_can_be_read_and_deleted(server,
     b.sync()
     a.sync()
     assert a.store.problems.list(visit_id=v) == []
+
+
+def _shared_problem(server, make_folder):  # type: ignore[no-untyped-def]
+    """wang's problem, assigned to li too; both folders synced."""
+    wang, li = server.add_user(unique("wang")), server.add_user(unique("li"))
+    a, b = make_folder("a"), make_folder("b")
+    a.login(wang)
+    b.login(li)
+    e = firm(a)
+    _v, p = visit_with_problem(a, e)
+    a.sync()
+    server.admin("assign", "--enterprise", e, "--to", li)
+    b.sync()
+    return a, b, p
+
+
+def _status_on_server(server, p):  # type: ignore[no-untyped-def]
+    (data,) = server.query("SELECT data FROM records WHERE id = :p", p=p)[0]
+    return (json.loads(data) if isinstance(data, str) else data)["status"]
+
+
+def test_a_step_that_met_a_delete_leaves_the_status_the_server_kept(server, make_folder):  # type: ignore[no-untyped-def]
+    """The step is kept whole in a "deleted" conflict and changes nothing on the server; once
+    it is acknowledged the folder showed its own status for good (no pull ever replaced it)."""
+    a, b, p = _shared_problem(server, make_folder)
+    a.store.problems.delete(p)
+    a.sync()
+    b.store.problems.step(p, "accept")  # offline, before b knows of the delete
+    b.sync()
+    assert [c["kind"] for c in b.store.sync.conflicts()] == ["deleted"]
+    b.sync()
+    assert _status_on_server(server, p) == "received"
+    check_equal_to_server(server, b)
+    with b.store.db.reading() as s:
+        assert s.get(Problem, p).status == "received"
+
+
+def test_a_step_from_a_status_the_problem_no_longer_has_is_not_shown(server, make_folder):  # type: ignore[no-untyped-def]
+    """A lifecycle conflict leaves the server's status alone; the folder showed its own."""
+    a, b, p = _shared_problem(server, make_folder)
+    a.store.problems.step(p, "accept")
+    a.sync()
+    b.store.problems.step(p, "reject", StepInput(note="不属于受理范围"))  # from received, offline
+    b.sync()
+    assert [c["kind"] for c in b.store.sync.conflicts()] == ["lifecycle"]
+    b.sync()
+    assert _status_on_server(server, p) == "accepted"
+    assert b.store.problems.get(p).status == "accepted"
+    check_equal_to_server(server, b)
