@@ -80,9 +80,27 @@ def unassign_enterprise(
         if not gone:
             raise InputError(f"{name} is not assigned to {enterprise_id}")
         seq = next_seq(conn)
-        _withdraw(conn, uid, [enterprise_id], seq)
+        # Still in scope without the assignment (its creator, the district's supervisor, an
+        # administrator): nothing is withdrawn — a "scope remove" would make the client drop a
+        # firm that no later pull brings back.
+        if not _sees_anyway(conn, user, enterprise_id):
+            _withdraw(conn, uid, [enterprise_id], seq)
         audit(conn, actor, "unassign.enterprise", user=name, enterprise=enterprise_id)
         return seq
+
+
+def _sees_anyway(conn: Connection, user: Any, enterprise_id: str) -> bool:
+    """Whether the user's scope holds the enterprise without a membership (pull.scope_filter)."""
+    if user.role == "admin":
+        return True
+    row = conn.execute(
+        select(records.c.created_by, records.c.district).where(records.c.id == enterprise_id)
+    ).first()
+    if row is None:
+        return False
+    if user.role == "supervisor":
+        return row.district is not None and row.district == user.district
+    return bool(row.created_by == user.id)
 
 
 def _withdraw(conn: Connection, uid: int, enterprise_ids: list[str], seq: int) -> None:

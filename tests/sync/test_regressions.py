@@ -77,3 +77,20 @@ def test_a_step_from_a_status_the_problem_no_longer_has_is_not_shown(server, mak
     assert _status_on_server(server, p) == "accepted"
     assert b.store.problems.get(p).status == "accepted"
     check_equal_to_server(server, b)
+
+
+def test_withdrawing_an_assignment_from_the_creator_keeps_the_firm_in_their_folder(server, make_folder):  # type: ignore[no-untyped-def]
+    """The creator keeps an enterprise whatever its memberships say; an assignment given to
+    the creator and withdrawn again sent a "scope remove", the folder dropped the firm, and
+    nothing ever brought it back while the server still counted it in the scope (server)."""
+    user = server.add_user(unique("wang"))
+    a = make_folder("a")
+    a.login(user)
+    e = firm(a)
+    a.sync()
+    server.admin("assign", "--enterprise", e, "--to", user)
+    a.sync()
+    server.admin("unassign", "--enterprise", e, "--from", user)
+    a.sync()
+    assert [x.id for x in a.store.enterprises.list()] == [e]
+    check_equal_to_server(server, a)
