@@ -75,7 +75,22 @@ TEMPLATES_ZH = {
     "uscc_check": "统一社会信用代码校验位应为“{expected}”，而不是“{got}”，可能有字符输入错误",
     "bad_phone": "“{value}”不是有效的手机号（11 位，以 13–19 开头）或固定电话（区号 + 7–8 位号码）",
     "closed": "问题已销号，如需继续办理请先重新办理",
-    "not_editable": "状态只能通过办理步骤改变",
+    "not_editable": "{field}只能通过办理步骤（受理、交办、延期等）改变",
+    "signed_in": "已登录同步服务器时，联络员姓名以服务器上的姓名为准；退出登录后才能修改",
+}
+
+# Errors of sync, by code, in Chinese: what happened and what the person can do.
+SYNC_ZH = {
+    "unreachable": "无法连接同步服务器。所有记录都保存在本机，网络恢复后会自动同步。",
+    "app_too_old": "同步服务器要求更新版本的 Liaison，请先更新本应用。",
+    "sign_in_required": "登录已失效（已过期、密码已更改或本设备已被管理员注销），请重新登录。",
+    "wrong_password": "服务器拒绝登录：用户名或密码错误、账户已停用，或本设备已被管理员注销。",
+    "throttled": "服务器暂时繁忙或登录尝试次数过多，请稍后再试。",
+    "server_failed": "同步服务器出现故障，请稍后再试；记录都保存在本机。",
+    "sync_failed": "同步没有完成，请稍后再试；记录都保存在本机。",
+    "refused": "同步服务器拒绝了这次请求，请稍后再试。",
+    "sync_busy": "本数据文件夹正在另一处同步（命令行或另一个窗口），完成后会继续。",
+    "keyring": "系统钥匙串不可用或已锁定：请解锁，或安装钥匙串服务后重试。",
 }
 
 
@@ -107,4 +122,4 @@ def error_text(exc: LiaisonError, lang: str) -> str:
         current = labels.label("status", exc.current, lang)
         allowed = "、".join(labels.label("action_kind", s, lang) for s in exc.allowed) or "无"
         return f"当前状态为“{current}”，不能执行“{step}”；可执行的步骤：{allowed}"
-    return exc.message
+    return SYNC_ZH.get(exc.code, exc.message)

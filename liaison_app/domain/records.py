@@ -160,6 +160,8 @@ class Changes:
     kinds: frozenset[str] = frozenset()
     ids: frozenset[str] = frozenset()
     warnings: tuple[str, ...] = ()
+    # Brought in by a sync (views refresh; no new sync is scheduled for it).
+    from_sync: bool = False
 
 
 @dataclass(frozen=True)

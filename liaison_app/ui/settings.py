@@ -22,6 +22,8 @@ class Key(Generic[T]):
 LANGUAGE: Key[str] = Key("prefs/language", str, "system")  # system | zh_CN | en
 LAST_DATA_DIR: Key[str] = Key("prefs/last_data_dir", str, "")
 DUE_WITHIN_DAYS: Key[int] = Key("prefs/due_within_days", int, 7)
+SYNC_SERVER: Key[str] = Key("prefs/sync_server", str, "")  # offered again at the next sign-in
+SYNC_USER: Key[str] = Key("prefs/sync_user", str, "")
 # Window state, kept apart from preferences
 GEOMETRY: Key[QByteArray] = Key("window/geometry", QByteArray, QByteArray())
 STATE: Key[QByteArray] = Key("window/state", QByteArray, QByteArray())
