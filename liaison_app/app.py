@@ -111,6 +111,9 @@ def build_window(ctx: AppContext) -> MainWindow:
     return window
 
 
+STARTUP_SYNC_MS = 1_500
+
+
 def first_run(ctx: AppContext, parent: object = None) -> bool:
     """Ask the officer's name and offer demo data; False if the person cancels."""
     from liaison_app.ui.welcome import WelcomeDialog
@@ -155,6 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.restore_state()
     window.show()
     QTimer.singleShot(0, window.offer_draft)
+    QTimer.singleShot(STARTUP_SYNC_MS, window.start_sync)  # after the first paint
     # Load the ORM while the officer looks at the list, so the first edit does not wait.
     ctx.tasks.run(
         lambda _s: ctx.store.warm_up(),

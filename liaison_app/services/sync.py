@@ -77,11 +77,23 @@ class SyncService(Service):
         return self.engine(**({"progress": progress} if progress else {})).sync()
 
     def status(self) -> SyncStatus:
-        return self.engine().status()
+        status = self.engine().status()
+        # Files missing are those of live attachments not in the blob store: an attachment
+        # pulled by a sync that stopped before its download has no blob row yet.
+        with self._db.reading() as s:
+            shas = set(s.scalars(select(Attachment.sha256).where(Attachment.deleted_at.is_(None))))
+        blobs = LocalBlobs(self._data_dir)
+        missing = sum(1 for sha in shas if not _has_blob(blobs, sha))
+        return dataclasses.replace(status, files_missing=missing)
 
     def signed_in(self) -> bool:
         with self._db.reading() as s:
             return state.account(s) is not None
+
+    def unclaimed(self) -> int:
+        """Changes made in this folder under no sign-in: the next user to sign in takes them."""
+        with self._db.reading() as s:
+            return state.unclaimed_count(s)
 
     # ---- conflicts ------------------------------------------------------------------------------
     def conflicts(self, include_resolved: bool = False) -> list[dict[str, Any]]:

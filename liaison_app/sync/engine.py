@@ -30,6 +30,7 @@ from liaison_app.sync import outbox, prefetch, state
 from liaison_app.sync.apply import Applier, waiting_rows
 from liaison_app.sync.blobs import CHUNK, LocalBlobs
 from liaison_app.sync.client import (
+    RETRIES,
     Refused,
     ServerClient,
     SignInRequired,
@@ -46,6 +47,7 @@ log = logging.getLogger(__name__)
 
 Crash = Callable[[str], None]
 Progress = Callable[[str, int, int], None]
+LOGIN_RETRIES = 2
 MAX_ROUNDS = 4  # push/pull rounds in one sync (restores and repairs add rounds)
 
 
@@ -170,13 +172,24 @@ class SyncEngine:
         self.blobs = LocalBlobs(data_dir)
 
     # ---- sign in / out ------------------------------------------------------------------------
-    def _server(self, url: str, tokens: Tokens | None = None, acct: SyncAccount | None = None):  # type: ignore[no-untyped-def]
+    def _server(
+        self,
+        url: str,
+        tokens: Tokens | None = None,
+        acct: SyncAccount | None = None,
+        retries: int = RETRIES,
+    ) -> ServerClient:
         def keep(new: Tokens) -> None:
             if acct is not None:
                 self.tokens.save(acct.client_id, acct.user, new.access, new.refresh)
 
         return ServerClient(
-            url, transport=self.transport, tokens=tokens, on_tokens=keep, sleep=self.sleep
+            url,
+            transport=self.transport,
+            tokens=tokens,
+            on_tokens=keep,
+            sleep=self.sleep,
+            retries=retries,
         )
 
     def login(self, url: str, user: str, password: str, device: str | None = None) -> LoginResult:
@@ -190,7 +203,8 @@ class SyncEngine:
             with self.db.writing() as s:
                 acct = state.account_for(s, url, user)
                 client_id, acct_id = acct.client_id, acct.id
-            with self._server(url) as server:
+            # A person is waiting for the answer: two tries, not a minute of backoff.
+            with self._server(url, retries=LOGIN_RETRIES) as server:
                 server.hello()  # a server too new for this app says so before the password
                 answer = server.login(user, password, client_id, device or _device_name())
                 tokens = server.tokens

@@ -141,3 +141,15 @@ def pending_count(s: Session, client_id: str | None) -> int:
 
 def stamp(s: Session, key: str, when: dt.datetime | None = None) -> None:
     put(s, key, (when or utcnow()).isoformat())
+
+
+def unclaimed_count(s: Session) -> int:
+    """Pending changes made under no sign-in (adopted by the next user who signs in)."""
+    return (
+        s.scalar(
+            select(func.count()).where(
+                OutboxEntry.state == "pending", OutboxEntry.client_id.is_(None)
+            )
+        )
+        or 0
+    )

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -24,6 +25,8 @@ from liaison_app.ui.context import AppContext
 from liaison_app.ui.dashboard.view import DashboardView
 from liaison_app.ui.enterprises.view import EnterprisesView
 from liaison_app.ui.problems.view import ProblemLedgerView
+from liaison_app.ui.sync.controller import SyncController, SyncView
+from liaison_app.ui.sync.status import SyncStatus
 from liaison_app.ui.visits.view import VisitsView
 
 log = logging.getLogger(__name__)
@@ -66,10 +69,16 @@ class MainWindow(QMainWindow):
 
         self.officer_label = QLabel()
         self.counts_label = QLabel()
-        self.sync_label = QLabel()
+        self.sync_status = SyncStatus()
         self.statusBar().addWidget(self.officer_label)
         self.statusBar().addWidget(self.counts_label, 1)
-        self.statusBar().addPermanentWidget(self.sync_label)
+        self.statusBar().addPermanentWidget(self.sync_status)
+        self.sync = SyncController(ctx, self)
+        self.sync.view_changed.connect(self._on_sync_view)
+        self.sync_status.state_clicked.connect(self._on_sync_state_clicked)
+        self.sync_status.pending_clicked.connect(self.sync.sync_now)
+        self.sync_status.rejected_clicked.connect(self.show_not_accepted)
+        self.sync_status.conflicts_clicked.connect(self.show_conflicts)
 
         self.enterprises.new_visit_requested.connect(self.new_visit)
         self.enterprises.problem_requested.connect(self.open_problem)
@@ -128,6 +137,14 @@ class MainWindow(QMainWindow):
             )
             self.view_menu.addAction(act)
             self.page_actions.append(act)
+        self.sync_menu = bar.addMenu("")
+        self.sync_menu.addAction(self._action("act_sync_now", "F5", self.sync_now))
+        self.sync_menu.addSeparator()
+        self.sync_menu.addAction(self._action("act_sign_in", None, self.sign_in))
+        self.sync_menu.addAction(self._action("act_sign_out", None, self.sign_out))
+        self.sync_menu.addSeparator()
+        self.sync_menu.addAction(self._action("act_conflicts", None, self.show_conflicts))
+        self.sync_menu.addAction(self._action("act_not_accepted", None, self.show_not_accepted))
         self.settings_menu = bar.addMenu("")
         self.language_menu = self.settings_menu.addMenu("")
         group = QActionGroup(self)
@@ -162,6 +179,12 @@ class MainWindow(QMainWindow):
         self.file_menu.setTitle(self.tr("&File"))
         self.edit_menu.setTitle(self.tr("&Edit"))
         self.view_menu.setTitle(self.tr("&View"))
+        self.sync_menu.setTitle(self.tr("S&ync"))
+        self.act_sync_now.setText(self.tr("Sync &now"))
+        self.act_sign_in.setText(self.tr("Sign &in…"))
+        self.act_sign_out.setText(self.tr("Sign &out"))
+        self.act_conflicts.setText(self.tr("&Conflicts…"))
+        self.act_not_accepted.setText(self.tr("Changes &not accepted…"))
         self.settings_menu.setTitle(self.tr("&Settings"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.language_menu.setTitle(self.tr("&Language"))
@@ -246,8 +269,6 @@ class MainWindow(QMainWindow):
         store = self._ctx.store
         officer = store.settings.officer_name() or self.tr("(no officer set)")
         self.officer_label.setText(self.tr("Officer: %1").replace("%1", officer))
-        # The sync issue wires this to the real connection state.
-        self.sync_label.setText(self.tr("Offline — all work is kept on this computer"))
 
         def count(_state: object) -> tuple[int, int, int]:
             return (
@@ -276,6 +297,63 @@ class MainWindow(QMainWindow):
     def _on_data_changed(self, _changes: Changes) -> None:
         self.update_counts()
 
+    # ---- sync ------------------------------------------------------------------------------
+    def start_sync(self) -> None:
+        """Begin syncing by itself (the app calls this once the window shows)."""
+        self.sync.start()
+
+    def sync_now(self) -> None:
+        if not self.sync.view.signed_in:
+            self.sign_in()
+            return
+        self.sync.sync_now()
+
+    def _on_sync_view(self, view: SyncView) -> None:
+        self.sync_status.show_view(view)
+        self.act_sign_in.setEnabled(not view.signed_in)
+        self.act_sign_out.setEnabled(view.signed_in)
+        self.act_sync_now.setEnabled(not view.running)
+        self.act_conflicts.setEnabled(view.conflicts > 0)
+        self.act_not_accepted.setEnabled(view.not_accepted > 0)
+        officer = self._ctx.store.settings.officer_name() or self.tr("(no officer set)")
+        self.officer_label.setText(self.tr("Officer: %1").replace("%1", officer))
+
+    def _on_sync_state_clicked(self) -> None:
+        self.sync_now()
+
+    def sign_in(self) -> None:
+        from liaison_app.ui.sync.sign_in import SignInDialog
+
+        dialog = SignInDialog(self._ctx, self)
+        if self.run_dialog(dialog):
+            self.sync.signed_in()
+            self.update_counts()
+
+    def sign_out(self) -> None:
+        from liaison_app.ui.sync.sign_in import sign_out
+
+        if sign_out(self._ctx, self):
+            self.sync.signed_out()
+
+    def show_conflicts(self) -> None:
+        from liaison_app.ui.sync.conflicts import ConflictsDialog
+
+        dialog = ConflictsDialog(self._ctx, self)
+        dialog.resolved.connect(lambda _i: self.sync.refresh())
+        self.run_dialog(dialog)
+
+    def show_not_accepted(self) -> None:
+        from liaison_app.ui.sync.rejected import NotAcceptedDialog
+
+        dialog = NotAcceptedDialog(self._ctx, self)
+        dialog.changed.connect(self.sync.refresh)
+        self.run_dialog(dialog)
+
+    @classmethod
+    def run_dialog(cls, dialog: QDialog) -> bool:
+        """Modal dialogs go through here, so tests can drive them instead."""
+        return bool(dialog.exec())
+
     # ---- window state --------------------------------------------------------------------
     def restore_state(self) -> None:
         geometry = self._ctx.settings.get(keys.GEOMETRY)
@@ -293,6 +371,7 @@ class MainWindow(QMainWindow):
             if not self.confirm_close():
                 event.ignore()
                 return
+        self.sync.stop()
         self._ctx.settings.set(keys.GEOMETRY, self.saveGeometry())
         self._ctx.settings.set(keys.PAGE, self.stack.currentIndex())
         self._ctx.settings.sync()

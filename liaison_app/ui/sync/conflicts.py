@@ -1,0 +1,266 @@
+"""The Conflicts view: two officers changed the same thing; keep mine, keep theirs, or edit.
+
+A resolution is a change like any other: it shows at once here and syncs with the rest.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from liaison_app.domain.messages import FIELD_NAMES_ZH
+from liaison_app.domain.records import Changes
+from liaison_app.ui.context import AppContext
+from liaison_app.ui.errors import ErrorDialog
+from liaison_app.ui.richtext import esc
+
+Index = QModelIndex | QPersistentModelIndex
+ENTITY_ZH = {"enterprise": "企业", "visit": "走访", "problem": "问题", "action": "办理记录"}
+KIND_ZH = {
+    "field": "同一字段",
+    "deleted": "修改了已删除的记录",
+    "duplicate": "疑似重复企业",
+    "lifecycle": "办理步骤冲突",
+}
+KIND_EN = {
+    "field": "Same field",
+    "deleted": "Edit of a deleted record",
+    "duplicate": "Possible duplicate",
+    "lifecycle": "Lifecycle step",
+}
+
+
+def value_text(value: Any, zh: bool) -> str:
+    if value is None or value == "":
+        return "（空）" if zh else "(empty)"
+    if isinstance(value, bool):
+        return ("是" if value else "否") if zh else ("yes" if value else "no")
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+class ConflictsTableModel(QAbstractTableModel):
+    def __init__(self, ctx: AppContext, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self.rows: list[dict[str, Any]] = []
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 5
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        t = QCoreApplication.translate
+        return (
+            t("ConflictsTableModel", "Record"),
+            t("ConflictsTableModel", "Conflict"),
+            t("ConflictsTableModel", "Field"),
+            t("ConflictsTableModel", "Mine"),
+            t("ConflictsTableModel", "Theirs"),
+        )[section]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        c = self.rows[index.row()]
+        if role == Qt.ItemDataRole.UserRole:
+            return c["id"]
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        zh = self._ctx.labels.zh
+        col = index.column()
+        if col == 0:
+            kind = ENTITY_ZH.get(c["entity"], c["entity"]) if zh else c["entity"]
+            return f"{kind} · {c.get('record') or c['record_id']}"
+        if col == 1:
+            return (KIND_ZH if zh else KIND_EN).get(c["kind"], c["kind"])
+        if col == 2:
+            field = c.get("field") or ""
+            return FIELD_NAMES_ZH.get(field, field) if zh else field
+        return value_text(c["mine"] if col == 3 else c["theirs"], zh)
+
+
+class ConflictsDialog(QDialog):
+    resolved = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self.model = ConflictsTableModel(ctx, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
+        self.detail = QTextBrowser()
+        self.detail.setOpenLinks(False)
+        self.empty = QLabel()
+        self.keep_mine = QPushButton()
+        self.keep_theirs = QPushButton()
+        self.edit = QPushButton()
+        self.close_button = QPushButton()
+        self.keep_mine.clicked.connect(lambda: self.resolve("mine"))
+        self.keep_theirs.clicked.connect(lambda: self.resolve("theirs"))
+        self.edit.clicked.connect(self.resolve_with_value)
+        self.close_button.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        for b in (self.keep_mine, self.keep_theirs, self.edit):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.table, 2)
+        layout.addWidget(self.detail, 1)
+        layout.addLayout(buttons)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
+        self.resize(900, 560)
+        self.retranslate_ui()
+        self.reload()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(self.tr("Conflicts"))
+        self.keep_mine.setText(self.tr("Keep &mine"))
+        self.keep_theirs.setText(self.tr("Keep &theirs"))
+        self.edit.setText(self.tr("&Edit…"))
+        self.close_button.setText(self.tr("Close"))
+        self.empty.setText(self.tr("No open conflicts: everyone's changes agree."))
+
+    def reload(self) -> None:
+        rows = self._ctx.store.sync.conflicts()
+        self.model.set_rows(rows)
+        self.empty.setVisible(not rows)
+        self.table.setVisible(bool(rows))
+        if rows:
+            self.table.selectRow(0)
+        self._show_current()
+
+    def current(self) -> dict[str, Any] | None:
+        row = self.table.currentIndex().row()
+        return self.model.rows[row] if 0 <= row < len(self.model.rows) else None
+
+    def _show_current(self) -> None:
+        c = self.current()
+        for b in (self.keep_mine, self.keep_theirs, self.edit):
+            b.setEnabled(c is not None)
+        if c is None:
+            self.detail.clear()
+            return
+        zh = self._ctx.labels.zh
+        self.edit.setEnabled(c["kind"] == "field")
+        self.keep_mine.setEnabled(c["kind"] != "lifecycle")
+        parts = [
+            f"<p><b>{esc(self.tr('Base (before both changes)'))}</b>: "
+            f"{esc(value_text(c.get('base'), zh))}</p>",
+            f"<p><b>{esc(self.tr('Mine'))}</b>: {esc(value_text(c.get('mine'), zh))}</p>",
+            f"<p><b>{esc(self.tr('Theirs'))}</b>: {esc(value_text(c.get('theirs'), zh))}"
+            + (f" — {esc(c['theirs_by'])}" if c.get("theirs_by") else "")
+            + (f" · {esc(str(c['at'])[:16])}" if c.get("at") else "")
+            + "</p>",
+        ]
+        if c["kind"] == "lifecycle" and c["entity"] == "problem":
+            parts.append(self._history(c["record_id"]))
+        if c["kind"] == "duplicate":
+            parts.append(
+                f"<p>{esc(self.tr('Two enterprises look like one firm (same USCC, or same name and district). Keep both, or merge them from the enterprise page.'))}</p>"
+            )
+        self.detail.setHtml("".join(parts))
+
+    def _history(self, problem_id: str) -> str:
+        labels = self._ctx.labels
+        try:
+            p = self._ctx.store.problems.get(problem_id)
+        except Exception:  # noqa: BLE001 - the problem may have left this folder
+            return ""
+        rows = "".join(
+            f"<li>{esc(a.at.strftime('%Y-%m-%d %H:%M'))} {esc(labels('action_kind', a.kind))}"
+            f" → {esc(labels('status', a.to_status))} · {esc(a.actor or '')}</li>"
+            for a in p.actions
+        )
+        return f"<p><b>{esc(self.tr('History'))}</b></p><ul>{rows}</ul>"
+
+    def resolve(self, keep: str) -> None:
+        c = self.current()
+        if c is None:
+            return
+        try:
+            self._ctx.store.sync.resolve_conflict(c["id"], keep)
+        except Exception as exc:  # noqa: BLE001 - said in a dialog
+            ErrorDialog.show_error(self, exc)
+            return
+        self._done(c)
+
+    @classmethod
+    def ask_value(cls, parent: QWidget, field: str, current: str) -> str | None:
+        """Tests replace this."""
+        text, ok = QInputDialog.getText(
+            parent,
+            parent.tr("Settle the conflict"),
+            parent.tr("Value for %1:").replace("%1", field),
+            text=current,
+        )
+        return text if ok else None
+
+    def resolve_with_value(self) -> None:
+        c = self.current()
+        if c is None or c["kind"] != "field":
+            return
+        zh = self._ctx.labels.zh
+        field = FIELD_NAMES_ZH.get(c["field"], c["field"]) if zh else c["field"]
+        text = self.ask_value(self, field, "" if c["mine"] is None else str(c["mine"]))
+        if text is None:
+            return
+        try:
+            self._ctx.store.sync.resolve_conflict(c["id"], None, text)
+        except Exception as exc:  # noqa: BLE001
+            ErrorDialog.show_error(self, exc)
+            return
+        self._done(c)
+
+    def _done(self, c: dict[str, Any]) -> None:
+        self._ctx.events.emit_changes(
+            Changes(frozenset({c["entity"], "conflict"}), frozenset({c["record_id"]}))
+        )
+        self.resolved.emit(c["id"])
+        self.reload()

@@ -1,0 +1,182 @@
+"""Sync in the app, against the real server in a subprocess: sign-in, the status bar through
+its states, the automatic sync after a change, conflicts settled in the view, rejections."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QDialogButtonBox
+
+from liaison_app.ui.main_window import MainWindow
+from liaison_app.ui.sync.conflicts import ConflictsDialog
+from liaison_app.ui.sync.controller import SyncController
+from liaison_app.ui.sync.rejected import NotAcceptedDialog
+from liaison_app.ui.sync.sign_in import SignInDialog
+from liaison_app.ui.sync.status import SyncStatus
+from tests.sync.conftest import sqlite_server  # noqa: F401  (the session's server)
+from tests.sync.harness import PASSWORD, Folder, free_port, unique
+
+
+@pytest.fixture
+def server(sqlite_server):  # noqa: F811
+    return sqlite_server
+
+
+def signed_in_controller(ctx, server, user, **timers):
+    ctx.store.sync.login(server.url, user, PASSWORD)
+    controller = SyncController(ctx, **timers)
+    controller.refresh()
+    return controller
+
+
+def test_sign_in_dialog_signs_in_and_says_what_went_wrong(ctx, qtbot, server):
+    user = server.add_user(unique("wang"))
+    dialog = SignInDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.server.setText(server.url)
+    dialog.user.setText(user)
+    dialog.password.setText("wrong password")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert not dialog.result()
+    assert "password" in dialog.message.text()
+    dialog.server.setText(f"http://127.0.0.1:{free_port()}")  # nobody listens there
+    dialog.password.setText(PASSWORD)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert not dialog.result() and "reach" in dialog.message.text()
+    dialog.server.setText("sync.example.gov.cn")  # no scheme
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert "http://" in dialog.message.text()
+    dialog.server.setText(server.url)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.result() and dialog.result_info.user == user
+    assert ctx.store.sync.status().signed_in
+    assert dialog.password.text() == ""  # never kept in the form
+
+
+def test_sign_in_asks_before_earlier_work_becomes_the_users(ctx, qtbot, server, monkeypatch):
+    user = server.add_user(unique("wang"))
+    ctx.store.enterprises.create({"name": f"沈阳测试{unique('')}", "district_code": "210102"})
+    asked = []
+    monkeypatch.setattr(
+        SignInDialog, "confirm_adoption", classmethod(lambda cls, p, n: asked.append(n) or False)
+    )
+    dialog = SignInDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.server.setText(server.url)
+    dialog.user.setText(user)
+    dialog.password.setText(PASSWORD)
+    dialog.sign_in()
+    assert asked == [1] and not ctx.store.sync.status().signed_in  # declined: nothing done
+
+
+def test_the_status_bar_goes_offline_syncing_up_to_date_pending(ctx, qtbot, server):
+    status = SyncStatus()
+    qtbot.addWidget(status)
+    controller = SyncController(ctx)
+    controller.view_changed.connect(status.show_view)
+    seen: list[str] = []
+    controller.view_changed.connect(lambda v: seen.append(status.state.text()))
+    controller.refresh()
+    assert "Sign in" in status.state.text()
+    user = server.add_user(unique("wang"))
+    ctx.store.sync.login(server.url, user, PASSWORD)
+    controller.signed_in()
+    assert any(text.startswith("Syncing") for text in seen)
+    assert status.state.text().startswith("Up to date")
+    ctx.store.enterprises.create({"name": f"沈阳测试{unique('')}", "district_code": "210102"})
+    controller.refresh()
+    assert status.pending.isVisible() is False or status.pending.text().startswith("1")
+    assert "1 change" in status.pending.text()
+    server.stop()  # the server goes away
+    try:
+        controller.sync_now()
+        assert status.state.text().startswith("Offline — will sync")
+        assert "1 change" in status.pending.text()  # still waiting, nothing lost
+    finally:
+        server.start()
+    controller.sync_now()
+    assert status.state.text().startswith("Up to date")
+    assert controller.view.pending == 0
+
+
+def test_a_local_change_is_sent_shortly_after_by_itself(ctx, qtbot, server):
+    user = server.add_user(unique("wang"))
+    controller = signed_in_controller(ctx, server, user, debounce_ms=20)
+    with qtbot.waitSignal(controller.sync_finished, timeout=10_000) as done:
+        saved = ctx.store.enterprises.create(
+            {"name": f"沈阳测试{unique('')}", "district_code": "210102"}
+        )
+        ctx.events.emit_changes(saved.changes)
+    assert len(done.args[0].pushed) == 1
+    assert server.query("SELECT id FROM records WHERE id = :i", i=saved.record.id)
+
+
+def test_two_officers_clash_and_settle_it_in_the_conflicts_view(
+    ctx, qtbot, server, tmp_path, monkeypatch
+):
+    wang, li = server.add_user(unique("wang")), server.add_user(unique("li"))
+    controller = signed_in_controller(ctx, server, wang)
+    e = ctx.store.enterprises.create(
+        {"name": f"沈阳测试{unique('')}", "district_code": "210102"}
+    ).record.id
+    controller.sync_now()
+    server.admin("assign", "--enterprise", e, "--to", li)
+    other = Folder(tmp_path / "li", server)
+    try:
+        other.login(li)
+        other.sync()
+        ctx.store.enterprises.update(e, {"phone": "13811111111"})
+        other.store.enterprises.update(e, {"phone": "13922222222"})
+        controller.sync_now()
+        other.sync()
+        controller.sync_now()
+        assert controller.view.conflicts == 1
+        dialog = ConflictsDialog(ctx)
+        qtbot.addWidget(dialog)
+        assert dialog.model.rowCount() == 1
+        mine = dialog.model.index(0, 3).data()
+        theirs = dialog.model.index(0, 4).data()
+        assert (mine, theirs) == ("13811111111", "13922222222")
+        assert "13922222222" in dialog.detail.toPlainText()
+        dialog.keep_mine.click()
+        assert dialog.model.rowCount() == 0 and dialog.empty.isVisible() is not None
+        assert ctx.store.enterprises.get(e).phone == "13811111111"
+        controller.sync_now()
+        other.sync()
+        assert other.store.enterprises.get(e).phone == "13811111111"
+        assert other.store.sync.conflicts() == []
+    finally:
+        other.close()
+
+
+def test_a_refused_change_is_shown_and_sent_again(ctx, qtbot, server, monkeypatch):
+    boss = server.add_user(unique("zhao"), role="supervisor", district="210102")
+    controller = signed_in_controller(ctx, server, boss)
+    e = ctx.store.enterprises.create(
+        {"name": f"大连测试{unique('')}", "district_code": "210202"}
+    ).record.id
+    controller.sync_now()
+    assert controller.view.not_accepted == 1
+    dialog = NotAcceptedDialog(ctx)
+    qtbot.addWidget(dialog)
+    assert dialog.model.rowCount() == 1 and "district" in dialog.model.index(0, 2).data()
+    # Fixed: the firm is moved into the supervisor's district, and the change sent again.
+    ctx.store.enterprises.update(e, {"district_code": "210102"})
+    dialog.resend_current()
+    assert dialog.model.rowCount() == 0
+    controller.sync_now()
+    assert controller.view.not_accepted == 0
+    assert server.query("SELECT id FROM records WHERE id = :i", i=e)
+
+
+def test_the_window_has_a_sync_menu_and_the_status_part(ctx, qtbot, monkeypatch):
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    opened = []
+    monkeypatch.setattr(
+        MainWindow, "run_dialog", classmethod(lambda cls, d: opened.append(d) or False)
+    )
+    window.act_sync_now.trigger()  # signed out: sync now offers the sign-in
+    assert isinstance(opened[-1], SignInDialog)
+    window.sync_status.state.click()
+    assert isinstance(opened[-1], SignInDialog)
+    assert window.act_sync_now.shortcut().toString() == "F5"
