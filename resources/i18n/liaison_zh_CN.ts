@@ -59,6 +59,39 @@
     </message>
 </context>
 <context>
+    <name>ConflictsDialog</name>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="163" />
+        <source>Conflicts</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="164" />
+        <source>Keep &amp;mine</source>
+        <translation>保留我的(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="165" />
+        <source>Keep &amp;theirs</source>
+        <translation>保留对方的(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="166" />
+        <source>&amp;Edit…</source>
+        <translation>修改(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="167" />
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="168" />
+        <source>No open conflicts: everyone's changes agree.</source>
+        <translation>没有待处理的冲突：各方的更改一致。</translation>
+    </message>
+</context>
+<context>
     <name>DashboardView</name>
     <message>
         <location filename="../../liaison_app/ui/dashboard/view.py" line="178" />
@@ -474,159 +507,219 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="77" />
+        <location filename="../../liaison_app/ui/main_window.py" line="86" />
         <source>Visit saved</source>
         <translation>走访已保存</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="151" />
+        <location filename="../../liaison_app/ui/main_window.py" line="168" />
         <source>Liaison — enterprise problems, visits and follow-ups</source>
         <translation>驻企联络 — 企业诉求、走访与跟踪办理</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="153" />
+        <location filename="../../liaison_app/ui/main_window.py" line="170" />
         <source>My enterprises</source>
         <translation>我的企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="154" />
+        <location filename="../../liaison_app/ui/main_window.py" line="171" />
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="155" />
+        <location filename="../../liaison_app/ui/main_window.py" line="172" />
         <source>Problem ledger</source>
         <translation>问题台账</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="156" />
+        <location filename="../../liaison_app/ui/main_window.py" line="173" />
         <source>Follow-ups due</source>
         <translation>待跟进</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="157" />
+        <location filename="../../liaison_app/ui/main_window.py" line="174" />
         <source>Dashboard</source>
         <translation>统计看板</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="162" />
+        <location filename="../../liaison_app/ui/main_window.py" line="179" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="163" />
+        <location filename="../../liaison_app/ui/main_window.py" line="180" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="164" />
+        <location filename="../../liaison_app/ui/main_window.py" line="181" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="165" />
+        <location filename="../../liaison_app/ui/main_window.py" line="182" />
+        <source>S&amp;ync</source>
+        <translation>同步(&amp;Y)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="183" />
+        <source>Sync &amp;now</source>
+        <translation>立即同步(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="184" />
+        <source>Sign &amp;in…</source>
+        <translation>登录(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="185" />
+        <source>Sign &amp;out</source>
+        <translation>退出登录(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="186" />
+        <source>&amp;Conflicts…</source>
+        <translation>冲突(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="187" />
+        <source>Changes &amp;not accepted…</source>
+        <translation>未被接受的更改(&amp;N)…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="188" />
         <source>&amp;Settings</source>
         <translation>设置(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="166" />
+        <location filename="../../liaison_app/ui/main_window.py" line="189" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="167" />
+        <location filename="../../liaison_app/ui/main_window.py" line="190" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="168" />
+        <location filename="../../liaison_app/ui/main_window.py" line="191" />
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="171" />
+        <location filename="../../liaison_app/ui/main_window.py" line="194" />
         <source>New &amp;visit</source>
         <translation>新建走访(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="172" />
+        <location filename="../../liaison_app/ui/main_window.py" line="195" />
         <source>New &amp;enterprise</source>
         <translation>新增企业(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="173" />
+        <location filename="../../liaison_app/ui/main_window.py" line="196" />
         <source>&amp;Save visit</source>
         <translation>保存走访(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="174" />
+        <location filename="../../liaison_app/ui/main_window.py" line="197" />
         <source>E&amp;xport visit records…</source>
         <translation>导出走访记录(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="175" />
+        <location filename="../../liaison_app/ui/main_window.py" line="198" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="176" />
+        <location filename="../../liaison_app/ui/main_window.py" line="199" />
         <source>&amp;Find</source>
         <translation>查找(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="177" />
+        <location filename="../../liaison_app/ui/main_window.py" line="200" />
         <source>&amp;About Liaison</source>
         <translation>关于驻企联络(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="178" />
+        <location filename="../../liaison_app/ui/main_window.py" line="201" />
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="179" />
+        <location filename="../../liaison_app/ui/main_window.py" line="202" />
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="236" />
+        <location filename="../../liaison_app/ui/main_window.py" line="259" />
         <source>About Liaison</source>
         <translation>关于驻企联络</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="238" />
+        <location filename="../../liaison_app/ui/main_window.py" line="261" />
         <source>Liaison %1 — records of enterprise visits and the problems raised, kept on this computer and usable offline.</source>
         <translation>驻企联络 %1 — 企业走访与诉求办理记录，保存在本机，离线可用。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="247" />
+        <location filename="../../liaison_app/ui/main_window.py" line="270" />
+        <location filename="../../liaison_app/ui/main_window.py" line="318" />
         <source>(no officer set)</source>
         <translation>（未设置联络员）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="248" />
+        <location filename="../../liaison_app/ui/main_window.py" line="271" />
+        <location filename="../../liaison_app/ui/main_window.py" line="319" />
         <source>Officer: %1</source>
         <translation>联络员：%1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="270" />
+        <location filename="../../liaison_app/ui/main_window.py" line="291" />
         <source>%1 enterprises · %2 open problems · %3 overdue</source>
         <translation>企业 %1 家 · 未办结问题 %2 件 · 超期 %3 件</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="250" />
-        <source>Offline — all work is kept on this computer</source>
-        <translation>离线 — 所有记录保存在本机</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="304" />
+        <location filename="../../liaison_app/ui/main_window.py" line="383" />
         <source>Unsaved visit</source>
         <translation>未保存的走访</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="306" />
+        <location filename="../../liaison_app/ui/main_window.py" line="385" />
         <source>The visit you are recording is not saved. Quit anyway? (It is kept as a draft and offered again next time.)</source>
         <translation>正在登记的走访尚未保存。仍要退出吗？（已存为草稿，下次启动时可恢复。）</translation>
+    </message>
+</context>
+<context>
+    <name>NotAcceptedDialog</name>
+    <message>
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="135" />
+        <source>Changes not accepted</source>
+        <translation>未被接受的更改</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="136" />
+        <source>&amp;Send again</source>
+        <translation>重新发送(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="137" />
+        <source>&amp;Discard</source>
+        <translation>放弃(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="138" />
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="141" />
+        <source>The server did not accept these changes. Fix the record (the reason says what is wrong) and send the change again, or discard it: the record then shows what the server holds.</source>
+        <translation>服务器没有接受这些更改。请按原因修改记录后重新发送，或放弃更改：记录将显示服务器上的内容。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="146" />
+        <source>Every change was accepted.</source>
+        <translation>所有更改都已被接受。</translation>
     </message>
 </context>
 <context>
@@ -700,67 +793,67 @@
 <context>
     <name>ProblemLedgerView</name>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/problems/view.py" line="168" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="167" />
         <source>%n problem(s)</source>
         <translation><numerusform>%n 个问题</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="180" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="179" />
         <source>Search number, description, result… (Ctrl+F)</source>
         <translation>搜索编号、问题描述、办理结果…（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="181" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="180" />
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="182" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="181" />
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="183" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="182" />
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="184" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="183" />
         <source>All districts</source>
         <translation>全部区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="185" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="184" />
         <source>&amp;Overdue only</source>
         <translation>仅看超期(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="186" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="185" />
         <source>Raised between</source>
         <translation>提出日期介于</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="187" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="186" />
         <source>Delete problem</source>
         <translation>删除问题</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="188" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="187" />
         <source>&amp;Print ledger…</source>
         <translation>打印问题台账(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="190" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="189" />
         <source>My open problems that are overdue or due within 7 days, most urgent first.</source>
         <translation>我负责的已超期或7天内到期的未办结问题，最紧急的在前。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="243" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="239" />
         <source>Delete problem %1</source>
         <translation>删除问题 %1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="258" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="254" />
         <source>Problem ledger</source>
         <translation>问题台账</translation>
     </message>
@@ -809,6 +902,14 @@
     </message>
 </context>
 <context>
+    <name>QMessageBox</name>
+    <message>
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="85" />
+        <source>Changes made before signing in</source>
+        <translation>登录前所做的更改</translation>
+    </message>
+</context>
+<context>
     <name>ReportPreview</name>
     <message numerus="yes">
         <location filename="../../liaison_app/ui/reports/preview.py" line="76" />
@@ -844,6 +945,74 @@
         <location filename="../../liaison_app/ui/reports/preview.py" line="122" />
         <source>The printer could not be started.</source>
         <translation>无法启动打印机。</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="71" />
+        <source>Sign in to the sync server</source>
+        <translation>登录同步服务器</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="72" />
+        <source>&amp;Server address</source>
+        <translation>服务器地址(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="73" />
+        <source>&amp;User name</source>
+        <translation>用户名(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="74" />
+        <source>&amp;Password</source>
+        <translation>密码(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="76" />
+        <source>Sign &amp;in</source>
+        <translation>登录(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="77" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="106" />
+        <source>The server address starts with http:// or https://</source>
+        <translation>服务器地址应以 http:// 或 https:// 开头</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="110" />
+        <source>Please give your user name</source>
+        <translation>请输入用户名</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="114" />
+        <source>Please give your password</source>
+        <translation>请输入密码</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="122" />
+        <source>Signing in…</source>
+        <translation>正在登录…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="141" />
+        <source>No keyring on this computer</source>
+        <translation>本机没有可用的钥匙串</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="143" />
+        <source>This computer has no usable keyring, so the sign-in lasts until the app is closed. Your password is never stored.</source>
+        <translation>本机没有可用的系统钥匙串，登录状态只保持到关闭应用为止。密码不会被保存。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="158" />
+        <source>Something went wrong while signing in: %1</source>
+        <translation>登录时出错：%1</translation>
     </message>
 </context>
 <context>
@@ -897,6 +1066,114 @@
         <location filename="../../liaison_app/ui/problems/step_dialog.py" line="128" />
         <source>Log a follow-up</source>
         <translation>记录跟进</translation>
+    </message>
+</context>
+<context>
+    <name>SyncStatus</name>
+    <message numerus="yes">
+        <location filename="../../liaison_app/ui/sync/status.py" line="57" />
+        <source>%n change(s) not yet sent</source>
+        <translation><numerusform>%n 项更改尚未发送</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../liaison_app/ui/sync/status.py" line="59" />
+        <source>%n not accepted</source>
+        <translation><numerusform>%n 项未被接受</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../liaison_app/ui/sync/status.py" line="61" />
+        <source>%n conflict(s)</source>
+        <translation><numerusform>%n 处冲突</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/status.py" line="66" />
+        <source>Offline — all work is kept on this computer · Sign in…</source>
+        <translation>离线 — 所有记录保存在本机 · 登录…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/status.py" line="71" />
+        <source>Syncing: sending %1 of %2</source>
+        <translation>正在同步：发送第 %1 项，共 %2 项</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/status.py" line="76" />
+        <source>Syncing: %1 records received</source>
+        <translation>正在同步：已接收 %1 条记录</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/status.py" line="77" />
+        <source>Syncing: %1</source>
+        <translation>正在同步：%1</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/status.py" line="79" />
+        <source>Waiting for another sync of this folder…</source>
+        <translation>正在等待本文件夹的另一次同步完成…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/status.py" line="81" />
+        <source>Offline — will sync when the server is reachable</source>
+        <translation>离线 — 连上服务器后自动同步</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/status.py" line="83" />
+        <source>Sync failed — click to retry</source>
+        <translation>同步失败 — 点击重试</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/status.py" line="86" />
+        <source>Up to date · last sync %1</source>
+        <translation>已同步 · 最近同步 %1</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/status.py" line="87" />
+        <source>Signed in — not synced yet</source>
+        <translation>已登录 — 尚未同步</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/status.py" line="91" />
+        <source>connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/status.py" line="92" />
+        <source>fetching reference data…</source>
+        <translation>正在获取基础数据…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/status.py" line="93" />
+        <source>uploading files…</source>
+        <translation>正在上传文件…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/status.py" line="94" />
+        <source>sending changes…</source>
+        <translation>正在发送更改…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/status.py" line="95" />
+        <source>receiving changes…</source>
+        <translation>正在接收更改…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/status.py" line="96" />
+        <source>downloading files…</source>
+        <translation>正在下载文件…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/status.py" line="97" />
+        <source>working…</source>
+        <translation>处理中…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/status.py" line="101" />
+        <source>Sign in to a sync server to send your records to the office</source>
+        <translation>登录同步服务器，把记录发送到单位</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/status.py" line="105" />
+        <source>Click to sync now (F5)</source>
+        <translation>点击立即同步（F5）</translation>
     </message>
 </context>
 <context>
@@ -1109,6 +1386,49 @@
         <location filename="../../liaison_app/ui/welcome.py" line="56" />
         <source>Please enter your name</source>
         <translation>请输入您的姓名</translation>
+    </message>
+</context>
+<context>
+    <name>parent</name>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="239" />
+        <source>Settle the conflict</source>
+        <translation>处理冲突</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="240" />
+        <source>Value for %1:</source>
+        <translation>%1 的值：</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="170" />
+        <source>Discard the change</source>
+        <translation>放弃更改</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="171" />
+        <source>Give this change up? The record will show what the server holds.</source>
+        <translation>放弃这项更改？记录将显示服务器上的内容。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="87" />
+        <source>%n change(s) recorded on this computer before signing in will be sent to the server as yours. Continue?</source>
+        <translation><numerusform>本机登录前记录的 %n 项更改将以您的名义发送到服务器。是否继续？</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="166" />
+        <source>Sign out %1?</source>
+        <translation>退出登录 %1？</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="169" />
+        <source>%n change(s) not yet sent stay on this computer and are sent when you sign in again.</source>
+        <translation><numerusform>%n 项尚未发送的更改保留在本机，再次登录后发送。</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="183" />
+        <source>Sign out</source>
+        <translation>退出登录</translation>
     </message>
 </context>
 </TS>
