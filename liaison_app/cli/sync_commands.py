@@ -21,9 +21,41 @@ from liaison_app.cli.output import emit_json, emit_table, to_data
 from liaison_app.credentials import NO_KEYRING
 from liaison_app.errors import InputError
 from liaison_app.services.store import Store
-from liaison_app.sync.client import WrongPassword
+from liaison_app.sync.client import AppTooOld, SignInRequired, WrongPassword
 
 CRASH_EXIT = 86
+MAX_ID = 200  # longer is no id of a record, a change or an attachment
+# The text options of these commands, by the name a message gives them.
+_TEXT_OPTIONS = (
+    ("server", "--server"),
+    ("user", "--user"),
+    ("id", "ID"),
+    ("owner", "--to/--of"),
+    ("value", "--value"),
+    ("caption", "--caption"),
+)
+
+
+def _check_text(args: argparse.Namespace) -> None:
+    """Refuse (exit 2, nothing written) text that no record or server could take: a NUL,
+    a lone surrogate (bytes that are not UTF-8 on the command line), an id of any length."""
+    for attr, label in _TEXT_OPTIONS:
+        value = getattr(args, attr, None)
+        if not isinstance(value, str):
+            continue
+        if "\x00" in value:
+            raise InputError(f"{label}: contains a NUL character")
+        if any("\ud800" <= ch <= "\udfff" for ch in value):
+            raise InputError(
+                f"{label}: is not valid text (a lone surrogate, or bytes that are not UTF-8)"
+            )
+        if attr in ("id", "owner") and len(value) > MAX_ID:
+            raise InputError(f"{label}: {len(value)} characters is too long for an id")
+
+
+def _shown_path(path: Path) -> str:
+    """A path for printing: a file name that is not UTF-8 is shown escaped, never a crash."""
+    return str(path).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _crash_hook() -> Any:
@@ -51,11 +83,17 @@ def _configure(st: Store) -> None:
 
 def _password(args: argparse.Namespace) -> str:
     if args.password_stdin:
-        line = sys.stdin.readline()
-        return line[:-1] if line.endswith("\n") else line
+        line = sys.stdin.readline(4096)  # a bound: an endless stream is no password
+        return line[:-2] if line.endswith("\r\n") else line[:-1] if line.endswith("\n") else line
     if not sys.stdin.isatty():
         raise InputError("no terminal to ask for the password: give --password-stdin")
     return getpass.getpass("password: ")
+
+
+def _too_old(exc: AppTooOld) -> AppTooOld:
+    """The server's words (which version it needs) and what to do about it."""
+    text = str(exc)
+    return exc if "update" in text else AppTooOld(f"{text}: please update Liaison")
 
 
 def _login(st: Store, server: str, user: str, password: str, args: argparse.Namespace) -> Any:
@@ -63,13 +101,21 @@ def _login(st: Store, server: str, user: str, password: str, args: argparse.Name
         return st.sync.login(server, user, password)
     except WrongPassword as exc:
         raise InputError(str(exc)) from exc
+    except AppTooOld as exc:
+        raise _too_old(exc) from exc
 
 
 def cmd_login(st: Store, args: argparse.Namespace) -> int:
+    _check_text(args)
     _configure(st)
     result = _login(st, args.server, args.user, _password(args), args)
     if result.session_only:
         print(f"liaison: warning: {NO_KEYRING}", file=sys.stderr)
+        print(
+            "liaison: warning: this sign-in ends with this command; sign in and sync in one "
+            "run with `liaison sync --password-stdin`",
+            file=sys.stderr,
+        )
     if args.json:
         emit_json(result)
         return 0
@@ -138,7 +184,17 @@ def cmd_sync(st: Store, args: argparse.Namespace) -> int:
                 f"\r{stage} {done}{'/' + str(total) if total else ''}   ", end="", file=sys.stderr
             )
 
-    report = st.sync.sync(progress)
+    try:
+        report = st.sync.sync(progress)
+    except AppTooOld as exc:
+        raise _too_old(exc) from exc
+    except SignInRequired as exc:
+        if st.sync.session_only and not args.password_stdin and st.sync.signed_in():
+            raise SignInRequired(
+                f"{exc}; without a usable keyring a sign-in lasts one run: "
+                "`liaison sync --password-stdin` signs in and syncs at once"
+            ) from exc
+        raise
     if not args.json and sys.stderr.isatty():
         print(file=sys.stderr)
     if args.json:
@@ -159,6 +215,7 @@ def cmd_sync(st: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts(st: Store, args: argparse.Namespace) -> int:
+    _check_text(args)
     if args.action == "resolve":
         keep = args.keep
         view = st.sync.resolve_conflict(args.id, keep, args.value if keep is None else None)
@@ -196,6 +253,7 @@ def _short(value: Any) -> str:
 
 
 def cmd_rejected(st: Store, args: argparse.Namespace) -> int:
+    _check_text(args)
     if args.action == "discard":
         result = st.sync.discard(args.id)
     elif args.action == "resend":
@@ -213,11 +271,17 @@ def cmd_rejected(st: Store, args: argparse.Namespace) -> int:
                 ("id", "entity", "record", "change", "reason"),
             )
         return 0
-    emit_json(result) if args.json else print(result)
+    if args.json:
+        emit_json(result)
+    elif "resent_as" in result:
+        print(f"{result['id']} goes out again at the next sync (as {result['resent_as']})")
+    else:
+        print(f"{result['id']} discarded: {result['record_id']} shows the server's values again")
     return 0
 
 
 def cmd_attachment(st: Store, args: argparse.Namespace) -> int:
+    _check_text(args)
     svc = st.attachments
     if args.action == "add":
         saved = svc.add(args.owner, Path(args.file).expanduser(), args.caption)
@@ -239,8 +303,8 @@ def cmd_attachment(st: Store, args: argparse.Namespace) -> int:
             )
     elif args.action == "get":
         target = Path(args.output).expanduser()
-        written = svc.save_copy(args.id, target)
-        emit_json({"path": str(written)}) if args.json else print(written)
+        written = _shown_path(svc.save_copy(args.id, target))
+        emit_json({"path": written}) if args.json else print(written)
     else:
         saved = svc.delete(args.id)
         emit_json(to_data(saved.record)) if args.json else print(f"removed {saved.record.id}")

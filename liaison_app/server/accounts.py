@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from liaison_app.errors import InputError, LiaisonError, NotFoundError, ValidationError
-from liaison_app.server import auth, meta
+from liaison_app.server import auth, keys, meta, throttle
 from liaison_app.server.audit import audit, utcnow
 from liaison_app.server.db import reading
 from liaison_app.server.schema import (
     clients,
     districts,
-    login_failures,
     refresh_tokens,
     users,
 )
 
 ROLES = ("officer", "supervisor", "admin")
+CLIENT_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z._:-]{7,35}")  # api_models.CLIENT_ID
 
 
 class AuthError(LiaisonError):
@@ -32,21 +33,23 @@ class AuthError(LiaisonError):
 
 
 class RateLimited(LiaisonError):
-    """Too many failed password attempts (HTTP 429)."""
+    """Too many failed password attempts (HTTP 429 with Retry-After)."""
 
     code = "rate_limited"
 
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
-_KEYS: dict[str, str] = {}  # database URL → signing key: written once at first start, never changed
+
+# Where a failed sign-in names no user: what was typed may be a password, so it is never kept;
+# its keyed hash (``name_key``) lets an administrator see repeated attempts at one name.
+UNKNOWN_USER = "(unknown user)"
 
 
-def signing_key(conn: Connection) -> str:
-    url = str(conn.engine.url)
-    if url not in _KEYS:
-        key = meta.read(conn, meta.SIGNING_KEY)
-        assert key is not None, "the schema is brought up to date (and the key made) first"
-        _KEYS[url] = key
-    return _KEYS[url]
+def signing_key(conn: Connection | Engine) -> str:
+    """The key access tokens are signed with (a file of its own: keys.py)."""
+    return keys.signing_key(conn)
 
 
 def server_id(conn: Connection) -> str:
@@ -97,6 +100,9 @@ def add_user(
         from liaison_app.errors import FieldError
 
         raise ValidationError([FieldError(*e) for e in errors])
+    # argon2 takes a good fraction of a second: never inside a transaction (on SQLite that
+    # would hold the one write lock every push waits for).
+    hashed = auth.hash_password(password)
     with engine.begin() as conn:
         if (
             district
@@ -114,7 +120,7 @@ def add_user(
                 name=name,
                 role=role,
                 district=district,
-                password_hash=auth.hash_password(password),
+                password_hash=hashed,
                 disabled=False,
                 created_at=utcnow(),
                 display_name=display_name,
@@ -184,14 +190,16 @@ def _user_row(r: Any) -> UserRow:
 def set_password(engine: Engine, name: str, password: str, actor: str = "admin-cli") -> None:
     if len(password or "") < 8:
         raise ValidationError.single("password", "too_short", "must be at least 8 characters")
+    hashed = auth.hash_password(password)  # outside the transaction, as in add_user
     with engine.begin() as conn:
         row = _user(conn, name)
         conn.execute(
             update(users)
             .where(users.c.id == row.id)
-            .values(password_hash=auth.hash_password(password))
+            .values(password_hash=hashed, token_epoch=users.c.token_epoch + 1)
         )
-        # A new password signs every device out.
+        # A new password signs every device out: refresh tokens go, access tokens of the old
+        # epoch are refused from the next request on.
         ids = select(clients.c.id).where(clients.c.user_id == row.id)
         conn.execute(delete(refresh_tokens).where(refresh_tokens.c.client_id.in_(ids)))
         audit(conn, actor, "user.passwd", user=name)
@@ -200,7 +208,11 @@ def set_password(engine: Engine, name: str, password: str, actor: str = "admin-c
 def disable_user(engine: Engine, name: str, actor: str = "admin-cli") -> None:
     with engine.begin() as conn:
         row = _user(conn, name)
-        conn.execute(update(users).where(users.c.id == row.id).values(disabled=True))
+        conn.execute(
+            update(users)
+            .where(users.c.id == row.id)
+            .values(disabled=True, token_epoch=users.c.token_epoch + 1)
+        )
         ids = select(clients.c.id).where(clients.c.user_id == row.id)
         conn.execute(delete(refresh_tokens).where(refresh_tokens.c.client_id.in_(ids)))
         audit(conn, actor, "user.disable", user=name)
@@ -252,7 +264,9 @@ class Tokens:
 
 def _tokens(conn: Connection, user: Any, client_id: str, now: dt.datetime) -> Tokens:
     key = signing_key(conn)
-    claims = auth.AccessClaims(user.id, user.name, user.role, client_id, now + auth.ACCESS_TTL)
+    claims = auth.AccessClaims(
+        user.id, user.name, user.role, client_id, now + auth.ACCESS_TTL, user.token_epoch
+    )
     refresh, digest = auth.new_refresh_token()
     conn.execute(
         insert(refresh_tokens).values(
@@ -280,29 +294,42 @@ def login(
     client_id: str | None,
     device: str | None,
     now: dt.datetime | None = None,
+    address: str = "",
 ) -> Tokens:
-    """Username + password once → tokens for this client. Only failures are rate-limited."""
+    """Username + password once → tokens for this client. Only failures are rate-limited,
+    per account and source ``address`` (throttle.py); the password is checked outside any
+    transaction, and an unknown user costs the same argon2 verification as a known one."""
     now = now or utcnow()
-    refusal: LiaisonError | None = None
-    # Failures are committed before the refusal is raised: a raise inside the transaction
-    # would roll back the very record that rate-limits the next attempt.
-    with engine.begin() as conn:
-        recent = conn.execute(
-            select(func.count())
-            .select_from(login_failures)
-            .where(login_failures.c.name == name, login_failures.c.at > now - auth.FAILURE_WINDOW)
-        ).scalar_one()
+    if client_id is not None and not CLIENT_ID.fullmatch(client_id):
+        # The API refuses it already (a 422); callers in-process are held to the same rule,
+        # so no database ever stores a NUL or a stray character in a client id.
+        raise ValidationError.single("client_id", "invalid", "8 to 36 of 0-9 A-Z a-z . _ : -")
+    found = throttle.Keys.of(signing_key(engine), name, address)
+    with reading(engine) as conn:
         row = conn.execute(select(users).where(users.c.name == name)).first()
-        if recent >= auth.MAX_FAILURES:
-            audit(conn, name, "login.rate_limited")
-            refusal = RateLimited("too many failed attempts; wait a few minutes and try again")
-        elif row is None or row.disabled or not auth.password_ok(row.password_hash, password):
-            conn.execute(insert(login_failures).values(name=name, at=now))
-            audit(conn, name, "login.failed")
-            refusal = AuthError("wrong user name or password, or the user is disabled")
-    if refusal is not None:
-        raise refusal
+    # Never the name as typed unless it is a user's: it may be a password.
+    who: dict[str, Any] = (
+        {"actor": name}
+        if row is not None
+        else {
+            "actor": UNKNOWN_USER,
+            "name_key": found.account[:16],
+        }
+    )
     with engine.begin() as conn:
+        wait = throttle.reserve(conn, found, now)
+        if wait:
+            _audit_login(conn, who, "login.rate_limited")
+    if wait:
+        raise RateLimited("too many failed attempts; wait a few minutes and try again", wait)
+    ok = auth.password_ok(row.password_hash if row is not None else None, password)
+    if not ok or row is None or row.disabled:
+        with engine.begin() as conn:  # the reserved attempt stays, as the failure it was
+            _audit_login(conn, who, "login.failed")
+        raise AuthError("wrong user name or password, or the user is disabled")
+    refusal: AuthError | None = None
+    with engine.begin() as conn:
+        throttle.succeeded(conn, found, now)
         client_id = client_id or str(uuid.uuid4())
         existing = conn.execute(select(clients).where(clients.c.id == client_id)).first()
         if existing is None:
@@ -313,42 +340,68 @@ def login(
             )
         elif existing.user_id != row.id or existing.revoked_at is not None:
             # A folder's outbox belongs to the user who wrote it (design.md §3).
-            raise AuthError(
+            refusal = AuthError(
                 "this client belongs to another user or was revoked; use a new data folder"
             )
         else:
             conn.execute(update(clients).where(clients.c.id == client_id).values(last_seen=now))
-        conn.execute(delete(login_failures).where(login_failures.c.name == name))
-        audit(conn, name, "login", client=client_id)
-        return _tokens(conn, row, client_id, now)
+        if refusal is None:
+            audit(conn, name, "login", client=client_id)
+            return _tokens(conn, row, client_id, now)
+    raise refusal  # after the commit: the right password still cleared this pair's failures
+
+
+def _audit_login(conn: Connection, who: dict[str, Any], action: str) -> None:
+    detail = {k: v for k, v in who.items() if k != "actor"}
+    audit(conn, who["actor"], action, **detail)
+
+
+_ROTATE = (
+    update(refresh_tokens)
+    .where(
+        refresh_tokens.c.token_hash == bindparam("digest"),
+        refresh_tokens.c.rotated_at.is_(None),
+        refresh_tokens.c.expires_at > bindparam("now"),
+    )
+    .values(rotated_at=bindparam("now"))
+)
+_GRACE = (
+    update(refresh_tokens)
+    .where(
+        refresh_tokens.c.token_hash == bindparam("digest"),
+        refresh_tokens.c.rotated_at.isnot(None),
+        refresh_tokens.c.rotated_at >= bindparam("grace_since"),
+        refresh_tokens.c.grace_used.is_(False),
+        refresh_tokens.c.expires_at > bindparam("now"),
+    )
+    .values(grace_used=True)
+)
 
 
 def refresh(engine: Engine, token: str, now: dt.datetime | None = None) -> Tokens:
-    """Exchange a refresh token; the old one stays good for one more use within the grace."""
+    """Exchange a refresh token; the old one stays good for one more use within the grace.
+
+    Each exchange is one conditional UPDATE, so of any number of concurrent exchanges of one
+    token exactly one rotates it and at most one more spends the grace (PostgreSQL re-checks
+    the WHERE clause of an UPDATE that waited on the row's lock; SQLite runs one at a time).
+    """
     now = now or utcnow()
-    digest = auth.token_hash(token)
+    params = {
+        "digest": auth.token_hash(token),
+        "now": now,
+        "grace_since": now - auth.ROTATION_GRACE,
+    }
+    expired = AuthError("the sign-in has expired; sign in again")
     with engine.begin() as conn:
+        if not conn.execute(_ROTATE, params).rowcount and not conn.execute(_GRACE, params).rowcount:
+            raise expired
         stored = conn.execute(
-            select(refresh_tokens).where(refresh_tokens.c.token_hash == digest)
-        ).first()
-        if stored is None or stored.expires_at <= now:
-            raise AuthError("the sign-in has expired; sign in again")
-        if stored.rotated_at is not None:
-            if stored.grace_used or now - stored.rotated_at > auth.ROTATION_GRACE:
-                raise AuthError("the sign-in has expired; sign in again")
-            conn.execute(
-                update(refresh_tokens)
-                .where(refresh_tokens.c.token_hash == digest)
-                .values(grace_used=True)
+            select(refresh_tokens.c.client_id).where(
+                refresh_tokens.c.token_hash == params["digest"]
             )
-        else:
-            conn.execute(
-                update(refresh_tokens)
-                .where(refresh_tokens.c.token_hash == digest)
-                .values(rotated_at=now)
-            )
-        client = conn.execute(select(clients).where(clients.c.id == stored.client_id)).first()
-        user = conn.execute(select(users).where(users.c.id == client.user_id)).first()
+        ).scalar_one()
+        client = conn.execute(select(clients).where(clients.c.id == stored)).one()
+        user = conn.execute(select(users).where(users.c.id == client.user_id)).one()
         if client.revoked_at is not None or user.disabled:
             raise AuthError("this device was signed out by an administrator")
         conn.execute(update(clients).where(clients.c.id == client.id).values(last_seen=now))
@@ -381,6 +434,7 @@ _IDENTITY = (
         users.c.display_name,
         users.c.name,
         users.c.unit,
+        users.c.token_epoch,
     )
     .join(users, users.c.id == clients.c.user_id)
     .where(clients.c.id == bindparam("client"))
@@ -389,8 +443,11 @@ _IDENTITY = (
 
 def identify(conn: Connection, claims: auth.AccessClaims) -> Identity:
     """The caller as of now, read on the request's own connection (one statement): a revoked
-    client or disabled user is refused, a changed district applies at once."""
+    client, a disabled user or a token from before a password change is refused, a changed
+    district applies at once."""
     row = conn.execute(_IDENTITY, {"client": claims.client_id}).first()
     if row is None or row.revoked_at is not None or row.disabled:
         raise AuthError("this device was signed out by an administrator")
+    if row.token_epoch != claims.epoch:
+        raise AuthError("the password changed since this sign-in; sign in again")
     return Identity(claims, row.district, row.display_name or row.name, row.unit)

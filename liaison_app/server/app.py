@@ -12,33 +12,38 @@ from typing import Annotated, Any
 import anyio.to_thread
 import orjson
 from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection, Engine
 
 from liaison_app import __version__
-from liaison_app.errors import InputError, LiaisonError, NotFoundError
-from liaison_app.server import accounts, meta
+from liaison_app.server import accounts, answers, meta
+from liaison_app.server import api_docs as docs
+from liaison_app.server.api_models import LoginBody, PullBody, PushBody, RefreshBody, ResolveBody
 from liaison_app.server.auth import AccessClaims
-from liaison_app.server.blobs import BlobStore
+from liaison_app.server.blobs import MAX_BLOB, SHA256, BlobStore
 from liaison_app.server.db import REQUEST_THREADS, reading, server_data_dir
+from liaison_app.server.limits import BodyLimits
 from liaison_app.server.logs import RequestLog
-from liaison_app.server.pull import CursorTooOld, pull
-from liaison_app.server.push import Caller, SyncRefused, push
-from liaison_app.server.review import Forbidden, list_conflicts, resolve_conflict, verify
+from liaison_app.server.pull import pull
+from liaison_app.server.push import Caller, push
+from liaison_app.server.review import list_conflicts, resolve_conflict, verify
 from liaison_app.server.schema import (
     REFERENCE_TABLES,
     mutation_ledger,
     server_sequence,
 )
-from liaison_app.sync.protocol import MAX_PULL, MAX_PUSH
+from liaison_app.server.strict_json import StrictJsonRoute
 
 PROTOCOL = {"min": 1, "max": 1}
 MIN_APP_VERSION = "0.1.0"
+
+
+PUSH_SCHEMA = {"$ref": "#/components/schemas/PushRequest"}  # documented; judged by push.py
 
 
 def _version(text: str) -> tuple[int, ...]:
@@ -46,30 +51,6 @@ def _version(text: str) -> tuple[int, ...]:
         return tuple(int(x) for x in text.split(".")[:3])
     except ValueError:
         return (0,)
-
-
-class LoginBody(BaseModel):
-    user: str = Field(min_length=1, max_length=100)
-    password: str = Field(min_length=1, max_length=200)
-    client_id: str | None = Field(default=None, min_length=8, max_length=36)
-    device: str | None = Field(default=None, max_length=200)
-
-
-class RefreshBody(BaseModel):
-    refresh_token: str = Field(min_length=10, max_length=200)
-
-
-class PushBody(BaseModel):
-    mutations: list[Any] = Field(max_length=MAX_PUSH)
-
-
-class ResolveBody(BaseModel):
-    note: str | None = Field(default=None, max_length=2000)
-
-
-class PullBody(BaseModel):
-    cursor: str | None = Field(default=None, max_length=400)
-    limit: int = Field(default=MAX_PULL, ge=1, le=MAX_PULL)
 
 
 def create_app(engine: Engine, blob_dir: Path | None = None) -> FastAPI:
@@ -80,67 +61,33 @@ def create_app(engine: Engine, blob_dir: Path | None = None) -> FastAPI:
         yield
 
     app = FastAPI(title="Liaison sync server", version=__version__, lifespan=lifespan)
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
-    app.add_middleware(RequestLog)
+    app.router.route_class = StrictJsonRoute  # before any route: every JSON body parsed strictly
+    docs.install(app)
     bearer = HTTPBearer(auto_error=False)
 
-    @app.exception_handler(accounts.AuthError)
-    async def _unauthorized(_request: Request, exc: accounts.AuthError) -> JSONResponse:
-        return JSONResponse(
-            {"error": exc.code, "message": exc.message},
-            status_code=401,
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-
-    @app.exception_handler(accounts.RateLimited)
-    async def _limited(_request: Request, exc: accounts.RateLimited) -> JSONResponse:
-        seconds = int(accounts.auth.FAILURE_WINDOW.total_seconds())
-        return JSONResponse(
-            {"error": exc.code, "message": exc.message},
-            status_code=429,
-            headers={"Retry-After": str(seconds)},
-        )
-
-    @app.exception_handler(SyncRefused)
-    async def _refused(_request: Request, exc: SyncRefused) -> JSONResponse:
-        return JSONResponse(
-            {"error": exc.code, "message": exc.message, **exc.detail}, status_code=409
-        )
-
-    @app.exception_handler(CursorTooOld)
-    async def _gone(_request: Request, exc: CursorTooOld) -> JSONResponse:
-        return JSONResponse({"error": exc.code, "message": exc.message}, status_code=410)
-
-    @app.exception_handler(Forbidden)
-    async def _forbidden(_request: Request, exc: Forbidden) -> JSONResponse:
-        return JSONResponse({"error": exc.code, "message": exc.message}, status_code=403)
-
-    @app.exception_handler(NotFoundError)
-    async def _not_found(_request: Request, exc: NotFoundError) -> JSONResponse:
-        return JSONResponse({"error": exc.code, "message": exc.message}, status_code=404)
-
-    @app.exception_handler(InputError)
-    async def _bad_input(_request: Request, exc: InputError) -> JSONResponse:
-        return JSONResponse({"error": exc.code, "message": exc.message}, status_code=400)
-
-    @app.exception_handler(LiaisonError)
-    async def _failed(_request: Request, exc: LiaisonError) -> JSONResponse:
-        return JSONResponse({"error": exc.code, "message": exc.message}, status_code=500)
+    answers.install(app)
 
     with reading(engine) as conn:  # both are written on the first start and never change
         key = accounts.signing_key(conn)
         server_id = accounts.server_id(conn)
+    # Outermost first: the request log sees every answer, the limits run before any body is
+    # read, and large answers are compressed.
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(BodyLimits, key=key, clock=accounts.utcnow)
+    app.add_middleware(RequestLog)
 
-    # The token's signature and expiry are checked on the event loop (no I/O, so a missing or
-    # bad token is a 401 before the body is even looked at); whether the device is still signed
-    # in is read inside the endpoint's own worker thread, by signed_in: one thread hop a request.
+    # The token's signature and expiry are checked by BodyLimits before the body is read (no
+    # I/O, so a missing or bad token is a 401 before the body is even looked at); whether the
+    # device is still signed in is read inside the endpoint's own worker thread, by signed_in:
+    # one thread hop a request.
     async def optional_claims(
         request: Request,
         creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     ) -> AccessClaims | None:
         if creds is None:
             return None
-        claims = accounts.read_token(key, creds.credentials)
+        checked = getattr(request.state, "claims", None)
+        claims = checked if checked is not None else accounts.read_token(key, creds.credentials)
         request.state.user, request.state.client = claims.user, claims.client_id  # for the log
         return claims
 
@@ -160,13 +107,13 @@ def create_app(engine: Engine, blob_dir: Path | None = None) -> FastAPI:
 
     Token = Annotated[AccessClaims, Depends(claims)]
 
-    @app.get("/healthz")
+    @app.get("/healthz", response_model=None, responses=docs.responses(docs.Health))
     def healthz() -> dict[str, Any]:
         with reading(engine) as conn:
             conn.exec_driver_sql("SELECT 1")
         return {"ok": True, "version": __version__}
 
-    @app.get("/v1/hello")
+    @app.get("/v1/hello", response_model=None, responses=docs.responses(docs.Hello, 401, 426))
     def hello(
         token: Annotated[AccessClaims | None, Depends(optional_claims)],
         app_version: Annotated[str | None, Header(alias="X-Liaison-App-Version")] = None,
@@ -200,17 +147,25 @@ def create_app(engine: Engine, blob_dir: Path | None = None) -> FastAPI:
             )
         return JSONResponse(body)
 
-    @app.post("/v1/auth/login")
-    def login(body: LoginBody) -> dict[str, Any]:
+    @app.post(
+        "/v1/auth/login", response_model=None, responses=docs.responses(docs.Tokens, 401, 429)
+    )
+    def login(body: LoginBody, request: Request) -> dict[str, Any]:
+        address = request.client.host if request.client is not None else ""
         return accounts.login(
-            engine, body.user, body.password, body.client_id, body.device
+            engine, body.user, body.password, body.client_id, body.device, address=address
         ).__dict__
 
-    @app.post("/v1/auth/refresh")
+    @app.post("/v1/auth/refresh", response_model=None, responses=docs.responses(docs.Tokens, 401))
     def refresh(body: RefreshBody) -> dict[str, Any]:
         return accounts.refresh(engine, body.refresh_token).__dict__
 
-    @app.post("/v1/push")
+    @app.post(
+        "/v1/push",
+        response_model=None,
+        responses=docs.responses(docs.PushAnswer, 400, 401, 409),
+        openapi_extra={"requestBody": {"content": {"application/json": {"schema": PUSH_SCHEMA}}}},
+    )
     def push_changes(body: PushBody, token: Token) -> Response:
         with engine.begin() as conn:
             answer, refused = push(conn, signed_in(token, conn), body.mutations)
@@ -218,46 +173,84 @@ def create_app(engine: Engine, blob_dir: Path | None = None) -> FastAPI:
             raise refused
         return _json(answer)
 
-    @app.post("/v1/pull")
+    @app.post(
+        "/v1/pull", response_model=None, responses=docs.responses(docs.PullAnswer, 401, 409, 410)
+    )
     def pull_changes(body: PullBody, token: Token) -> Response:
         with reading(engine) as conn:
             return _json(pull(conn, signed_in(token, conn), body.cursor, body.limit))
 
-    @app.post("/v1/verify")
+    @app.post("/v1/verify", response_model=None, responses=docs.responses(docs.VerifyAnswer, 401))
     def verify_scope(token: Token) -> Response:
         return _json(verify(engine, signed_in(token)))
 
-    @app.get("/v1/conflicts")
+    @app.get(
+        "/v1/conflicts",
+        response_model=None,
+        responses=docs.responses(list[docs.ConflictRecord], 401),  # type: ignore[arg-type]
+    )
     def conflicts_list(token: Token, resolved: bool = False) -> Response:
         return _json(list_conflicts(engine, signed_in(token), include_resolved=resolved))
 
-    @app.post("/v1/conflicts/{conflict_id}/resolve")
-    def conflicts_resolve(conflict_id: int, body: ResolveBody, token: Token) -> Response:
+    @app.post(
+        "/v1/conflicts/{conflict_id}/resolve",
+        response_model=None,
+        responses=docs.responses(docs.ConflictRecord, 401, 403, 404),
+    )
+    def conflicts_resolve(
+        conflict_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)], body: ResolveBody, token: Token
+    ) -> Response:
         return _json(resolve_conflict(engine, signed_in(token), conflict_id, body.note))
 
     store = BlobStore(engine, blob_dir or server_data_dir() / "blobs")
 
-    @app.get("/v1/blobs/{sha}/status")
-    def blob_status(sha: str, token: Token) -> Response:
+    Sha = Annotated[str, PathParam(pattern=SHA256, description="lowercase hex sha256 of the bytes")]
+
+    @app.get(
+        "/v1/blobs/{sha}/status",
+        response_model=None,
+        responses=docs.responses(docs.BlobStatus, 401),
+    )
+    def blob_status(sha: Sha, token: Token) -> Response:
         return _json(store.status(signed_in(token), sha))
 
-    @app.put("/v1/blobs/{sha}")
-    async def blob_upload(sha: str, request: Request, token: Token, offset: int = 0) -> Response:
-        chunk = await request.body()
+    @app.put(
+        "/v1/blobs/{sha}",
+        response_model=None,
+        responses=docs.responses(docs.BlobStatus, 400, 401, 409),
+        openapi_extra={"requestBody": {"content": {"application/octet-stream": {}}}},
+    )
+    async def blob_upload(
+        sha: Sha,
+        request: Request,
+        token: Token,
+        offset: Annotated[int, Query(ge=0, le=MAX_BLOB)] = 0,
+    ) -> Response:
+        chunk = await request.body()  # at most CHUNK_LIMIT: BodyLimits read it
         who = await run_in_threadpool(signed_in, token)
         return _json(await run_in_threadpool(store.upload, who, sha, offset, chunk))
 
-    @app.post("/v1/blobs/{sha}/commit")
-    def blob_commit(sha: str, token: Token) -> Response:
+    @app.post(
+        "/v1/blobs/{sha}/commit",
+        response_model=None,
+        responses=docs.responses(docs.BlobStatus, 400, 401, 404),
+    )
+    def blob_commit(sha: Sha, token: Token) -> Response:
         return _json(store.commit(signed_in(token), sha))
 
-    @app.get("/v1/blobs/{sha}")
-    def blob_download(sha: str, token: Token) -> FileResponse:
+    @app.get(
+        "/v1/blobs/{sha}",
+        response_model=None,
+        responses=docs.responses(None, 401, 404, media="application/octet-stream"),
+    )
+    def blob_download(sha: Sha, token: Token) -> FileResponse:
         return FileResponse(
             store.open(signed_in(token), sha), media_type="application/octet-stream"
         )
 
-    @app.get("/v1/reference")
+    @app.get(
+        "/v1/reference", response_model=None, responses=docs.responses(docs.ReferenceAnswer, 401)
+    )
     def reference(
         token: Token, since: Annotated[int | None, Query(ge=0, le=2**62)] = None
     ) -> dict[str, Any]:

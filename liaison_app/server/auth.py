@@ -9,6 +9,7 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -18,8 +19,14 @@ REFRESH_TTL = dt.timedelta(days=60)
 # A rotated refresh token stays good for one more use this long, so a client killed between
 # rotation and saving the new token is not locked out (design.md §3, Auth).
 ROTATION_GRACE = dt.timedelta(minutes=5)
+# Failed password attempts (accounts.py explains the three counts): five per account and
+# source address; beyond that, from a source that never signed in to the account, fifty per
+# account and fifty per source, all within the window.
 MAX_FAILURES = 5
+MAX_ACCOUNT_FAILURES = 50
+MAX_SOURCE_FAILURES = 50
 FAILURE_WINDOW = dt.timedelta(minutes=15)
+KNOWN_SOURCE_FOR = dt.timedelta(days=30)
 
 _hasher = PasswordHasher()
 
@@ -28,11 +35,20 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def password_ok(stored_hash: str, password: str) -> bool:
+@cache
+def _dummy_hash() -> str:
+    """A hash with the same parameters as every real one, of a password nobody knows."""
+    return _hasher.hash(secrets.token_urlsafe(32))
+
+
+def password_ok(stored_hash: str | None, password: str) -> bool:
+    """One argon2 verification whatever the user: an unknown one (``None``) is checked
+    against a dummy hash, so it takes as long as a known one and always fails."""
     try:
-        return _hasher.verify(stored_hash, password)
+        ok = _hasher.verify(stored_hash or _dummy_hash(), password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+    return ok and stored_hash is not None
 
 
 def _b64(data: bytes) -> str:
@@ -50,6 +66,7 @@ class AccessClaims:
     role: str
     client_id: str
     expires: dt.datetime
+    epoch: int = 0  # the user's token epoch when issued (users.token_epoch)
 
 
 def issue_access(key: str, claims: AccessClaims) -> str:
@@ -59,6 +76,7 @@ def issue_access(key: str, claims: AccessClaims) -> str:
         "role": claims.role,
         "cid": claims.client_id,
         "exp": int(claims.expires.timestamp()),
+        "ep": claims.epoch,
     }
     payload = _b64(json.dumps(body, separators=(",", ":")).encode())
     signature = _b64(hmac.new(bytes.fromhex(key), payload.encode(), hashlib.sha256).digest())
@@ -77,9 +95,14 @@ def read_access(key: str, token: str, now: dt.datetime) -> AccessClaims | None:
         if expires <= now:
             return None
         return AccessClaims(
-            int(body["uid"]), str(body["sub"]), str(body["role"]), str(body["cid"]), expires
+            int(body["uid"]),
+            str(body["sub"]),
+            str(body["role"]),
+            str(body["cid"]),
+            expires,
+            int(body.get("ep", 0)),  # tokens from before epochs: epoch 0
         )
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, OverflowError, AttributeError):
         return None
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -226,6 +227,9 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Whatever the server writes (database, key, blobs) is for its own user only; the code sets
+    # each file's mode too, this covers anything a library creates (design.md §3, Auth).
+    previous = os.umask(0o077)
     try:
         return run(args)
     except InputError as exc:
@@ -237,6 +241,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001
         print(f"liaison-server: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+    finally:
+        os.umask(previous)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,9 @@ from typing import Any
 
 import orjson
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
+
+from liaison_app.server.private import private_dir, private_file, tighten
 
 ENV_DB = "LIAISON_SERVER_DB"
 REQUEST_THREADS = 24  # per serving process; 2 workers stay well inside max_connections=100
@@ -29,8 +31,7 @@ def database_url(explicit: str | None = None) -> str:
         return explicit
     if os.environ.get(ENV_DB):
         return os.environ[ENV_DB]
-    folder = server_data_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_dir(server_data_dir())
     return f"sqlite+pysqlite:///{folder / 'server.sqlite3'}"
 
 
@@ -50,6 +51,8 @@ def make_engine(url: str) -> Engine:
             url, pool_pre_ping=True, pool_size=REQUEST_THREADS, max_overflow=8, **json
         )
     memory = url.rstrip("/").endswith(("sqlite:", "pysqlite:")) or ":memory:" in url
+    if not memory:
+        _private_database(make_url(url).database)
     pool = {} if memory else {"pool_size": REQUEST_THREADS, "max_overflow": 8}
     engine = create_engine(
         url, connect_args={"check_same_thread": False, "timeout": 30}, **pool, **json
@@ -73,6 +76,18 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")  # commit order = sequence order (design.md §3)
 
     return engine
+
+
+def _private_database(database: str | None) -> None:
+    """The database file and its WAL companions readable by the server's user only (SQLite
+    gives the companions the database file's own permissions when it creates them)."""
+    if not database or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.parent.is_dir():
+        private_file(path)
+        for suffix in ("-wal", "-shm", "-journal"):
+            tighten(path.with_name(path.name + suffix))
 
 
 def reading(engine: Engine) -> Connection:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from liaison_app.server.schema import server_meta
 
-SIGNING_KEY = "signing_key"  # written on the first start, never changed
+SIGNING_KEY = "signing_key"  # before s0008 only: the key now lives in a file (keys.py)
 SERVER_ID = "server_id"  # written on the first start, never changed
 HORIZON = "tombstone_horizon"  # deletes up to this sequence may be gone (cleanup.py)
 REFERENCE_VERSION = "reference_version"  # raised by every reference change (hello tells it)
@@ -31,3 +31,7 @@ def write(conn: Connection, key: str, value: object) -> None:
         conn.execute(insert(server_meta).values(key=key, value=str(value)))
     else:
         conn.execute(update(server_meta).where(where).values(value=str(value)))
+
+
+def remove(conn: Connection, key: str) -> None:
+    conn.execute(delete(server_meta).where(server_meta.c.key == key))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from pathlib import Path
 
@@ -10,11 +9,11 @@ from sqlalchemy import insert, inspect, select
 from sqlalchemy.engine import Connection, Engine
 
 from liaison_app.models.reference import builtin_rows
-from liaison_app.server import meta
+from liaison_app.server import keys, meta
 from liaison_app.server.schema import REFERENCE_TABLES, server_sequence
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-HEAD = "s0007"
+HEAD = "s0008"
 
 
 def _config():  # type: ignore[no-untyped-def]
@@ -38,7 +37,7 @@ def upgrade(engine: Engine) -> None:
 
 
 def seed(conn: Connection) -> None:
-    """Built-in reference codes (the same as every client's), the signing key, the server id.
+    """Built-in reference codes (the same as every client's), the signing key file, the server id.
 
     On a new database the built-in rows are stamped 0, "never changed": every client has them.
     Built-ins that a later version adds to an existing server get a new sequence value and raise
@@ -59,8 +58,7 @@ def seed(conn: Connection) -> None:
             later = next_seq(conn)
             meta.write(conn, meta.REFERENCE_VERSION, later)
         conn.execute(insert(table), [{**row, "seq": later or 0} for row in rows])
-    if meta.read(conn, meta.SIGNING_KEY) is None:
-        meta.write(conn, meta.SIGNING_KEY, secrets.token_hex(32))  # generated on first start, kept
+    keys.ensure(conn)  # generated on the first start and kept, in a file of its own
     if meta.read(conn, meta.SERVER_ID) is None:
         meta.write(conn, meta.SERVER_ID, uuid.uuid4())
 

@@ -307,9 +307,7 @@ def pull(
         fresh_lo=base,
         fresh_hi=floor,
     )
-    rows = conn.execute(
-        _changes(role, bool(after_id), snapshot, conn.dialect.name), params
-    ).all()
+    rows = conn.execute(_changes(role, bool(after_id), snapshot, conn.dialect.name), params).all()
     more = len(rows) > limit
     rows = rows[:limit]
     in_snapshot = bool(snapshot)

@@ -47,6 +47,9 @@ users = Table(
     Column("password_hash", String(200), nullable=False),
     Column("disabled", Boolean, nullable=False, default=False),
     Column("created_at", DateTime, nullable=False),
+    # Raised by a password change or a disable: access tokens carry the epoch they were issued
+    # in, and one from an older epoch is refused at once (accounts.identify).
+    Column("token_epoch", Integer, nullable=False, default=0, server_default="0"),
 )
 
 # A client is one data folder signed in as one user (design.md §3, Identity).
@@ -75,13 +78,29 @@ refresh_tokens = Table(
     Column("grace_used", Boolean, nullable=False, default=False),
 )
 
+# One failed (or still running) password attempt. Names are never stored as typed (a password
+# typed into the user field would be): each attempt is counted under keyed hashes of its
+# account, its source address and the pair (accounts.py, throttling).
 login_failures = Table(
     "login_failures",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("name", String(100), nullable=False),
-    Column("at", DateTime, nullable=False),
-    Index("ix_login_failures_name_at", "name", "at"),
+    Column("account_key", String(64), nullable=False),
+    Column("source_key", String(64), nullable=False),
+    Column("pair_key", String(64), nullable=False),
+    Column("at", DateTime, nullable=False, index=True),
+    Index("ix_login_failures_account_key_at", "account_key", "at"),
+    Index("ix_login_failures_source_key_at", "source_key", "at"),
+    Index("ix_login_failures_pair_key_at", "pair_key", "at"),
+)
+
+# An (account, address) pair that signed in successfully: only its own failures throttle it,
+# so attempts on the account from elsewhere cannot lock its officer out.
+login_sources = Table(
+    "login_sources",
+    metadata,
+    Column("pair_key", String(64), primary_key=True),
+    Column("last_ok", DateTime, nullable=False),
 )
 
 audit_log = Table(
@@ -231,6 +250,16 @@ blobs = Table(
     Column("sha256", String(64), primary_key=True),
     Column("size", BigInteger, nullable=False),
     Column("uploaded_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("committed_at", DateTime, nullable=False),
+)
+
+# Who has proved possession of a blob: its first uploader and everyone who uploaded the same
+# verified bytes since. Downloading needs this, or an attachment in scope made by an owner.
+blob_owners = Table(
+    "blob_owners",
+    metadata,
+    Column("sha256", String(64), ForeignKey("blobs.sha256"), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
     Column("committed_at", DateTime, nullable=False),
 )
 

@@ -157,3 +157,38 @@ def assign_district(engine: Engine, district: str, name: str, actor: str = "admi
             _withdraw(conn, uid, leaving, seq)
         audit(conn, actor, "assign.district", user=name, district=district)
         return seq
+
+
+def district_moves(
+    conn: Connection, moves: list[tuple[str, str | None, str | None]], seq: int
+) -> None:
+    """A push moved enterprises to another district (``seq`` is its sequence): for the
+    supervisors of the district each left, a withdrawal (their next pull says "scope remove",
+    with the same grace as any withdrawal); for those of the district each entered, a rescan
+    of their scope (``district_seq``: the next pull sends the district whole, this firm's
+    older visits and problems with it), as when a supervisor's own district changes."""
+    for enterprise, before, after in moves:
+        leaving = _supervisors(conn, before)
+        for uid in leaving:
+            _withdraw(conn, uid, [enterprise], seq)
+        entering = _supervisors(conn, after)
+        if entering:
+            conn.execute(
+                delete(scope_removals).where(
+                    scope_removals.c.user_id.in_(entering),
+                    scope_removals.c.enterprise_id == enterprise,
+                )
+            )
+            conn.execute(update(users).where(users.c.id.in_(entering)).values(district_seq=seq))
+
+
+def _supervisors(conn: Connection, district: str | None) -> list[int]:
+    if not district:
+        return []
+    return list(
+        conn.execute(
+            select(users.c.id)
+            .where(users.c.role == "supervisor", users.c.district == district)
+            .order_by(users.c.id)
+        ).scalars()
+    )

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from liaison_app.server.audit import utcnow
 from liaison_app.server.numbers import take_numbers
 from liaison_app.server.schema import clients, conflicts, mutation_ledger, records, users
+from liaison_app.server.scopes import district_moves
 from liaison_app.server.sequence import PENDING, head, next_seq
 
 RECORD_COLUMNS = (
@@ -62,6 +63,29 @@ class Writes:
     resolutions: list[dict[str, Any]] = field(default_factory=list)  # conflict id + columns
     applied: list[dict[str, Any]] = field(default_factory=list)  # results whose seq is set here
     numbers: list[tuple[str, tuple[str, int], dict[str, Any]]] = field(default_factory=list)
+    # Each enterprise's district as read, before this push: a change of it moves the firm
+    # between supervisors' scopes (scopes.district_moves).
+    districts: dict[str, Any] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.districts = {
+            rid: r["district"] for rid, r in self.rows.items() if r["entity"] == "enterprise"
+        }
+
+    def moves(self) -> list[tuple[str, str | None, str | None]]:
+        """(enterprise, district before, district now) of the enterprises this push moved;
+        the district column follows the data whichever path changed it (an edit or a
+        conflict resolved with a value)."""
+        out = []
+        for rid in sorted(self.dirty):
+            row = self.rows[rid]
+            if row["entity"] != "enterprise" or not isinstance(row["data"], dict):
+                continue
+            row["district"] = row["data"].get("district_code")
+            before = self.districts.get(rid)
+            if row["district"] != before:
+                out.append((rid, before, row["district"]))
+        return out
 
 
 _UPDATE_RECORD = (
@@ -119,6 +143,7 @@ def flush(conn: Connection, w: Writes) -> int:
         for rid, _key, result in w.numbers:
             w.rows[rid]["data"]["number"] = result["number"] = given[rid]
     changed = sorted(w.new | w.dirty)
+    moves = w.moves()
     if w.new:
         conn.execute(
             insert(records),
@@ -168,9 +193,11 @@ def flush(conn: Connection, w: Writes) -> int:
         return head(conn)
     stamped = [r["id"] for r in w.applied if r["seq"] == PENDING]
     resolved = [r["cid"] for r in w.resolutions]
-    if conn.dialect.name == "postgresql":
+    if conn.dialect.name == "postgresql" and not moves:
         seq = _stamp_and_commit(conn, changed, stamped, resolved)
     else:
+        # (PostgreSQL comes here only for the rare push that moves a firm to another
+        # district: its scope changes need the sequence inside the same transaction.)
         seq = next_seq(conn)  # taken last, after every read and the bulk writes
         if changed:
             conn.execute(update(records).where(records.c.id.in_(changed)).values(version=seq))
@@ -191,6 +218,8 @@ def flush(conn: Connection, w: Writes) -> int:
             conn.execute(
                 update(conflicts).where(conflicts.c.id.in_(resolved)).values(resolved_seq=seq)
             )
+        if moves:
+            district_moves(conn, moves, seq)
     for result in w.applied:
         if result["seq"] == PENDING:
             result["seq"] = seq

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+import os
 from pathlib import Path
 
 from sqlalchemy import select
@@ -19,6 +20,18 @@ from liaison_app.sync.capture import capture
 from liaison_app.sync.protocol import SYNCED_FIELDS
 
 MAX_CAPTION = 500
+
+
+def shown(path: Path | str) -> str:
+    """A path for a message: a name that is not UTF-8 is escaped (printing it never fails)."""
+    return str(path).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def display_name(path: Path) -> str:
+    """The file's name as text to keep and show: bytes that are not UTF-8 (a name written
+    in another encoding) become U+FFFD, so the name can be stored and sent."""
+    raw = os.fsencode(path.name)
+    return raw.decode("utf-8", "replace")
 
 
 class AttachmentService(Service):
@@ -63,9 +76,11 @@ class AttachmentService(Service):
         caption = (caption or "").strip() or None
         if caption is not None and len(caption) > MAX_CAPTION:
             raise ValidationError.single("caption", "too_long", f"at most {MAX_CAPTION} characters")
+        if caption is not None and "\x00" in caption:
+            raise ValidationError.single("caption", "invalid", "contains a NUL character")
         if not path.is_file():
-            raise InputError(f"{path} is not a file")
-        name = path.name
+            raise InputError(f"{shown(path)} is not a file")
+        name = display_name(path)
         if not name or len(name) > 255 or "\x00" in name:
             raise InputError("the file name must be 1 to 255 characters")
         with self._db.reading() as s:
@@ -125,8 +140,10 @@ class AttachmentService(Service):
     def save_copy(self, ident: str, target: Path) -> Path:
         """Write the attachment's file to ``target`` (refused while it is still missing)."""
         record = self.get(ident)
+        if target.is_dir():
+            raise InputError(f"{shown(target)} is a folder: give the name of the file to write")
         if not target.parent.is_dir():
-            raise InputError(f"folder {target.parent} does not exist")
+            raise InputError(f"folder {shown(target.parent)} does not exist")
         if not record.available:
             raise InputError(
                 f"{record.filename} has not arrived from the server yet; sync, then try again"

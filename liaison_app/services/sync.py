@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -11,20 +13,90 @@ from sqlalchemy import select
 from liaison_app.credentials import TokenStore
 from liaison_app.errors import InputError, NotFoundError
 from liaison_app.models.base import utcnow
-from liaison_app.models.sync_tables import BaseCopy, OutboxEntry, SyncConflict
+from liaison_app.models.entities import Attachment
+from liaison_app.models.sync_tables import BaseCopy, OutboxEntry, SyncAccount, SyncConflict
 from liaison_app.services.base import Service, ServiceContext
 from liaison_app.sync import conflicts as conflict_rules
 from liaison_app.sync import state
 from liaison_app.sync.apply import MODELS, Applier
+from liaison_app.sync.blobs import LocalBlobs
 from liaison_app.sync.capture import capture, wire
+from liaison_app.sync.client import Refused, SyncError
 from liaison_app.sync.engine import (
     LoginResult,
     SyncEngine,
     SyncReport,
     SyncStatus,
+    normalise_url,
     open_conflicts,
 )
 from liaison_app.sync.protocol import SYNCED_FIELDS
+
+log = logging.getLogger(__name__)
+
+# What the server's sign-in takes (server/app.py LoginBody): longer is refused there with a 422.
+MAX_USER = 100
+MAX_PASSWORD = 200
+MAX_CONFLICT_ID = 2**63 - 1  # SQLite's and PostgreSQL's largest integer
+
+
+def _has_blob(blobs: LocalBlobs, sha: str) -> bool:
+    try:
+        return blobs.has(sha)
+    except InputError:  # not a sha256: no file can be that one
+        return False
+
+
+def _shown(value: str, limit: int = 40) -> str:
+    """A value for a message: escaped (never a lone surrogate on stderr) and cut short."""
+    return repr(value[:limit]) + ("…" if len(value) > limit else "")
+
+
+def _bad_text(value: str) -> str | None:
+    if "\x00" in value:
+        return "contains a NUL character"
+    if any("\ud800" <= ch <= "\udfff" for ch in value):
+        return "is not valid text (a lone surrogate, or bytes that are not UTF-8)"
+    return None
+
+
+def check_sign_in(server: str, user: str, password: str) -> tuple[str, str]:
+    """The server address and user name as the engine takes them, or InputError (exit 2):
+    nothing is written and nothing is sent for values that can never sign in."""
+    import httpx
+
+    raw = server or ""
+    if raw.strip().rstrip("/").lower() in ("http:", "https:"):
+        raise InputError(f"the server address {_shown(raw)} names no host")
+    problem = _bad_text(raw)
+    if problem is None and any(ch.isspace() or ord(ch) < 32 for ch in raw.strip()):
+        problem = "contains spaces or control characters"
+    if problem is not None:
+        raise InputError(f"the server address {_shown(raw)} {problem}")
+    url = normalise_url(raw)
+    try:
+        port = httpx.URL(url).port
+    except httpx.InvalidURL as exc:  # pragma: no cover - normalise_url parsed it already
+        raise InputError(f"{_shown(raw)} is not a server address: {exc}") from exc
+    if port is not None and not 0 < port < 65536:
+        raise InputError(f"{_shown(raw)} is not a server address: port {port} is not 1 to 65535")
+    name = (user or "").strip()
+    problem = _bad_text(name)
+    if problem is None and any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+        problem = "contains control characters"
+    if problem is None and len(name) > MAX_USER:
+        problem = f"is {len(name)} characters long (at most {MAX_USER})"
+    if problem is not None:
+        raise InputError(f"the user name {_shown(name)} {problem}")
+    if not name:
+        raise InputError("a user name is required")
+    if not password:
+        raise InputError("a password is required")
+    if _bad_text(password.replace("\x00", "")) is not None:
+        raise InputError("the password is not valid text (bytes that are not UTF-8)")
+    if len(password) > MAX_PASSWORD:
+        raise InputError(f"a password is at most {MAX_PASSWORD} characters")
+    return url, name
 
 
 @dataclass(frozen=True)
@@ -68,7 +140,48 @@ class SyncService(Service):
 
     # ---- the engine's operations ---------------------------------------------------------------
     def login(self, server: str, user: str, password: str) -> LoginResult:
-        return self.engine().login(server, user, password)
+        url, user = check_sign_in(server, user, password)
+        with self._db.reading() as s:
+            known = s.scalar(
+                select(SyncAccount.id).where(
+                    SyncAccount.server_url == url, SyncAccount.user == user
+                )
+            )
+        try:
+            return self.engine().login(url, user, password)
+        except Refused as exc:
+            if exc.status in (404, 405):
+                raise SyncError(
+                    f"no Liaison sync server answers at {url} (HTTP {exc.status}): check the "
+                    "address"
+                ) from exc
+            raise
+        finally:
+            if known is None:
+                self._forget_failed_sign_in(url, user)
+
+    def _forget_failed_sign_in(self, url: str, user: str) -> None:
+        """A sign-in that did not complete leaves nothing behind: the engine makes the
+        client identity before it asks the server, so take it back when it never became
+        this folder's account (a wrong password, an unreachable server, a bad address)."""
+        with self._db.writing() as s:
+            acct = s.scalar(
+                select(SyncAccount).where(SyncAccount.server_url == url, SyncAccount.user == user)
+            )
+            if acct is None or state.get(s, state.ACCOUNT) == str(acct.id):
+                return
+            used = s.scalar(
+                select(OutboxEntry.id).where(OutboxEntry.client_id == acct.client_id).limit(1)
+            )
+            if used is None:
+                client_id = acct.client_id
+                s.delete(acct)
+            else:
+                return
+        try:
+            self._tokens.forget(client_id, user)
+        except Exception:  # noqa: BLE001 - tokens of a client that no longer exists here
+            log.debug("could not forget the tokens of a failed sign-in", exc_info=True)
 
     def logout(self) -> dict[str, Any]:
         return self.engine().logout()
@@ -103,6 +216,8 @@ class SyncService(Service):
     def resolve_conflict(
         self, conflict_id: int, keep: str | None = None, value: Any = None
     ) -> dict[str, Any]:
+        if not 0 < conflict_id <= MAX_CONFLICT_ID:
+            raise NotFoundError("conflict", str(conflict_id))
         with self._db.writing() as s:
             return conflict_rules.resolve(s, conflict_id, keep, value)
 
@@ -186,4 +301,18 @@ class SyncService(Service):
                 c = s.get(SyncConflict, body.get("conflict_id"))
                 if c is not None:
                     c.pending_mutation = new
+            if entry.op == "create":
+                # The create carries every field as it is now, so edits made since the refusal
+                # are in it; queued before it they would be refused too (no such record yet).
+                for later in s.scalars(
+                    select(OutboxEntry).where(
+                        OutboxEntry.record_id == entry.record_id,
+                        OutboxEntry.op == "update",
+                        OutboxEntry.state == "pending",
+                        OutboxEntry.seq.is_(None),
+                        OutboxEntry.mutation_id != new,
+                    )
+                ):
+                    later.state = "discarded"
+                    later.sent_at = utcnow()
             return {"id": mutation_id, "resent_as": new}

@@ -25,6 +25,11 @@ _SHA = re.compile(r"[0-9a-f]{64}")
 Progress = Callable[[int, int], None]
 
 
+def _shown(path: Path | str) -> str:
+    """A path for a message: a name that is not UTF-8 is escaped (printing it never fails)."""
+    return str(path).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 class LocalBlobs:
     def __init__(self, data_dir: Path) -> None:
         self.root = data_dir / "blobs"
@@ -43,11 +48,11 @@ class LocalBlobs:
     def add_file(self, source: Path) -> tuple[str, int]:
         """Copy a file in (hashing as it goes); returns (sha256, size)."""
         if not source.is_file():
-            raise InputError(f"{source} is not a file")
+            raise InputError(f"{_shown(source)} is not a file")
         size = source.stat().st_size
         if size > MAX_FILE:
             raise InputError(
-                f"{source.name} is {size / 2**20:.0f} MB; files of at most "
+                f"{_shown(source.name)} is {size / 2**20:.0f} MB; files of at most "
                 f"{MAX_FILE // 2**20} MB can be attached"
             )
         self.root.mkdir(parents=True, exist_ok=True)

@@ -39,19 +39,19 @@ def bearer(tokens):
 
 
 def test_schema_is_created_seeded_and_upgrade_is_idempotent(engine):
+    from liaison_app.server import keys
+
     assert is_current(engine)
     with engine.connect() as conn:
         assert len(conn.execute(select(districts.c.code)).all()) == 100
         assert len(conn.execute(select(categories.c.code)).all()) == 13
-        key = conn.execute(
-            select(server_meta.c.value).where(server_meta.c.key == "signing_key")
-        ).scalar()
+    key = keys.key_file(engine.url).read_text()
     upgrade(engine)  # a second start keeps the key and adds nothing twice
+    assert keys.key_file(engine.url).read_text() == key
     with engine.connect() as conn:
-        again = conn.execute(
-            select(server_meta.c.value).where(server_meta.c.key == "signing_key")
-        ).scalar()
-        assert again == key and len(conn.execute(select(categories.c.code)).all()) == 13
+        assert len(conn.execute(select(categories.c.code)).all()) == 13
+        stored = conn.execute(select(server_meta.c.key)).scalars().all()
+        assert "signing_key" not in stored  # the key lives in its own file (keys.py)
     with engine.connect() as conn:
         assert (
             conn.exec_driver_sql("SELECT version_num FROM server_alembic_version").scalar() == HEAD

@@ -79,7 +79,9 @@ def test_a_step_from_a_status_the_problem_no_longer_has_is_not_shown(server, mak
     check_equal_to_server(server, b)
 
 
-def test_withdrawing_an_assignment_from_the_creator_keeps_the_firm_in_their_folder(server, make_folder):  # type: ignore[no-untyped-def]
+def test_withdrawing_an_assignment_from_the_creator_keeps_the_firm_in_their_folder(
+    server, make_folder
+):  # type: ignore[no-untyped-def]
     """The creator keeps an enterprise whatever its memberships say; an assignment given to
     the creator and withdrawn again sent a "scope remove", the folder dropped the firm, and
     nothing ever brought it back while the server still counted it in the scope (server)."""
@@ -94,3 +96,45 @@ def test_withdrawing_an_assignment_from_the_creator_keeps_the_firm_in_their_fold
     a.sync()
     assert [x.id for x in a.store.enterprises.list()] == [e]
     check_equal_to_server(server, a)
+
+
+def _officer_and_supervisor(server, make_folder):  # type: ignore[no-untyped-def]
+    wang = server.add_user(unique("wang"))
+    boss = server.add_user(unique("zhao"), role="supervisor", district="210102")
+    a, s = make_folder("a"), make_folder("s")
+    a.login(wang)
+    s.login(boss)
+    return a, s
+
+
+def test_a_firm_moved_out_of_a_district_leaves_its_supervisors_folder(server, make_folder):  # type: ignore[no-untyped-def]
+    """An edit of an enterprise's district took it out of the supervisor's scope with no
+    scope event: their folder kept it (and its history) for good (server)."""
+    a, s = _officer_and_supervisor(server, make_folder)
+    e = firm(a)
+    visit_with_problem(a, e)
+    a.sync()
+    s.sync()
+    assert s.store.enterprises.get(e)
+    a.store.enterprises.update(e, {"district_code": "210103"})
+    a.sync()
+    s.sync()
+    s.sync()
+    assert e not in {x.id for x in s.store.enterprises.list()}
+    check_equal_to_server(server, s)
+
+
+def test_a_firm_moved_into_a_district_arrives_whole_at_its_supervisor(server, make_folder):  # type: ignore[no-untyped-def]
+    """Moved into the district, only the enterprise record itself was newer than the
+    supervisor's cursor: its older visits and problems never arrived (server)."""
+    a, s = _officer_and_supervisor(server, make_folder)
+    e = firm(a, district_code="210103")
+    _v, p = visit_with_problem(a, e)
+    a.sync()
+    s.sync()
+    a.store.enterprises.update(e, {"district_code": "210102"})
+    a.sync()
+    s.sync()
+    s.sync()
+    assert s.store.problems.get(p).enterprise_id == e
+    check_equal_to_server(server, s)
