@@ -80,7 +80,14 @@ class Cleaner:
             return
         self.out[name] = value
 
-    def ref(self, name: str, kind: str, *, required: bool = False, normalise=str.strip) -> None:
+    def ref(
+        self,
+        name: str,
+        kind: str,
+        *,
+        required: bool = False,
+        normalise: Callable[[str], str] = str.strip,
+    ) -> None:
         if not self.present(name) or self.raw[name] in (None, ""):
             if required and (self.creating or self.present(name)):
                 self.error(name, "required", "is required")

@@ -6,8 +6,12 @@ import datetime as dt
 import logging
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from liaison_app.errors import StorageError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +67,7 @@ def backup_file(path: Path, backups: Path, label: str) -> Path:
     return target
 
 
-def alembic_config():  # type: ignore[no-untyped-def]
+def alembic_config() -> Config:
     from alembic.config import Config
 
     cfg = Config()

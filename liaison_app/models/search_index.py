@@ -74,7 +74,7 @@ def count_matches(session: Session, query: str, kind: str) -> int:
     if expr is None:
         return 0
     sql = f"SELECT count(*) FROM ({MATCHING_IDS})"
-    return session.execute(text(sql), {"sq": expr, "sk": kind}).scalar_one()
+    return int(session.execute(text(sql), {"sq": expr, "sk": kind}).scalar_one())
 
 
 def matching_rowids(query: str) -> TextualSelect | None:

@@ -21,7 +21,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection, Engine
 
 from liaison_app import __version__
-from liaison_app.server import accounts, answers, meta
+from liaison_app.server import accounts, answers, audit, meta
 from liaison_app.server import api_docs as docs
 from liaison_app.server.api_models import LoginBody, PullBody, PushBody, RefreshBody, ResolveBody
 from liaison_app.server.auth import AccessClaims
@@ -73,7 +73,7 @@ def create_app(engine: Engine, blob_dir: Path | None = None) -> FastAPI:
     # Outermost first: the request log sees every answer, the limits run before any body is
     # read, and large answers are compressed.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
-    app.add_middleware(BodyLimits, key=key, clock=accounts.utcnow)
+    app.add_middleware(BodyLimits, key=key, clock=audit.utcnow)
     app.add_middleware(RequestLog)
 
     # The token's signature and expiry are checked by BodyLimits before the body is read (no

@@ -211,14 +211,14 @@ def run(args: argparse.Namespace) -> int:
             accounts.revoke_device(engine, args.id)
             _print(args, {"ok": True}, f"device {args.id} signed out")
         else:
-            rows = accounts.list_devices(engine)
+            devices = accounts.list_devices(engine)
             _print(
                 args,
-                rows,
+                devices,
                 "\n".join(
                     f"{r['id']}\t{r['user']}\t{r['name'] or ''}\t{r['last_seen']}"
                     f"\t{'revoked' if r['revoked_at'] else ''}"
-                    for r in rows
+                    for r in devices
                 ),
             )
     engine.dispose()

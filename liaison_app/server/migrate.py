@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, inspect, select
 from sqlalchemy.engine import Connection, Engine
@@ -12,11 +13,14 @@ from liaison_app.models.reference import builtin_rows
 from liaison_app.server import keys, meta
 from liaison_app.server.schema import REFERENCE_TABLES, server_sequence
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 HEAD = "s0008"
 
 
-def _config():  # type: ignore[no-untyped-def]
+def _config() -> Config:
     from alembic.config import Config
 
     cfg = Config()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import Counter
 from typing import Any
 
 from sqlalchemy import select, update
@@ -106,9 +107,7 @@ def figures(engine: Engine, today: dt.date | None = None) -> Figures:
     transitions were validated) counts as absent, never as a crash.
     """
     today_iso = (today or utcnow().date()).isoformat()
-    counts = dict(
-        received=0, resolved=0, resolved_on_time=0, overdue=0, called_back=0, rated=0, satisfied=0
-    )
+    counts: Counter[str] = Counter()
     with reading(engine) as conn:
         for (data,) in conn.execute(
             select(records.c.data).where(
@@ -131,4 +130,13 @@ def figures(engine: Engine, today: dt.date | None = None) -> Figures:
             if grade:
                 counts["rated"] += 1
                 counts["satisfied"] += grade in SATISFIED_GRADES
-    return Figures(key=None, **counts)
+    return Figures(
+        key=None,
+        received=counts["received"],
+        resolved=counts["resolved"],
+        resolved_on_time=counts["resolved_on_time"],
+        overdue=counts["overdue"],
+        called_back=counts["called_back"],
+        rated=counts["rated"],
+        satisfied=counts["satisfied"],
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -124,7 +126,7 @@ server_sequence = Table(
 )
 
 
-def _reference(name: str, *extra: Column) -> Table:
+def _reference(name: str, *extra: Column[Any]) -> Table:
     return Table(
         name,
         metadata,

@@ -40,8 +40,8 @@ def plan_transition(
     forced: dict[str, Any] = {"status": after}
     if step == "reopen":
         count = data.get("reopen_count")
-        ok = isinstance(count, int) and not isinstance(count, bool) and count >= 0
-        forced.update(reopen_count=(count if ok else 0) + 1, resolved_on=None, closed_on=None)
+        known = count if isinstance(count, int) and not isinstance(count, bool) else 0
+        forced.update(reopen_count=max(known, 0) + 1, resolved_on=None, closed_on=None)
         cleaned = {}
     if step == "callback":
         forced["callback_by"] = author

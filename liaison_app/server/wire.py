@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 from liaison_app.domain.labels import ACTION_KINDS, SATISFACTION, STATUSES
 from liaison_app.errors import FieldError, InputError, ValidationError
@@ -69,7 +69,7 @@ def check_batch(mutations: Any) -> None:
             )
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

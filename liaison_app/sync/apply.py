@@ -15,7 +15,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, delete, select, text, update
 from sqlalchemy import insert as core_insert
@@ -60,7 +60,7 @@ CODES = {
     ("problem", "category"): "categories",
     ("problem", "lead_department"): "departments",
 }
-_BASE = BaseCopy.__table__
+_BASE = cast(Table, BaseCopy.__table__)
 
 
 def _date(value: Any) -> dt.date | None:
@@ -321,7 +321,7 @@ class Applier:
         rows: dict[str, dict[str, Any]] = {}
         for b in group:
             values, deleted = visible(b.data, b.deleted, b.version, pending.get(b.record_id, ()))
-            row = {"id": b.record_id}
+            row: dict[str, Any] = {"id": b.record_id}
             for name, convert in shape.synced.items():
                 if name in values:
                     try:
@@ -393,7 +393,7 @@ class Applier:
         if missing:
             log.warning("%s %s lacks %s; kept as a base copy only", entity, row["id"], missing)
             return None
-        full = {name: None for name in shape.synced}
+        full: dict[str, Any] = dict.fromkeys(shape.synced)
         full.update(row)
         for c in shape.table.columns:
             if full.get(c.name) is None and not c.nullable and c.name in shape.synced:

@@ -11,9 +11,9 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from liaison_app.models.base import utcnow
@@ -22,7 +22,7 @@ from liaison_app.models.sync_tables import OutboxEntry, SyncMeta
 _APPLYING = "liaison_sync_applying"
 _CLIENT = "liaison_sync_client"
 CLIENT_KEY = "client_id"  # sync_meta: the signed-in client, if any
-_OUTBOX = OutboxEntry.__table__
+_OUTBOX = cast(Table, OutboxEntry.__table__)
 
 
 def wire(value: Any) -> Any:

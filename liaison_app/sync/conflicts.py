@@ -152,6 +152,7 @@ def resolve(
             "a step taken from a status the problem no longer has cannot be kept as it was: "
             "take it again from the current status, then settle this with --keep theirs"
         )
+    extra: dict[str, Any] = {"value": fields.get(c.field or "")} if resolution == "value" else {}
     mutation = capture(
         s,
         c.entity,
@@ -161,7 +162,7 @@ def resolve(
         enterprise_id=c.enterprise_id,
         conflict_id=c.id,
         resolution=resolution,
-        **({"value": fields.get(c.field or "")} if resolution == "value" else {}),
+        **extra,
     )
     c.pending_mutation = mutation
     s.flush()

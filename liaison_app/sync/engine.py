@@ -9,6 +9,7 @@ and repaired without anyone's help: nothing is refused forever, nothing new is d
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
@@ -600,6 +601,9 @@ class SyncEngine:
                     row.state = "uploaded"
             report.blobs_sent += 1
 
+    def _download_progress(self, size: int, done: int, _total: int) -> None:
+        self.progress("download", done, size)
+
     def _blobs_down(self, server: ServerClient, report: SyncReport) -> None:
         with self.db.writing() as s:
             wanted = dict(
@@ -624,11 +628,10 @@ class SyncEngine:
             ]
         for sha, size in missing:
             self.progress("download", 0, size)
+            on_chunk = functools.partial(self._download_progress, size)
             try:
                 got = self.blobs.receive(
-                    sha,
-                    server.blob_download(sha, self.blobs.partial_size(sha)),
-                    lambda done, _t, size=size: self.progress("download", done, size),
+                    sha, server.blob_download(sha, self.blobs.partial_size(sha)), on_chunk
                 )
             except Refused as exc:
                 if exc.status in (403, 404, 416):

@@ -7,6 +7,7 @@ there is nothing stale to detect. The GUI and the command line share the lock fi
 from __future__ import annotations
 
 import os
+import sys
 import time
 from pathlib import Path
 from types import TracebackType
@@ -83,7 +84,7 @@ def busy(data_dir: Path) -> bool:
     return False
 
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows only
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
     def _lock(fd: int) -> None:

@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import CursorResult
 
 from liaison_app.models.base import utcnow
 from liaison_app.models.sync_tables import OutboxEntry, SyncAccount, SyncConflict
@@ -197,14 +200,12 @@ def reject_locally(s: Session, entry: OutboxEntry, reason: str) -> None:
 
 def prune_sent_log(s: Session, now: dt.datetime | None = None) -> int:
     cutoff = (now or utcnow()) - dt.timedelta(days=SENT_LOG_DAYS)
-    return (
-        s.execute(
-            delete(OutboxEntry).where(
-                OutboxEntry.state.in_(("sent", "discarded")), OutboxEntry.sent_at < cutoff
-            )
-        ).rowcount
-        or 0
+    done = s.execute(
+        delete(OutboxEntry).where(
+            OutboxEntry.state.in_(("sent", "discarded")), OutboxEntry.sent_at < cutoff
+        )
     )
+    return cast("CursorResult[Any]", done).rowcount or 0
 
 
 def overlays(s: Session, record_ids: Sequence[str]) -> dict[str, list[OutboxEntry]]:

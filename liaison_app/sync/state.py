@@ -6,10 +6,13 @@ import datetime as dt
 import json
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import CursorResult
 
 from liaison_app.models.base import utcnow
 from liaison_app.models.entities import AppMeta
@@ -95,10 +98,13 @@ def activate(s: Session, acct: SyncAccount, hello: dict[str, Any]) -> Adoption:
     acct.display_name = hello.get("display_name") or acct.display_name or acct.user
     acct.unit = hello.get("unit") or acct.unit
     acct.role = hello.get("role") or acct.role
-    adopted = s.execute(
-        update(OutboxEntry)
-        .where(OutboxEntry.client_id.is_(None), OutboxEntry.state == "pending")
-        .values(client_id=acct.client_id)
+    adopted = cast(
+        "CursorResult[Any]",
+        s.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.client_id.is_(None), OutboxEntry.state == "pending")
+            .values(client_id=acct.client_id)
+        ),
     ).rowcount
     others = (
         s.scalar(
