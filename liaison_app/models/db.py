@@ -22,6 +22,14 @@ def _json_dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
+def _json_loads(value: Any) -> Any:
+    """A JSON column's value. SQLite gives a JSON number back as a number (the column has
+    numeric affinity, so the text "5" was stored as the integer 5): it is the value already."""
+    if isinstance(value, int | float):
+        return value
+    return orjson.loads(value)
+
+
 def make_engine(path: Path) -> Engine:
     """An engine for a SQLite file with WAL, synchronous=FULL, foreign keys and a busy timeout."""
     # Background workers use their own pooled connection; the pool never shares one at a time.
@@ -30,7 +38,7 @@ def make_engine(path: Path) -> Engine:
         connect_args={"check_same_thread": False},
         # orjson: several times faster than the stdlib for the sync tables' JSON columns.
         json_serializer=_json_dumps,
-        json_deserializer=orjson.loads,
+        json_deserializer=_json_loads,
     )
 
     @event.listens_for(engine, "connect")

@@ -39,11 +39,19 @@ def _dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
+def _loads(value: Any) -> Any:
+    """A JSON column's value. SQLite gives a JSON number back as a number (the column has
+    numeric affinity, so the text "5" was stored as the integer 5): it is the value already."""
+    if isinstance(value, int | float):
+        return value
+    return orjson.loads(value)
+
+
 def make_engine(url: str) -> Engine:
     """PostgreSQL through psycopg 3; SQLite with WAL, a busy timeout and BEGIN IMMEDIATE."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    json = {"json_serializer": _dumps, "json_deserializer": orjson.loads}  # ≈7× the stdlib
+    json = {"json_serializer": _dumps, "json_deserializer": _loads}  # ≈7× the stdlib
     if not url.startswith("sqlite"):
         # A pool as large as a worker's request threads (app.py): connections beyond the pool
         # are opened and closed per request, and each costs PostgreSQL a new backend process.

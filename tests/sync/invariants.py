@@ -222,8 +222,9 @@ def example_conflicts(server: SyncServer, enterprises: Iterable[str]) -> list[di
     out = []
     for r in rows:
         row = dict(zip(names, r, strict=True))
-        for k in ("base", "applied", "losing", "resolution"):
-            row[k] = _data(row[k])
+        if server.db_url.startswith("sqlite"):  # PostgreSQL's driver decodes JSON already
+            for k in ("base", "applied", "losing", "resolution"):
+                row[k] = _data(row[k])
         out.append(row)
     return out
 

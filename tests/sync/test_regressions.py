@@ -138,3 +138,37 @@ def test_a_firm_moved_into_a_district_arrives_whole_at_its_supervisor(server, ma
     s.sync()
     assert s.store.problems.get(p).enterprise_id == e
     check_equal_to_server(server, s)
+
+
+def test_a_clash_over_a_number_can_be_read_on_both_sides(server, make_folder):  # type: ignore[no-untyped-def]
+    """Two officers set a visit's staff and revenue to different numbers. The conflict's values
+    are JSON numbers, which SQLite stores in a JSON column as plain numbers (numeric affinity):
+    reading them back through orjson failed, so the server's pull (and the folder's conflict
+    list) broke for good on SQLite."""
+    wang, li = server.add_user(unique("wang")), server.add_user(unique("li"))
+    a, b = make_folder("a"), make_folder("b")
+    a.login(wang)
+    b.login(li)
+    e = firm(a)
+    v, _p = visit_with_problem(a, e)
+    a.store.visits.update(v, {"staff": 40, "revenue": 1.5})
+    a.sync()
+    server.admin("assign", "--enterprise", e, "--to", li)
+    b.sync()
+    a.store.visits.update(v, {"staff": 41, "revenue": 2.5})
+    b.store.visits.update(v, {"staff": 42, "revenue": 3.5})
+    a.sync()
+    b.sync()
+    a.sync()
+    for folder in (a, b):
+        clashes = {c["field"]: c for c in folder.store.sync.conflicts()}
+        assert set(clashes) == {"staff", "revenue"}
+        assert {clashes["staff"]["mine"], clashes["staff"]["theirs"]} == {41, 42}
+        assert {clashes["revenue"]["mine"], clashes["revenue"]["theirs"]} == {2.5, 3.5}
+        assert clashes["staff"]["base"] == 40
+    for c in b.store.sync.conflicts():
+        b.store.sync.resolve_conflict(c["id"], keep="mine")
+    b.sync()
+    a.sync()
+    assert a.store.visits.get(v).staff == b.store.visits.get(v).staff == 42
+    assert a.store.sync.conflicts() == []
