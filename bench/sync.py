@@ -7,8 +7,8 @@ The server (``liaison-server serve`` in a subprocess, SQLite unless --db) is fil
 real sync of a demo folder and kept in WORK, so later runs measure only the pulls and pushes.
 
 The limit for a pull of N rows is what the machine needs at least: raw sqlite3 inserting the
-same rows into the same schema (indexes and search index included) plus moving the same bytes
-over loopback HTTP. design.md §5 targets: within 3× of it; an up-to-date sync in 2 requests;
+same rows into the same schema (records, base copies, indexes and search index included) plus
+moving the same bytes over loopback HTTP. design.md §5 targets: within 3× of it; an up-to-date sync in 2 requests;
 1,000 edits in at most 5 requests.
 """
 
@@ -92,12 +92,22 @@ def fill_server(work: Path, size: str, db_url: str | None) -> SyncServer:
 
 
 def raw_insert_seconds(source: Path) -> tuple[float, int]:
-    """Raw sqlite3: the same rows into the same (migrated, empty) schema, search index too."""
+    """Raw sqlite3: the same rows into the same (migrated, empty) schema — the records, their
+    base copies (the server's version of each, which any client that can tell an unsent edit
+    from a pulled one must keep) and the search index."""
     empty = Path(tempfile.mkdtemp()) / "raw"
     open_store(empty).close()
     db = paths.database_path(empty)
     src = sqlite3.connect(paths.database_path(source))
-    tables = ("enterprise", "visit", "problem", "follow_up_action", "search_doc", "search_fts")
+    tables = (
+        "enterprise",
+        "visit",
+        "problem",
+        "follow_up_action",
+        "sync_base",
+        "search_doc",
+        "search_fts",
+    )
     rows = {
         t: src.execute(
             "SELECT rowid, body FROM search_fts" if t == "search_fts" else f"SELECT * FROM {t}"

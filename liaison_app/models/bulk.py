@@ -32,9 +32,21 @@ def _raw(session: Session) -> tuple[Any, Any]:
 
 def _tuples(
     rows: Iterable[Mapping[str, Any]], columns: Sequence[str], procs: Sequence[Processor]
-) -> list[tuple[Any, ...]]:
-    pairs = list(zip(columns, procs, strict=True))
-    return [tuple(p(r.get(c)) if p else r.get(c) for c, p in pairs) for r in rows]
+) -> list[Sequence[Any]]:
+    """Each row's values in column order, through the columns' processors (only the columns
+    that have one: strings and integers go to sqlite3 as they are)."""
+    converted = [(i, p) for i, p in enumerate(procs) if p is not None]
+    out: list[Sequence[Any]] = []
+    if not converted:
+        for r in rows:
+            out.append([r.get(c) for c in columns])
+        return out
+    for r in rows:
+        values = [r.get(c) for c in columns]
+        for i, p in converted:
+            values[i] = p(values[i])
+        out.append(values)
+    return out
 
 
 def insert(

@@ -183,3 +183,10 @@ def possession(conn: Connection, caller: Caller, sha: str) -> str:
     if row is None:
         return "absent"
     return "proven" if may_read(conn, caller, sha) else "unproven"
+
+
+def hold(conn: Connection, caller: Caller, sha: str) -> None:
+    """The caller named a blob they may read in a record of their own: they hold it as its
+    uploaders do, so whoever sees that record may open the file (``may_read`` asks for a
+    record made by an owner), whatever later happens to the record they read it through."""
+    _insert_missing(conn, blob_owners, sha256=sha, user_id=caller.user_id, committed_at=utcnow())

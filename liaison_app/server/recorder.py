@@ -108,8 +108,13 @@ class Recorder:
 
     def _check_blob(self, data: dict[str, Any]) -> None:
         sha = data.get("sha256")
-        if sha and blobs.possession(self.conn, self.caller, sha) == "unproven":
+        if not sha:
+            return
+        held = blobs.possession(self.conn, self.caller, sha)
+        if held == "unproven":
             raise ValidationError.single("sha256", "unknown_blob", "unknown blob")
+        if held == "proven":
+            blobs.hold(self.conn, self.caller, sha)
 
     # ---- decisions -------------------------------------------------------------------------
     def decide(self, m: dict[str, Any]) -> dict[str, Any]:

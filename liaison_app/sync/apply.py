@@ -13,18 +13,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, delete, select, text, update
 from sqlalchemy import insert as core_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.schema import Table
 from sqlalchemy.types import JSON
 
-from liaison_app.models import search_index
+from liaison_app.models import bulk, search_index
 from liaison_app.models.base import utcnow
 from liaison_app.models.entities import (
     AppMeta,
@@ -73,7 +72,11 @@ def _datetime(value: Any) -> dt.datetime | None:
     if value is None or isinstance(value, dt.datetime):
         return value
     parsed = dt.datetime.fromisoformat(str(value))
-    return parsed.astimezone(dt.UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
+    offset = parsed.utcoffset()
+    if offset is None:
+        return parsed
+    # Stored as naive UTC; the server's stamps are UTC already (the subtraction is then free).
+    return (parsed - offset).replace(tzinfo=None)
 
 
 def _converter(column: Any) -> Callable[[Any], Any]:
@@ -161,9 +164,76 @@ class PageResult:
     waiting: int = 0  # rows kept until their parent arrives
 
 
-def waiting_rows(s: Session) -> set[str]:
+# The columns naming a row's parents: a pulled row is written once they are all here.
+PARENTS: dict[str, tuple[tuple[str, Any], ...]] = {
+    "visit": (("enterprise_id", Enterprise),),
+    "problem": (("enterprise_id", Enterprise), ("visit_id", Visit)),
+    "action": (("problem_id", Problem),),
+}
+
+
+class Waiting:
+    """Base copies whose parent has not arrived, indexed by the parents they wait for, so a
+    parent's arrival finds its children without looking at any other waiting row (pages come
+    in version order: after a firm is edited, its visits and problems all come before it)."""
+
+    KEEP = 50_000  # base copies kept in memory for when their parent comes (the rest: re-read)
+
+    def __init__(self) -> None:
+        self.parents: dict[str, frozenset[str]] = {}
+        self.children: dict[str, set[str]] = {}
+        self.bases: dict[str, Base] = {}
+
+    def __len__(self) -> int:
+        return len(self.parents)
+
+    def __contains__(self, record_id: object) -> bool:
+        return record_id in self.parents
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self.parents))
+
+    def add(self, record_id: str, parents: Iterable[str], base: Base | None = None) -> None:
+        self.discard(record_id)
+        wanted = frozenset(parents)
+        self.parents[record_id] = wanted
+        for parent in wanted:
+            self.children.setdefault(parent, set()).add(record_id)
+        if base is not None and len(self.bases) < self.KEEP:
+            self.bases[record_id] = base
+
+    def discard(self, record_id: str) -> None:
+        self.bases.pop(record_id, None)
+        for parent in self.parents.pop(record_id, ()):
+            kids = self.children.get(parent)
+            if kids is not None:
+                kids.discard(record_id)
+                if not kids:
+                    del self.children[parent]
+
+    def waiting_on(self, arrived: Iterable[str]) -> list[str]:
+        """The waiting rows that name any of these records as a parent."""
+        out: set[str] = set()
+        for rid in arrived:
+            out |= self.children.get(rid, set())
+        return sorted(out)
+
+
+def parents_of(entity: str, row: Mapping[str, Any]) -> list[str]:
+    return [str(row[name]) for name, _model in PARENTS.get(entity, ()) if row.get(name)]
+
+
+def waiting_rows(s: Session) -> Waiting:
     """Base copies still waiting for their parent (read once when a pull starts)."""
-    return set(s.scalars(select(BaseCopy.record_id).where(BaseCopy.materialized.is_(False))))
+    out = Waiting()
+    for rid, entity, enterprise_id, data in s.execute(
+        select(_BASE.c.record_id, _BASE.c.entity, _BASE.c.enterprise_id, _BASE.c.data).where(
+            _BASE.c.materialized.is_(False)
+        )
+    ):
+        row = {"enterprise_id": enterprise_id, **(data if isinstance(data, dict) else {})}
+        out.add(rid, parents_of(entity, row))
+    return out
 
 
 class Applier:
@@ -177,12 +247,13 @@ class Applier:
         self,
         s: Session,
         generation: int,
-        waiting: set[str] | None = None,
+        waiting: Waiting | None = None,
         now: dt.datetime | None = None,
     ) -> None:
         self.s = s
         self.generation = generation
-        self.waiting = waiting if waiting is not None else set()
+        self.waiting = waiting if waiting is not None else Waiting()
+        self.arrived: list[str] = []  # rows written since the page looked for waiting children
         self.now = now or utcnow()
 
     # ---- a page -------------------------------------------------------------------------------
@@ -195,9 +266,14 @@ class Applier:
             out.received = len(rows)
             bases = self._bases(rows)
             self._ensure_codes(rows)
+            self.arrived = []
             out.applied = self._materialise(bases)
-            if self.waiting and out.applied:
-                self.materialise(sorted(self.waiting))
+            # Children that waited for a row of this page follow it (and theirs, them).
+            while self.arrived and len(self.waiting):
+                ready = self.waiting.waiting_on(self.arrived)
+                self.arrived = []
+                if ready:
+                    out.applied += self.materialise(ready)
             out.waiting = len(self.waiting)
             out.conflicts = self.conflicts(page.get("conflicts") or ())
             for remove in removes:
@@ -222,20 +298,7 @@ class Applier:
             }
             for c in rows
         ]
-        stmt = sqlite_insert(_BASE)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[_BASE.c.record_id],
-            set_={
-                "entity": stmt.excluded.entity,
-                "enterprise_id": stmt.excluded.enterprise_id,
-                "version": stmt.excluded.version,
-                "deleted": stmt.excluded.deleted,
-                "data": stmt.excluded.data,
-                "generation": stmt.excluded.generation,
-                "materialized": False,
-            },
-        )
-        self.s.execute(stmt, values)
+        bulk.insert(self.s, _BASE, values, upsert_on="record_id")
         latest = {
             v["record_id"]: Base(
                 v["record_id"],
@@ -283,6 +346,23 @@ class Applier:
         """Write the visible rows of these base copies; children without a parent wait."""
         bases: list[Base] = []
         ids = list(ids)
+        kept = self.waiting.bases
+        if kept:
+            # A waiting row kept in memory is used when its base copy is still that version
+            # (the version alone is read: decoding the data again is what this saves).
+            known = [rid for rid in ids if rid in kept]
+            ids = [rid for rid in ids if rid not in kept]
+            for i in range(0, len(known), 500):
+                for rid, version in self.s.execute(
+                    select(_BASE.c.record_id, _BASE.c.version).where(
+                        _BASE.c.record_id.in_(known[i : i + 500])
+                    )
+                ):
+                    b = kept[rid]
+                    if b.version == version:
+                        bases.append(b)
+                    else:
+                        ids.append(rid)
         for i in range(0, len(ids), 500):
             for r in self.s.execute(
                 select(
@@ -314,6 +394,7 @@ class Applier:
         shape = SHAPES[entity]
         table = shape.table
         ids = [b.record_id for b in group]
+        by_id = {b.record_id: b for b in group}
         existing = {
             r["id"]: dict(r)
             for r in self.s.execute(select(table).where(table.c.id.in_(ids))).mappings()
@@ -365,16 +446,8 @@ class Applier:
                 if "updated_at" in merged:
                     merged["updated_at"] = self.now
                 updates.append(merged)
-        if inserts:
-            self.s.execute(core_insert(table), inserts)
-        if updates:
-            columns = [c.name for c in table.columns if c.name != "id"]
-            stmt = (
-                update(table)
-                .where(table.c.id == _bind("_id"))
-                .values({name: _bind(name) for name in columns})
-            )
-            self.s.execute(stmt, [{**{k: u[k] for k in columns}, "_id": u["id"]} for u in updates])
+        bulk.insert(self.s, table, inserts)
+        bulk.update_by_id(self.s, table, updates)
         if entity in INDEXED and (inserts or updates):
             index_rows(self.s, entity, [*inserts, *updates])
         if ready:
@@ -382,8 +455,12 @@ class Applier:
                 update(_BASE).where(_BASE.c.record_id.in_(ready)).values(materialized=True)
             )
         done = set(ready)
-        self.waiting.difference_update(done)
-        self.waiting.update(rid for rid in rows if rid not in done)
+        for rid in rows:
+            if rid in done:
+                self.waiting.discard(rid)
+            else:
+                self.waiting.add(rid, parents_of(entity, rows[rid]), by_id.get(rid))
+        self.arrived.extend(ready)
         return len(ready)
 
     def _new_row(
@@ -451,15 +528,8 @@ class Applier:
 
     def _with_parents(self, entity: str, rows: Mapping[str, Mapping[str, Any]]) -> list[str]:
         """The rows whose parents are here; the others wait as base copies."""
-        needs: list[tuple[str, Any]] = []
-        if entity == "visit":
-            needs = [("enterprise_id", Enterprise)]
-        elif entity == "problem":
-            needs = [("enterprise_id", Enterprise), ("visit_id", Visit)]
-        elif entity == "action":
-            needs = [("problem_id", Problem)]
         ready = list(rows)
-        for name, model in needs:
+        for name, model in PARENTS.get(entity, ()):
             wanted = {str(r[name]) for r in rows.values() if r.get(name)}
             have: set[str] = set()
             chunk = sorted(wanted)
@@ -575,12 +645,6 @@ class Applier:
                 )
             )
         )
-
-
-def _bind(name: str) -> Any:
-    from sqlalchemy import bindparam
-
-    return bindparam(name)
 
 
 _DROPS = "waiting_drops"

@@ -162,3 +162,26 @@ def test_blob_files_are_private(api, tmp_path):
     }
     assert modes and all(mode in (0o700, 0o600) for mode in modes.values()), modes
     assert (tmp_path / "blobs").stat().st_mode & 0o777 == 0o700
+
+
+def test_a_blob_named_through_a_record_in_scope_can_be_read_by_the_next_colleague(api, engine):
+    """Li may read Wang's photo (an attachment of a firm he is assigned) and attaches the same
+    file to a firm of his own without uploading it again — push accepts that. Zhou, assigned
+    only Li's firm, must be able to open it: Li's attachment is a legitimate record, so Li
+    holds the blob as an owner would (otherwise nobody but Wang could ever open Li's
+    attachment, and Zhou's folder shows a file that never arrives)."""
+    from liaison_app.server import accounts, scopes
+    from tests.server.support import PASSWORD
+
+    accounts.add_user(engine, "zhou", "officer", PASSWORD)
+    wang, li, zhou = Device(api, "wang"), Device(api, "li"), Device(api, "zhou")
+    assert upload(api, wang).status_code == 200
+    ours = firm(wang, "沈阳共享照片公司")
+    assert attach(wang, ours)["results"][0]["status"] == "applied"
+    scopes.assign_enterprise(engine, ours, "li")
+    assert api.get(f"/v1/blobs/{SHA}", headers=li.headers).content == PHOTO
+    his = firm(li, "沈阳李氏机械厂")
+    assert attach(li, his)["results"][0]["status"] == "applied"
+    scopes.assign_enterprise(engine, his, "zhou")
+    assert status(api, zhou)["committed"] is True
+    assert api.get(f"/v1/blobs/{SHA}", headers=zhou.headers).content == PHOTO

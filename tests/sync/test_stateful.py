@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -94,6 +94,13 @@ settings.register_profile(
     "sync-dev",
     max_examples=40,
     stateful_step_count=60,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+settings.register_profile(  # replays the failures Hypothesis saved, without shrinking again
+    "sync-replay",
+    max_examples=1,
+    phases=[Phase.explicit, Phase.reuse],
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )

@@ -180,3 +180,18 @@ def test_the_window_has_a_sync_menu_and_the_status_part(ctx, qtbot, monkeypatch)
     window.sync_status.state.click()
     assert isinstance(opened[-1], SignInDialog)
     assert window.act_sync_now.shortcut().toString() == "F5"
+
+
+def test_the_app_syncs_by_itself_when_it_starts_signed_in(ctx, qtbot, server):
+    """Started on a folder signed in earlier, the app syncs at once — not only at the next
+    five-minute tick — so work recorded offline leaves as soon as the app is opened."""
+    user = server.add_user(unique("wang"))
+    ctx.store.sync.login(server.url, user, PASSWORD)
+    ctx.store.enterprises.create({"name": f"沈阳测试{unique('')}", "district_code": "210102"})
+    assert ctx.store.sync.status().pending == 1
+    controller = SyncController(ctx)
+    with qtbot.waitSignal(controller.sync_finished, timeout=20_000):
+        controller.start()
+    qtbot.waitUntil(lambda: controller.view.pending == 0 and not controller.view.running)
+    assert ctx.store.sync.status().pending == 0
+    controller.stop()

@@ -84,6 +84,7 @@ class SyncController(QObject):
         self._ctx = ctx
         self.view = SyncView()
         self._again = False
+        self._sync_when_known = False  # start(): sync as soon as the status says signed in
         self._progress = _Progress(self)
         self._progress.moved.connect(self._on_progress)
         self._period = self._timer(period_ms, self.sync_now)
@@ -102,10 +103,11 @@ class SyncController(QObject):
 
     # ---- status ----------------------------------------------------------------------------
     def start(self) -> None:
-        """Read where things stand, and begin syncing if signed in."""
+        """Read where things stand, and begin syncing if signed in (once the status read on
+        the worker says so: before it answers, the view does not know yet)."""
+        self._sync_when_known = True
         self.refresh()
         self._period.start()
-        QTimer.singleShot(0, self.sync_now)
 
     def stop(self) -> None:
         for timer in (self._period, self._debounce, self._probe, self._busy):
@@ -132,6 +134,10 @@ class SyncController(QObject):
             files_missing=status.files_missing,
             last_sync_at=_stamp(status.last_sync_at),
         )
+        if self._sync_when_known:
+            self._sync_when_known = False
+            if self.view.signed_in and not self.view.running:
+                self.sync_now()
 
     def _set(self, **changes: Any) -> None:
         self.view = replace(self.view, **changes)
