@@ -222,6 +222,11 @@ class SyncService(Service):
         with self._db.reading() as s:
             return state.account(s) is not None
 
+    def shows_record_states(self) -> bool:
+        """Whether lists show sync marks: once this folder has signed in to a server."""
+        with self._db.reading() as s:
+            return s.scalar(select(SyncAccount.id).limit(1)) is not None
+
     def record_states(self, ids: Collection[str]) -> dict[str, RecordSync]:
         """Each record's sync state, for a page of a list: one indexed statement per 400 ids.
 
