@@ -132,11 +132,11 @@ def rejection_text(
     reason: str | None, errors: Sequence[Mapping[str, Any]], held: bool, lang: str
 ) -> str:
     """Why the server did not accept a change, in the person's language. Field errors are
-    said from their codes; other reasons are the server's English words, introduced in Chinese."""
+    said from their codes; any other reason is the server's own (English) words, quoted."""
     if not _zh(lang):
-        return reason or "The server did not accept this change."
+        return reason or "no reason given"
     if held:
-        return "这项更改太大，无法发送给服务器：请缩短较长的文字后重新保存。"
+        return "这项更改太大，无法发送：请缩短较长的文字后重新保存"
     said = [
         field_error(
             FieldError(
@@ -147,5 +147,5 @@ def rejection_text(
         for e in errors
     ]
     if said:
-        return "服务器未接受这项更改：" + "；".join(said)
-    return "服务器未接受这项更改" + (f"（{reason}）" if reason else "。")
+        return "；".join(said)
+    return f"服务器给出的原因为“{reason}”" if reason else "服务器没有说明原因"

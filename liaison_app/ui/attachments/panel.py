@@ -75,6 +75,7 @@ class AttachmentList(QListWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setDragEnabled(False)
         self.setAcceptDrops(True)
+        self.viewport().setAcceptDrops(True)  # drops arrive at the viewport
         self.setDropIndicatorShown(False)
 
     @staticmethod

@@ -51,10 +51,10 @@ class EnterpriseTableModel(QAbstractTableModel):
 
     def reload(self) -> None:
         rows = self._ctx.enterprise_names(**self._filters)  # pinyin order, as people look names up
+        self.marks.forget()
         self.beginResetModel()
         self._ids = [r[0] for r in rows]
         self._pages.clear()
-        self.marks.forget()
         self.endResetModel()
 
     def id_at(self, row: int) -> str | None:

@@ -67,13 +67,14 @@ def state_icon(state: str) -> QIcon:
 
 def state_text(record: Any, lang: str) -> str:
     """The mark in words: short for a waiting or sent record, the reason for a refused one."""
-    t = QCoreApplication.translate
     if record.state == "pending":
-        return t("SyncMarks", "Not yet sent to the server")
+        return QCoreApplication.translate("SyncMarks", "Not yet sent to the server")
     if record.state == "sent":
-        return t("SyncMarks", "On the server")
+        return QCoreApplication.translate("SyncMarks", "On the server")
     why = rejection_text(record.reason, record.errors, record.held, lang)
-    return t("SyncMarks", "Not accepted by the server: %1").replace("%1", why)
+    return QCoreApplication.translate("SyncMarks", "Not accepted by the server: %1").replace(
+        "%1", why
+    )
 
 
 class SyncMarks(QObject):
@@ -113,9 +114,14 @@ class SyncMarks(QObject):
         return load
 
     def forget(self) -> None:
-        """The list was read afresh: the rows it shows from now on will be fetched again."""
+        """The list is read afresh: the rows it shows from now on are fetched again (and a
+        folder that just signed in starts showing marks)."""
         self._asked.clear()
         self._states.clear()
+        shown = self._ctx.store.sync.shows_record_states()
+        if shown != self.shown:
+            self.shown = shown
+            self.changed.emit()
 
     def state(self, ident: str | None) -> Any:
         return self._states.get(ident) if ident else None
