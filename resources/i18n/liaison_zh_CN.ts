@@ -3,119 +3,124 @@
 <context>
     <name>AttachmentsPanel</name>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="186" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="192" />
         <source>Add &amp;photos…</source>
         <translation>添加照片(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="187" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="193" />
         <source>Add &amp;documents…</source>
         <translation>添加文件(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="188" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="194" />
         <source>Attach scan of the &amp;signed visit record…</source>
         <translation>附上签字走访记录的扫描件(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="189" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="195" />
         <source>&amp;Open</source>
         <translation>打开(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="190" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="196" />
         <source>&amp;Remove</source>
         <translation>移除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="191" />
-        <source>Shrink photos to 2000 px before sending</source>
-        <translation>照片压缩到 2000 像素再发送</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="194" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="200" />
         <source>Photos are attached as JPEG copies whose longest side is 2000 pixels: quicker to send and to open, sharp enough for any report.</source>
         <translation>照片以长边 2000 像素的 JPEG 副本附上：发送和打开更快，用于报表也足够清晰。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="198" />
-        <source>Keep full-size originals on this computer</source>
-        <translation>在本机保留原图</translation>
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="197" />
+        <source>Shrink photos (2000 px)</source>
+        <translation>压缩照片（2000 像素）</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="204" />
+        <source>Keep originals here</source>
+        <translation>本机保留原图</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="207" />
+        <source>The full-size photos stay in this data folder (never sent), to open or save later.</source>
+        <translation>原尺寸照片保留在本数据文件夹中（不发送），以后可打开或另存。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="202" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="214" />
         <source>Photos and documents (%n)</source>
         <translation><numerusform>照片和文件（%n）</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="204" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="216" />
         <source>Drop photos or documents here to attach them.</source>
         <translation>把照片或文件拖到这里即可附上。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="261" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="280" />
         <source>Not downloaded yet: it arrives with the next sync.</source>
         <translation>尚未下载：下次同步时会下载到本机。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="263" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="282" />
         <source>Attached shrunk; the full-size original is kept here.</source>
         <translation>已压缩后附上；原图保留在本机。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="332" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="351" />
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="333" />
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="340" />
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="351" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="352" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="359" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="370" />
         <source>All files</source>
         <translation>所有文件</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="335" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="354" />
         <source>Add photos</source>
         <translation>添加照片</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="341" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="360" />
         <source>Documents</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="344" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="363" />
         <source>Add documents</source>
         <translation>添加文件</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="350" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="369" />
         <source>Scans</source>
         <translation>扫描件</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="354" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="373" />
         <source>Scan of the signed visit record</source>
         <translation>签字的走访记录扫描件</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="436" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="455" />
         <source>%1 has not been downloaded yet. It arrives from the server with the next sync.</source>
         <translation>“%1”尚未下载，下次同步时会从服务器下载。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="450" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="469" />
         <source>No program on this computer opens %1. A copy is at %2.</source>
         <translation>本机没有能打开“%1”的程序。副本保存在 %2。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="461" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="480" />
         <source>Remove %n attachment(s)</source>
         <translation><numerusform>移除 %n 个附件</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="469" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="488" />
         <source>Remove %1</source>
         <translation>移除“%1”</translation>
     </message>
@@ -1627,7 +1632,7 @@
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="422" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="441" />
         <source>Photos and documents</source>
         <translation>照片和文件</translation>
     </message>

@@ -139,6 +139,7 @@ class AttachmentsPanel(QWidget):
         self.keep_originals = QCheckBox()
         self.shrink.setChecked(bool(ctx.settings.get(keys.SHRINK_PHOTOS)))
         self.keep_originals.setChecked(bool(ctx.settings.get(keys.KEEP_ORIGINALS)))
+        self.keep_originals.setEnabled(self.shrink.isChecked())
         self.shrink.toggled.connect(self._on_shrink_toggled)
         self.keep_originals.toggled.connect(
             lambda on: ctx.settings.set(keys.KEEP_ORIGINALS, int(on))
@@ -153,16 +154,20 @@ class AttachmentsPanel(QWidget):
         self.open_button.clicked.connect(self.open_selected)
         self.remove_button.clicked.connect(self.remove_selected)
 
+        # Short rows, so the page fits beside the list on a 1366-pixel screen (and at 150 %).
         buttons = QHBoxLayout()
-        for b in (self.add_photos, self.add_documents, self.scan_button):
+        for b in (self.add_photos, self.add_documents):
             buttons.addWidget(b)
         buttons.addStretch(1)
-        buttons.addWidget(self.open_button)
-        buttons.addWidget(self.remove_button)
-        options = QHBoxLayout()
+        handling = QHBoxLayout()
+        handling.addWidget(self.open_button)
+        handling.addWidget(self.remove_button)
+        handling.addStretch(1)
+        options = QVBoxLayout()
+        options.setSpacing(2)
+        options.addWidget(self.scan_button, 0, Qt.AlignmentFlag.AlignLeft)
         options.addWidget(self.shrink)
         options.addWidget(self.keep_originals)
-        options.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
@@ -170,6 +175,7 @@ class AttachmentsPanel(QWidget):
         layout.addWidget(self.hint)
         layout.addWidget(self.progress)
         layout.addLayout(buttons)
+        layout.addLayout(handling)
         layout.addLayout(options)
         ctx.events.changed.connect(self._on_data_changed)
         self.retranslate_ui()
@@ -188,14 +194,19 @@ class AttachmentsPanel(QWidget):
         self.scan_button.setText(self.tr("Attach scan of the &signed visit record…"))
         self.open_button.setText(self.tr("&Open"))
         self.remove_button.setText(self.tr("&Remove"))
-        self.shrink.setText(self.tr("Shrink photos to 2000 px before sending"))
+        self.shrink.setText(self.tr("Shrink photos (2000 px)"))
         self.shrink.setToolTip(
             self.tr(
                 "Photos are attached as JPEG copies whose longest side is 2000 pixels: "
                 "quicker to send and to open, sharp enough for any report."
             )
         )
-        self.keep_originals.setText(self.tr("Keep full-size originals on this computer"))
+        self.keep_originals.setText(self.tr("Keep originals here"))
+        self.keep_originals.setToolTip(
+            self.tr(
+                "The full-size photos stay in this data folder (never sent), to open or save later."
+            )
+        )
         self._update_title()
 
     def _update_title(self) -> None:
@@ -244,9 +255,16 @@ class AttachmentsPanel(QWidget):
         return document_tile(Path(a.filename).suffix, ratio)
 
     def _tile_text(self, a: AttachmentRecord) -> str:
-        if not a.available:
-            return f"{a.filename}\n{not_downloaded_text()}"
-        return f"{a.filename}\n{_size_text(a.size)}"
+        """Two lines that fit the tile: the name (shortened in the middle), then whether it
+        is still on its way, the caption (a signed scan says so), or the size."""
+        metrics = self.list.fontMetrics()
+        width = self.list.gridSize().width() - 8
+        mid, right = Qt.TextElideMode.ElideMiddle, Qt.TextElideMode.ElideRight
+        second = not_downloaded_text() if not a.available else a.caption or _size_text(a.size)
+        return (
+            f"{metrics.elidedText(a.filename, mid, width)}\n"
+            f"{metrics.elidedText(second, right, width)}"
+        )
 
     def _show_tips(self) -> None:
         for i in range(self.list.count()):
