@@ -122,6 +122,14 @@ HEADINGS: Final = _vocab(
     ),
 )
 
+# The caption of a visit's attachment that is the scan of its signed visit record (the record
+# the enterprise signed): such a scan is not printed among the visit record's photos.
+SIGNED_SCAN_CAPTIONS: Final = ("签字的走访记录扫描件", "Scan of the signed visit record")
+
+
+def signed_scan_caption(lang: str) -> str:
+    return SIGNED_SCAN_CAPTIONS[0] if is_zh(lang) else SIGNED_SCAN_CAPTIONS[1]
+
 
 def is_zh(lang: str) -> bool:
     return lang.lower().startswith("zh")

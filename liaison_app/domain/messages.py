@@ -6,6 +6,9 @@ says them in the person's language with this catalogue (the command line keeps E
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from liaison_app.domain import labels
 from liaison_app.errors import FieldError, LiaisonError, LifecycleError, ValidationError
 
@@ -123,3 +126,26 @@ def error_text(exc: LiaisonError, lang: str) -> str:
         allowed = "、".join(labels.label("action_kind", s, lang) for s in exc.allowed) or "无"
         return f"当前状态为“{current}”，不能执行“{step}”；可执行的步骤：{allowed}"
     return SYNC_ZH.get(exc.code, exc.message)
+
+
+def rejection_text(
+    reason: str | None, errors: Sequence[Mapping[str, Any]], held: bool, lang: str
+) -> str:
+    """Why the server did not accept a change, in the person's language. Field errors are
+    said from their codes; any other reason is the server's own (English) words, quoted."""
+    if not _zh(lang):
+        return reason or "no reason given"
+    if held:
+        return "这项更改太大，无法发送：请缩短较长的文字后重新保存"
+    said = [
+        field_error(
+            FieldError(
+                str(e.get("field") or ""), str(e.get("code") or ""), str(e.get("message") or "")
+            ),
+            lang,
+        )
+        for e in errors
+    ]
+    if said:
+        return "；".join(said)
+    return f"服务器给出的原因为“{reason}”" if reason else "服务器没有说明原因"

@@ -190,3 +190,5 @@ class AttachmentRecord:
     # Whether the file itself is in this folder ("missing" until it arrives from the server).
     available: bool
     deleted_at: dt.datetime | None = None
+    # A photo attached shrunk whose full-size original this folder keeps (never sent).
+    has_original: bool = False

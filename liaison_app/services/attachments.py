@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import mimetypes
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from sqlalchemy import select
@@ -13,6 +16,7 @@ from liaison_app.domain.records import AttachmentRecord, Changes, Saved
 from liaison_app.errors import InputError, NotFoundError, ValidationError
 from liaison_app.models.entities import Attachment, FollowUpAction, Problem, Visit
 from liaison_app.models.sync_tables import SyncBlob
+from liaison_app.services import photos
 from liaison_app.services.base import Service, ServiceContext
 from liaison_app.services.problems import find_problem
 from liaison_app.sync.blobs import LocalBlobs
@@ -40,6 +44,10 @@ class AttachmentService(Service):
         if ctx.data_dir is None:
             raise ValueError("attachments need the data folder")
         self.blobs = LocalBlobs(ctx.data_dir)
+        # Full-size originals of photos attached shrunk: kept in this folder only, never sent.
+        self.originals = ctx.data_dir / "originals"
+        self._work = ctx.data_dir / "tmp"
+        self.thumbnails = ctx.data_dir / "thumbnails"  # small copies for reports, by sha256
 
     def _record(self, a: Attachment) -> AttachmentRecord:
         return AttachmentRecord(
@@ -54,7 +62,13 @@ class AttachmentService(Service):
             created_at=a.created_at,
             available=self.blobs.has(a.sha256),
             deleted_at=a.deleted_at,
+            has_original=self._original(a.id) is not None,
         )
+
+    def _original(self, ident: str) -> Path | None:
+        if not self.originals.is_dir():
+            return None
+        return next(iter(self.originals.glob(f"{ident}.*")), None)
 
     def _owner(self, s, ident: str) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
         """(kind, id, enterprise id) of a live visit, problem or follow-up action."""
@@ -71,8 +85,34 @@ class AttachmentService(Service):
                 return "action", a.id, owner.enterprise_id
         raise NotFoundError("visit or problem", ident)
 
-    def add(self, owner: str, path: Path, caption: str | None = None) -> Saved:
-        """Attach a file to a visit, a problem or a follow-up action; the file is copied in."""
+    def add(
+        self,
+        owner: str,
+        path: Path,
+        caption: str | None = None,
+        *,
+        shrink: bool = False,
+        keep_original: bool = True,
+    ) -> Saved:
+        """Attach a file to a visit, a problem or a follow-up action; the file is copied in.
+
+        ``shrink``: a photo larger than 2000 pixels is attached as a smaller JPEG (what the
+        server and colleagues get); ``keep_original`` then keeps the full-size photo in this
+        folder beside it. The officer's own file is never changed."""
+        if not shrink or not photos.is_photo(path.name) or not path.is_file():
+            return self._add(owner, path, caption)
+        self._work.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=self._work) as work:
+            small = photos.shrink(path, Path(work))
+            saved = self._add(owner, small or path, caption)
+        if small is not None and keep_original:
+            self.originals.mkdir(parents=True, exist_ok=True)
+            suffix = path.suffix.lower() if path.suffix.isascii() else ".bin"
+            shutil.copyfile(path, self.originals / f"{saved.record.id}{suffix}")
+            saved = Saved(dataclasses.replace(saved.record, has_original=True), saved.changes)
+        return saved
+
+    def _add(self, owner: str, path: Path, caption: str | None) -> Saved:
         caption = (caption or "").strip() or None
         if caption is not None and len(caption) > MAX_CAPTION:
             raise ValidationError.single("caption", "too_long", f"at most {MAX_CAPTION} characters")
@@ -150,6 +190,22 @@ class AttachmentService(Service):
             )
         return self.blobs.copy_out(record.sha256, target)
 
+    def save_original(self, ident: str, target: Path) -> Path:
+        """Write the full-size original of a photo attached shrunk (kept in this folder only)."""
+        self.get(ident)
+        original = self._original(ident)
+        if original is None:
+            raise InputError("no full-size original of this photo is kept in this folder")
+        partial = target.with_name(target.name + ".partial")
+        shutil.copyfile(original, partial)
+        partial.replace(target)
+        return target
+
+    def file_path(self, ident: str) -> Path | None:
+        """The stored file itself, to read (thumbnails); None while it has not arrived."""
+        record = self.get(ident)
+        return self.blobs.path(record.sha256) if record.available else None
+
     def delete(self, ident: str) -> Saved:
         with self._db.writing() as s:
             a = s.get(Attachment, ident)
@@ -165,5 +221,26 @@ class AttachmentService(Service):
                 base_version=a.sync_version,
                 enterprise_id=enterprise_id,
             )
+            record = self._record(a)
+        return Saved(record, Changes(frozenset({"attachment"}), frozenset({a.id})))
+
+    def restore(self, ident: str) -> Saved:
+        """Undo a removal: the attachment is back on its visit or problem."""
+        with self._db.writing() as s:
+            a = s.get(Attachment, ident)
+            if a is None:
+                raise NotFoundError("attachment", ident)
+            _k, _o, enterprise_id = self._owner(s, a.owner_id)
+            if a.deleted_at is not None:
+                a.deleted_at = None
+                a.updated_at = self._clock.now()
+                capture(
+                    s,
+                    "attachment",
+                    a.id,
+                    "restore",
+                    base_version=a.sync_version,
+                    enterprise_id=enterprise_id,
+                )
             record = self._record(a)
         return Saved(record, Changes(frozenset({"attachment"}), frozenset({a.id})))

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from liaison_app.domain.labels import SIGNED_SCAN_CAPTIONS
 from liaison_app.domain.records import VisitRecord
 from liaison_app.errors import InputError, ValidationError
 from liaison_app.reports.layout import Report
@@ -15,13 +19,16 @@ from liaison_app.reports.ledger import render_ledger
 from liaison_app.reports.statistics import render_statistics
 from liaison_app.reports.visit_record import VisitRecordData, render_visit_records
 from liaison_app.reports.words import Names
+from liaison_app.services.attachments import AttachmentService
 from liaison_app.services.base import Service, ServiceContext
 from liaison_app.services.enterprises import EnterpriseService
+from liaison_app.services.photos import is_readable_image, shrink
 from liaison_app.services.problems import ProblemService
 from liaison_app.services.quick import QuickReads
 from liaison_app.services.statistics import StatisticsService
 from liaison_app.services.visits import VisitService
 
+THUMB = 800  # pixels, the longest side of a photo printed on a visit record
 LEDGER_LIMIT = 20_000  # rows in one ledger PDF; narrow the filter beyond that
 Progress = Callable[[int, int], None]
 
@@ -38,6 +45,7 @@ class ReportService(Service):
         self._problems = ProblemService(ctx)
         self._stats = StatisticsService(ctx)
         self._quick = QuickReads(ctx.db.path)
+        self._attachments = AttachmentService(ctx) if ctx.data_dir is not None else None
 
     def names(self, lang: str) -> Names:
         reference = {
@@ -49,7 +57,35 @@ class ReportService(Service):
     def _visit_data(self, visit: VisitRecord) -> VisitRecordData:
         problems = [self._problems.get(p.id) for p in self._problems.list(visit_id=visit.id)]
         problems.sort(key=lambda p: (p.raised_on, p.number))
-        return VisitRecordData(self._enterprises.get(visit.enterprise_id), visit, problems)
+        return VisitRecordData(
+            self._enterprises.get(visit.enterprise_id), visit, problems, self._photos(visit.id)
+        )
+
+    def _photos(self, visit_id: str) -> tuple[Path, ...]:
+        """Thumbnails of the visit's photos that are in this folder (not the signed scan): a
+        12-megapixel photo embedded whole would make a record of a few pages weigh megabytes."""
+        if self._attachments is None:
+            return ()
+        out: list[Path] = []
+        thumbs = self._attachments.thumbnails
+        for a in self._attachments.list(visit_id):
+            if not a.available or not (a.mime_type or "").startswith("image/"):
+                continue
+            if (a.caption or "") in SIGNED_SCAN_CAPTIONS:
+                continue
+            thumb = thumbs / f"{a.sha256}.jpg"
+            if not thumb.exists():
+                thumbs.mkdir(parents=True, exist_ok=True)
+                with tempfile.TemporaryDirectory(dir=thumbs) as work:
+                    made = shrink(self._attachments.blobs.path(a.sha256), Path(work), THUMB)
+                    if made is None:  # small already (or not readable): the file itself
+                        source = self._attachments.blobs.path(a.sha256)
+                        if not is_readable_image(source):
+                            continue
+                        shutil.copyfile(source, made := Path(work) / "copy")
+                    os.replace(made, thumb)
+            out.append(thumb)
+        return tuple(out)
 
     def visit_record(self, visit_id: str, lang: str = "zh_CN") -> Report:
         return render_visit_records(

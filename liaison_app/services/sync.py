@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 
 from liaison_app.credentials import TokenStore
 from liaison_app.errors import InputError, NotFoundError
@@ -114,6 +114,25 @@ class NotAccepted:
     created_at: str
 
 
+@dataclass(frozen=True)
+class RecordSync:
+    """Where one record stands with the server, for the lists' sync column and record pages.
+
+    ``state``: "pending" (changes not yet acknowledged), "sent" (the server has it and nothing
+    is waiting) or "rejected" (a change the server refused, or one too large to send:
+    ``reason`` and ``errors`` say why)."""
+
+    state: str
+    reason: str | None = None
+    errors: tuple[dict[str, Any], ...] = ()
+    held: bool = False  # never sent: too large for any push
+
+
+# Of several changes waiting for one record, the one that needs the officer wins.
+_RANK = {"sent": 0, "pending": 1, "rejected": 2}
+STATES_CHUNK = 400  # ids per statement (each id is bound twice; SQLite allows 32,766)
+
+
 class SyncService(Service):
     def __init__(self, ctx: ServiceContext) -> None:
         super().__init__(ctx)
@@ -202,6 +221,52 @@ class SyncService(Service):
     def signed_in(self) -> bool:
         with self._db.reading() as s:
             return state.account(s) is not None
+
+    def shows_record_states(self) -> bool:
+        """Whether lists show sync marks: once this folder has signed in to a server."""
+        with self._db.reading() as s:
+            return s.scalar(select(SyncAccount.id).limit(1)) is not None
+
+    def record_states(self, ids: Collection[str]) -> dict[str, RecordSync]:
+        """Each record's sync state, for a page of a list: one indexed statement per 400 ids.
+
+        Empty when this folder never signed in to a server (an officer working offline only
+        sees no sync marks at all); ids with no state (nothing sent, nothing waiting) are left
+        out."""
+        wanted = list(dict.fromkeys(ids))
+        out: dict[str, RecordSync] = {}
+        with self._db.reading() as s:
+            if s.scalar(select(SyncAccount.id).limit(1)) is None:
+                return out
+            for start in range(0, len(wanted), STATES_CHUNK):
+                chunk = wanted[start : start + STATES_CHUNK]
+                known = select(
+                    BaseCopy.record_id,
+                    literal("sent").label("state"),
+                    literal(None).label("result"),
+                ).where(BaseCopy.record_id.in_(chunk))
+                waiting = select(
+                    OutboxEntry.record_id, OutboxEntry.state, OutboxEntry.result
+                ).where(
+                    OutboxEntry.record_id.in_(chunk),
+                    OutboxEntry.state.in_(("pending", "held", "rejected", "sent")),
+                )
+                # The outbox comes first: its JSON column types the union's result column.
+                for record_id, row_state, result in s.execute(union_all(waiting, known)):
+                    found = "rejected" if row_state == "held" else row_state
+                    if record_id in out and _RANK[out[record_id].state] >= _RANK[found]:
+                        continue
+                    if found == "rejected":
+                        result = result if isinstance(result, dict) else {}
+                        out[record_id] = RecordSync(
+                            found,
+                            result.get("reason"),
+                            tuple(result.get("errors") or ()),
+                            held=row_state == "held",
+                        )
+                    else:
+                        out[record_id] = RecordSync(found)
+        return out
 
     def unclaimed(self) -> int:
         """Changes made in this folder under no sign-in: the next user to sign in takes them."""

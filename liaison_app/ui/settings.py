@@ -24,6 +24,9 @@ LAST_DATA_DIR: Key[str] = Key("prefs/last_data_dir", str, "")
 DUE_WITHIN_DAYS: Key[int] = Key("prefs/due_within_days", int, 7)
 SYNC_SERVER: Key[str] = Key("prefs/sync_server", str, "")  # offered again at the next sign-in
 SYNC_USER: Key[str] = Key("prefs/sync_user", str, "")
+# Photos attached shrunk to 2000 px (1) or as taken (0); full-size originals kept here (1).
+SHRINK_PHOTOS: Key[int] = Key("prefs/shrink_photos", int, 0)
+KEEP_ORIGINALS: Key[int] = Key("prefs/keep_originals", int, 1)
 # Window state, kept apart from preferences
 GEOMETRY: Key[QByteArray] = Key("window/geometry", QByteArray, QByteArray())
 STATE: Key[QByteArray] = Key("window/state", QByteArray, QByteArray())

@@ -1,6 +1,136 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AttachmentsPanel</name>
+    <message>
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="192" />
+        <source>Add &amp;photos…</source>
+        <translation>添加照片(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="193" />
+        <source>Add &amp;documents…</source>
+        <translation>添加文件(&amp;D)…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="194" />
+        <source>Attach scan of the &amp;signed visit record…</source>
+        <translation>附上签字走访记录的扫描件(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="195" />
+        <source>&amp;Open</source>
+        <translation>打开(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="196" />
+        <source>&amp;Remove</source>
+        <translation>移除(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="200" />
+        <source>Photos are attached as JPEG copies whose longest side is 2000 pixels: quicker to send and to open, sharp enough for any report.</source>
+        <translation>照片以长边 2000 像素的 JPEG 副本附上：发送和打开更快，用于报表也足够清晰。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="197" />
+        <source>Shrink photos (2000 px)</source>
+        <translation>压缩照片（2000 像素）</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="204" />
+        <source>Keep originals here</source>
+        <translation>本机保留原图</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="207" />
+        <source>The full-size photos stay in this data folder (never sent), to open or save later.</source>
+        <translation>原尺寸照片保留在本数据文件夹中（不发送），以后可打开或另存。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="214" />
+        <source>Photos and documents (%n)</source>
+        <translation><numerusform>照片和文件（%n）</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="216" />
+        <source>Drop photos or documents here to attach them.</source>
+        <translation>把照片或文件拖到这里即可附上。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="280" />
+        <source>Not downloaded yet: it arrives with the next sync.</source>
+        <translation>尚未下载：下次同步时会下载到本机。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="282" />
+        <source>Attached shrunk; the full-size original is kept here.</source>
+        <translation>已压缩后附上；原图保留在本机。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="351" />
+        <source>Photos</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="352" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="359" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="370" />
+        <source>All files</source>
+        <translation>所有文件</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="354" />
+        <source>Add photos</source>
+        <translation>添加照片</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="360" />
+        <source>Documents</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="363" />
+        <source>Add documents</source>
+        <translation>添加文件</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="369" />
+        <source>Scans</source>
+        <translation>扫描件</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="373" />
+        <source>Scan of the signed visit record</source>
+        <translation>签字的走访记录扫描件</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="455" />
+        <source>%1 has not been downloaded yet. It arrives from the server with the next sync.</source>
+        <translation>“%1”尚未下载，下次同步时会从服务器下载。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="469" />
+        <source>No program on this computer opens %1. A copy is at %2.</source>
+        <translation>本机没有能打开“%1”的程序。副本保存在 %2。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="480" />
+        <source>Remove %n attachment(s)</source>
+        <translation><numerusform>移除 %n 个附件</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="488" />
+        <source>Remove %1</source>
+        <translation>移除“%1”</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/attachments/thumbnails.py" line="71" />
+        <source>Not downloaded yet</source>
+        <translation>尚未下载</translation>
+    </message>
+</context>
+<context>
     <name>BatchExportDialog</name>
     <message>
         <location filename="../../liaison_app/ui/reports/batch.py" line="42" />
@@ -295,32 +425,32 @@
 <context>
     <name>EnterpriseTableModel</name>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="35" />
+        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="39" />
         <source>Name</source>
         <translation>企业名称</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="36" />
+        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="40" />
         <source>USCC</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="37" />
+        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="41" />
         <source>District</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="38" />
+        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="42" />
         <source>Industry</source>
         <translation>行业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="39" />
+        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="43" />
         <source>Size</source>
         <translation>规模</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="40" />
+        <location filename="../../liaison_app/ui/enterprises/table_model.py" line="44" />
         <source>Open problems</source>
         <translation>未办结问题</translation>
     </message>
@@ -328,117 +458,117 @@
 <context>
     <name>EnterprisesView</name>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="150" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="152" />
         <source>%n enterprise(s)</source>
         <translation><numerusform>%n 家企业</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="158" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="160" />
         <source>Search name, USCC, address, contact… (Ctrl+F)</source>
         <translation>搜索名称、信用代码、地址、联系人…（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="159" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="161" />
         <source>All districts</source>
         <translation>全部区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="160" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="162" />
         <source>All industries</source>
         <translation>全部行业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="161" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="163" />
         <source>All sizes</source>
         <translation>全部规模</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="162" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="164" />
         <source>&amp;New enterprise</source>
         <translation>新增企业(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="163" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="165" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="164" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="166" />
         <source>&amp;Delete</source>
         <translation>删除(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="165" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="167" />
         <source>Record &amp;visit</source>
         <translation>登记走访(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="166" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="168" />
         <source>Visit history</source>
         <translation>走访记录</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="200" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="202" />
         <source>No enterprise selected.</source>
         <translation>未选择企业。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="205" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="207" />
         <source>USCC</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="205" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="207" />
         <source>(none yet)</source>
         <translation>（暂无）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="206" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="208" />
         <source>District</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="208" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="210" />
         <source>Industry</source>
         <translation>行业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="211" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="213" />
         <source>Size</source>
         <translation>规模</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="212" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="214" />
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="214" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="216" />
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="217" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="219" />
         <source>Liaison officer</source>
         <translation>联络员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="221" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="223" />
         <source>Specialised and innovative</source>
         <translation>专精特新企业</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="248" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="250" />
         <source>Open problems: %n</source>
         <translation><numerusform>未办结问题：%n 个</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="249" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="251" />
         <source>overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="305" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="310" />
         <source>Delete %1</source>
         <translation>删除 %1</translation>
     </message>
@@ -725,67 +855,67 @@
 <context>
     <name>ProblemDetail</name>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="57" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="80" />
         <source>Follow-up…</source>
         <translation>跟进…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="65" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="88" />
         <source>Select a problem to see its timeline.</source>
         <translation>选择一个问题查看办理过程。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="68" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="91" />
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="71" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="94" />
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="72" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="95" />
         <source>Category</source>
         <translation>问题类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="73" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="96" />
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="74" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="97" />
         <source>Raised on</source>
         <translation>提出日期</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="75" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="98" />
         <source>Lead department</source>
         <translation>牵头部门</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="76" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="99" />
         <source>Deadline</source>
         <translation>办理时限</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="77" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="100" />
         <source>What the enterprise asks for</source>
         <translation>企业诉求</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="78" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="101" />
         <source>Result</source>
         <translation>办理结果</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="79" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="102" />
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="86" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="110" />
         <source>Timeline</source>
         <translation>办理过程</translation>
     </message>
@@ -793,67 +923,67 @@
 <context>
     <name>ProblemLedgerView</name>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/problems/view.py" line="167" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="169" />
         <source>%n problem(s)</source>
         <translation><numerusform>%n 个问题</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="179" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="181" />
         <source>Search number, description, result… (Ctrl+F)</source>
         <translation>搜索编号、问题描述、办理结果…（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="180" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="182" />
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="181" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="183" />
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="182" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="184" />
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="183" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="185" />
         <source>All districts</source>
         <translation>全部区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="184" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="186" />
         <source>&amp;Overdue only</source>
         <translation>仅看超期(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="185" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="187" />
         <source>Raised between</source>
         <translation>提出日期介于</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="186" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="188" />
         <source>Delete problem</source>
         <translation>删除问题</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="187" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="189" />
         <source>&amp;Print ledger…</source>
         <translation>打印问题台账(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="189" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="191" />
         <source>My open problems that are overdue or due within 7 days, most urgent first.</source>
         <translation>我负责的已超期或7天内到期的未办结问题，最紧急的在前。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="239" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="241" />
         <source>Delete problem %1</source>
         <translation>删除问题 %1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="254" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="256" />
         <source>Problem ledger</source>
         <translation>问题台账</translation>
     </message>
@@ -861,42 +991,42 @@
 <context>
     <name>ProblemTableModel</name>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="41" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="59" />
         <source>Number</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="42" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="60" />
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="43" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="61" />
         <source>Category</source>
         <translation>问题类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="44" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="62" />
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="45" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="63" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="46" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="64" />
         <source>Department</source>
         <translation>承办部门</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="47" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="65" />
         <source>Deadline</source>
         <translation>办理时限</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="48" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="66" />
         <source>Raised</source>
         <translation>提出日期</translation>
     </message>
@@ -1069,6 +1199,29 @@
     </message>
 </context>
 <context>
+    <name>SyncMarks</name>
+    <message>
+        <location filename="../../liaison_app/ui/sync/record_state.py" line="71" />
+        <source>Not yet sent to the server</source>
+        <translation>尚未发送到服务器</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/record_state.py" line="73" />
+        <source>On the server</source>
+        <translation>已发送到服务器</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/record_state.py" line="75" />
+        <source>Not accepted by the server: %1</source>
+        <translation>服务器未接受：%1</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/record_state.py" line="169" />
+        <source>Sync: sent to the server or not</source>
+        <translation>同步：是否已发送到服务器</translation>
+    </message>
+</context>
+<context>
     <name>SyncStatus</name>
     <message numerus="yes">
         <location filename="../../liaison_app/ui/sync/status.py" line="57" />
@@ -1177,129 +1330,177 @@
     </message>
 </context>
 <context>
+    <name>VisitDetail</name>
+    <message>
+        <location filename="../../liaison_app/ui/visits/detail.py" line="52" />
+        <source>Select a visit to see what was recorded and its photos.</source>
+        <translation>选择一次走访，查看记录内容和照片。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/detail.py" line="57" />
+        <source>Officers</source>
+        <translation>走访人员</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/detail.py" line="58" />
+        <source>People met</source>
+        <translation>接待人员</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/detail.py" line="59" />
+        <source>Business situation</source>
+        <translation>生产经营情况</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/detail.py" line="60" />
+        <source>Policies explained</source>
+        <translation>宣讲政策</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/detail.py" line="61" />
+        <source>Enterprise's opinions</source>
+        <translation>企业意见</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/detail.py" line="62" />
+        <source>Solved on site</source>
+        <translation>现场解决情况</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/detail.py" line="63" />
+        <source>Summary</source>
+        <translation>小结</translation>
+    </message>
+</context>
+<context>
     <name>VisitEntry</name>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="239" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="246" />
         <source>Draft saved</source>
         <translation>草稿已保存</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="255" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="262" />
         <source>Unsaved visit</source>
         <translation>未保存的走访</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="256" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="263" />
         <source>A visit you were recording was not saved. Restore it?</source>
         <translation>有一条正在登记的走访尚未保存。要恢复吗？</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="276" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="283" />
         <source>Choose the enterprise visited</source>
         <translation>请选择走访的企业</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/visits/entry.py" line="293" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="300" />
         <source>Visit saved with %n problem(s)</source>
         <translation><numerusform>走访已保存，含 %n 个问题</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="321" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="329" />
         <source>&amp;Enterprise</source>
         <translation>企业(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="322" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="330" />
         <source>&amp;Date</source>
         <translation>走访日期(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="323" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="331" />
         <source>&amp;Mode</source>
         <translation>走访方式(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="324" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="332" />
         <source>O&amp;fficers</source>
         <translation>走访人员(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="325" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="333" />
         <source>&amp;People met</source>
         <translation>接待人员(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="326" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="334" />
         <source>&amp;Business situation</source>
         <translation>生产经营情况(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="327" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="335" />
         <source>Po&amp;licies explained</source>
         <translation>宣讲政策(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="328" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="336" />
         <source>Enterprise's o&amp;pinions</source>
         <translation>企业意见建议(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="329" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="337" />
         <source>Solved on si&amp;te</source>
         <translation>现场解决情况(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="330" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="338" />
         <source>Su&amp;mmary</source>
         <translation>走访小结(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="337" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="345" />
         <source>Problems raised</source>
         <translation>企业反映的问题</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="339" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="347" />
         <source>Category · urgency · description · what the enterprise asks for</source>
         <translation>类别 · 紧急程度 · 问题描述 · 企业诉求</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="341" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="349" />
         <source>&amp;Add problem (Ctrl+Shift+N)</source>
         <translation>添加问题(&amp;A)（Ctrl+Shift+N）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="342" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="350" />
         <source>&amp;Save visit (Ctrl+Enter)</source>
         <translation>保存走访(&amp;S)（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="343" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="351" />
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="344" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="352" />
         <source>&amp;Print the saved visit for signing…</source>
         <translation>打印刚保存的走访记录供签字(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="346" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="353" />
+        <source>P&amp;hotos and scans of the saved visit…</source>
+        <translation>刚保存走访的照片和扫描件(&amp;H)…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="355" />
         <source>Category</source>
         <translation>问题类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="347" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="356" />
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="348" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="357" />
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="349" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="358" />
         <source>What the enterprise asks for</source>
         <translation>企业诉求</translation>
     </message>
@@ -1307,27 +1508,27 @@
 <context>
     <name>VisitTableModel</name>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="48" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="70" />
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="49" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="71" />
         <source>Mode</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="50" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="72" />
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="51" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="73" />
         <source>Officers</source>
         <translation>走访人员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="52" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="74" />
         <source>Summary</source>
         <translation>小结</translation>
     </message>
@@ -1335,22 +1536,22 @@
 <context>
     <name>VisitsView</name>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="130" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="186" />
         <source>Record a visit</source>
         <translation>登记走访</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="131" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="187" />
         <source>All visits</source>
         <translation>全部走访</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="132" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="188" />
         <source>&amp;Print visit record…</source>
         <translation>打印走访记录表(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="150" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="206" />
         <source>Visit record</source>
         <translation>走访记录表</translation>
     </message>
@@ -1429,6 +1630,11 @@
         <location filename="../../liaison_app/ui/sync/sign_in.py" line="183" />
         <source>Sign out</source>
         <translation>退出登录</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="441" />
+        <source>Photos and documents</source>
+        <translation>照片和文件</translation>
     </message>
 </context>
 </TS>

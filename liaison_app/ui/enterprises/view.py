@@ -27,6 +27,7 @@ from liaison_app.ui.enterprises.table_model import EnterpriseTableModel
 from liaison_app.ui.errors import ErrorDialog
 from liaison_app.ui.forms import code_combo, combo_code
 from liaison_app.ui.richtext import esc
+from liaison_app.ui.sync.record_state import fit_sync_column, page_line
 from liaison_app.ui.undo import delete_undoably
 
 SEARCH_DELAY_MS = 150
@@ -54,6 +55,7 @@ class EnterprisesView(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        fit_sync_column(self.table, self.model.SYNC_COLUMN, self.model.marks)
         self.table.doubleClicked.connect(self.edit_selected)
         self.new_button = QPushButton()
         self.edit_button = QPushButton()
@@ -216,7 +218,7 @@ class EnterprisesView(QWidget):
             ),
             (self.tr("Liaison officer"), r.officer or ""),
         ]
-        html = [f"<h2>{esc(r.name)}</h2>"]
+        html = [f"<h2>{esc(r.name)}</h2>", page_line(self._ctx, r.id)]
         if r.specialised:
             flag = self.tr("Specialised and innovative")
             html.append(f"<p><b>{esc(flag)}</b></p>")
@@ -265,6 +267,9 @@ class EnterprisesView(QWidget):
             self.history.addItem(item)
 
     def _on_data_changed(self, changes: Changes) -> None:
+        if self._loaded and changes.kinds == {"sync_state"}:
+            self._show(self.current())  # the page's sync mark may have moved
+            return
         if not self._loaded or not changes.kinds & {"enterprise", "visit", "problem"}:
             return
         current = self.current()

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from liaison_app.domain.lifecycle import STEPS
-from liaison_app.domain.records import ProblemRecord
+from liaison_app.domain.records import Changes, ProblemRecord
 from liaison_app.errors import NotFoundError
+from liaison_app.ui.attachments.panel import AttachmentsPanel
 from liaison_app.ui.context import AppContext
 from liaison_app.ui.problems.step_dialog import StepDialog
 from liaison_app.ui.richtext import esc
+from liaison_app.ui.sync.record_state import page_line
 
 
 class ProblemDetail(QWidget):
@@ -32,8 +41,20 @@ class ProblemDetail(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
-        layout.addWidget(self.text)
+        self.attachments = AttachmentsPanel(ctx)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.text)
+        splitter.addWidget(self.attachments)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        layout.addWidget(splitter)
+        ctx.events.changed.connect(self._on_data_changed)
         self.show_problem(None)
+
+    def _on_data_changed(self, changes: Changes) -> None:
+        if self.problem is not None and "sync_state" in changes.kinds:
+            self.load(self.problem.id)  # its sync mark may have moved
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -51,6 +72,8 @@ class ProblemDetail(QWidget):
 
     def show_problem(self, p: ProblemRecord | None) -> None:
         self.problem = p
+        if self.attachments.owner != (p.id if p else None):
+            self.attachments.set_owner(p.id if p else None)
         labels = self._ctx.labels
         for step, button in self.step_buttons.items():
             button.setText(
@@ -80,6 +103,7 @@ class ProblemDetail(QWidget):
         ]
         html = [
             f"<h3>{esc(labels.number(p))} · {esc(labels('status', p.status))}{overdue}</h3>",
+            page_line(self._ctx, p.id),
             f"<p>{esc(p.description)}</p><table cellspacing=3>",
         ]
         html += [f"<tr><td><b>{esc(k)}</b></td><td>{esc(v)}</td></tr>" for k, v in rows if v]

@@ -13,6 +13,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from liaison_app.domain.records import ProblemRecord
 from liaison_app.ui.context import AppContext
+from liaison_app.ui.sync.record_state import SyncMarks, header_tip, mark_data
 from liaison_app.ui.table_models.paged import PAGE, Index, PagedTableModel
 
 __all__ = ["PAGE", "ProblemTableModel"]
@@ -30,11 +31,28 @@ class ProblemTableModel(PagedTableModel[ProblemRecord]):
         "department",
         "deadline",
         "raised",
+        "sync",
     )
+    SYNC_COLUMN = 8
 
     def __init__(self, ctx: AppContext, parent: Any = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self.marks = SyncMarks(ctx, self)
+        self.marks.changed.connect(self._on_marks_changed)
+
+    def set_loader(self, loader: Any) -> None:
+        self.marks.forget()
+        super().set_loader(self.marks.wrap(loader))
+
+    def reload(self) -> None:
+        self.marks.forget()
+        super().reload()
+
+    def _on_marks_changed(self) -> None:
+        if self._rows:
+            last = self.index(len(self._rows) - 1, self.SYNC_COLUMN)
+            self.dataChanged.emit(self.index(0, self.SYNC_COLUMN), last)
 
     def headers(self) -> tuple[str, ...]:
         return (
@@ -46,6 +64,7 @@ class ProblemTableModel(PagedTableModel[ProblemRecord]):
             QCoreApplication.translate("ProblemTableModel", "Department"),
             QCoreApplication.translate("ProblemTableModel", "Deadline"),
             QCoreApplication.translate("ProblemTableModel", "Raised"),
+            "",
         )
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -56,6 +75,8 @@ class ProblemTableModel(PagedTableModel[ProblemRecord]):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.headers()[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return header_tip() if section == self.SYNC_COLUMN else None
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -64,6 +85,8 @@ class ProblemTableModel(PagedTableModel[ProblemRecord]):
         r = self._rows[index.row()]
         if role == Qt.ItemDataRole.UserRole:
             return r.id
+        if index.column() == self.SYNC_COLUMN and role != Qt.ItemDataRole.BackgroundRole:
+            return mark_data(self.marks, r.id, role)
         if role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(OVERDUE_BG) if r.overdue else None
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -28,6 +28,7 @@ from liaison_app.ui.errors import ErrorDialog
 from liaison_app.ui.forms import code_combo, combo_code
 from liaison_app.ui.problems.detail import ProblemDetail
 from liaison_app.ui.problems.table_model import ProblemTableModel
+from liaison_app.ui.sync.record_state import fit_sync_column
 from liaison_app.ui.undo import delete_undoably
 
 
@@ -71,6 +72,7 @@ class ProblemLedgerView(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        fit_sync_column(self.table, self.model.SYNC_COLUMN, self.model.marks)
         self.detail = ProblemDetail(ctx)
         self.delete_button.clicked.connect(self.delete_selected)
         self.print_button.clicked.connect(self.print_ledger)

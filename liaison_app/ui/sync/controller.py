@@ -182,6 +182,7 @@ class SyncController(QObject):
         self._probe.stop()
         if report.pulled or report.repairs:
             self._ctx.events.emit_changes(Changes(SYNCED_KINDS, frozenset(), from_sync=True))
+        self._marks_moved()
         self.sync_finished.emit(report)
         self.refresh()
         self._follow_up()
@@ -210,9 +211,14 @@ class SyncController(QObject):
             self._busy.start()
         elif offline:
             self._probe.start()
+        self._marks_moved()  # what was pushed before the failure is on the server
         self.sync_failed.emit(exc)
         self.refresh()
         self._follow_up()
+
+    def _marks_moved(self) -> None:
+        """The lists' per-record sync marks may have changed (sent, refused, pulled)."""
+        self._ctx.events.emit_changes(Changes(frozenset({"sync_state"}), from_sync=True))
 
     def _follow_up(self) -> None:
         if self._again:

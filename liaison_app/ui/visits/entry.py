@@ -46,6 +46,7 @@ _PROBLEM_FIELD = re.compile(r"problems\[(\d+)\]\.(\w+)")
 class VisitEntry(QWidget):
     visit_saved = Signal(str)  # visit id
     print_requested = Signal(str)  # visit id
+    attachments_requested = Signal(str)  # visit id: its photos and the signed scan
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,9 +96,14 @@ class VisitEntry(QWidget):
         self.clear_button = QPushButton()
         self.print_button = QPushButton()
         self.print_button.setEnabled(False)
+        self.attach_button = QPushButton()
+        self.attach_button.setEnabled(False)
         self.last_saved: str | None = None
         self.print_button.clicked.connect(
             lambda: self.last_saved and self.print_requested.emit(self.last_saved)
+        )
+        self.attach_button.clicked.connect(
+            lambda: self.last_saved and self.attachments_requested.emit(self.last_saved)
         )
         self.save_button.clicked.connect(self.save)
         self.clear_button.clicked.connect(self.discard)
@@ -113,6 +119,7 @@ class VisitEntry(QWidget):
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.clear_button)
         buttons.addWidget(self.print_button)
+        buttons.addWidget(self.attach_button)
         buttons.addStretch(1)
         buttons.addWidget(self.status)
         layout = QVBoxLayout(self)
@@ -293,6 +300,7 @@ class VisitEntry(QWidget):
         self.status.setText(self.tr("Visit saved with %n problem(s)", "", len(filled)))
         self.last_saved = saved.record.id
         self.print_button.setEnabled(True)
+        self.attach_button.setEnabled(True)
         self.visit_saved.emit(saved.record.id)
 
     def _show_errors(self, errors: list[FieldError], filled: list[Any]) -> None:
@@ -342,6 +350,7 @@ class VisitEntry(QWidget):
         self.save_button.setText(self.tr("&Save visit (Ctrl+Enter)"))
         self.clear_button.setText(self.tr("Discard"))
         self.print_button.setText(self.tr("&Print the saved visit for signing…"))
+        self.attach_button.setText(self.tr("P&hotos and scans of the saved visit…"))
         self.problems.placeholder(
             self.tr("Category"),
             self.tr("Urgency"),

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QPushButton,
+    QSplitter,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -22,27 +23,48 @@ from PySide6.QtWidgets import (
 
 from liaison_app.domain.records import Changes, VisitRecord
 from liaison_app.ui.context import AppContext
+from liaison_app.ui.sync.record_state import SyncMarks, fit_sync_column, header_tip, mark_data
 from liaison_app.ui.table_models.paged import Index, PagedTableModel
+from liaison_app.ui.visits.detail import VisitDetail
 from liaison_app.ui.visits.entry import VisitEntry
 
 
 class VisitTableModel(PagedTableModel[VisitRecord]):
+    SYNC_COLUMN = 5
+
     def __init__(self, ctx: AppContext, parent: Any = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self.marks = SyncMarks(ctx, self)
+        self.marks.changed.connect(self._on_marks_changed)
 
     def load(self) -> None:
+        visits = self._ctx.store.visits
+        self.marks.forget()
         self.set_loader(
-            lambda offset, limit: self._ctx.store.visits.list(limit=limit, offset=offset)
+            self.marks.wrap(lambda offset, limit: visits.list(limit=limit, offset=offset))
         )
 
+    def reload(self) -> None:
+        self.marks.forget()
+        super().reload()
+
+    def _on_marks_changed(self) -> None:
+        if self._rows:
+            last = self.index(len(self._rows) - 1, self.SYNC_COLUMN)
+            self.dataChanged.emit(self.index(0, self.SYNC_COLUMN), last)
+
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 5
+        return 0 if parent.isValid() else 6
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return header_tip() if section == self.SYNC_COLUMN else None
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
         return (
             QCoreApplication.translate("VisitTableModel", "Date"),
@@ -50,6 +72,7 @@ class VisitTableModel(PagedTableModel[VisitRecord]):
             QCoreApplication.translate("VisitTableModel", "Enterprise"),
             QCoreApplication.translate("VisitTableModel", "Officers"),
             QCoreApplication.translate("VisitTableModel", "Summary"),
+            "",
         )[section]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -58,6 +81,8 @@ class VisitTableModel(PagedTableModel[VisitRecord]):
         v = self._rows[index.row()]
         if role == Qt.ItemDataRole.UserRole:
             return v.id
+        if index.column() == self.SYNC_COLUMN:
+            return mark_data(self.marks, v.id, role)
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         return (
@@ -81,18 +106,32 @@ class VisitsView(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        fit_sync_column(self.table, self.model.SYNC_COLUMN, self.model.marks)
         self.print_button = QPushButton()
         self.print_button.clicked.connect(self.print_selected)
         self.table.doubleClicked.connect(lambda _i: self.print_selected())
-        listing = QWidget()
-        ll = QVBoxLayout(listing)
+        self.detail = VisitDetail(ctx)
+        left = QWidget()
+        ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(self.table)
         ll.addWidget(self.print_button, 0, Qt.AlignmentFlag.AlignLeft)
+        listing = QSplitter(Qt.Orientation.Horizontal)
+        listing.addWidget(left)
+        listing.addWidget(self.detail)
+        listing.setStretchFactor(0, 3)
+        listing.setStretchFactor(1, 2)
+        listing.setChildrenCollapsible(False)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.entry, "")
         self.tabs.addTab(listing, "")
         self.entry.print_requested.connect(self.print_visit)
+        self.entry.attachments_requested.connect(self.show_visit)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self.detail.load(
+                current.data(Qt.ItemDataRole.UserRole) if current.isValid() else None
+            )
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         ctx.events.changed.connect(self._on_data_changed)
@@ -115,11 +154,28 @@ class VisitsView(QWidget):
         self.tabs.setCurrentIndex(0)
         self.entry.start_for(enterprise_id)
 
+    def show_visit(self, visit_id: str) -> None:
+        """The list of visits with this one selected and its page beside it (photos, scan)."""
+        self.tabs.setCurrentIndex(1)
+        self._load_list()
+        row = self.model.row_of(visit_id)
+        while row < 0 and self.model.canFetchMore(QModelIndex()):
+            self.model.fetchMore(QModelIndex())
+            row = self.model.row_of(visit_id)
+        if row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+        else:
+            self.detail.load(visit_id)
+
     def _on_data_changed(self, changes: Changes) -> None:
         if "enterprise" in changes.kinds and self.entry._enterprises_loaded:
             self.entry.reload_enterprises()
         if self._loaded and changes.kinds & {"visit", "enterprise"}:
+            current = self.detail.visit.id if self.detail.visit else None
             self.model.reload()
+            if current and (row := self.model.row_of(current)) >= 0:
+                self.table.selectRow(row)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
