@@ -6,6 +6,7 @@ says them in the person's language with this catalogue (the command line keeps E
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -128,6 +129,43 @@ def error_text(exc: LiaisonError, lang: str) -> str:
     return SYNC_ZH.get(exc.code, exc.message)
 
 
+# The server's refusals that carry no field code, by their (stable) English words.
+_REASONS_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), zh)
+    for pattern, zh in (
+        (
+            r"^unknown record \S+ \(or outside your scope\)$",
+            "服务器上没有这条记录，或它已不在您的负责范围内（例如企业已改由他人联络）",
+        ),
+        (
+            r"^unknown enterprise \S+ \(or outside your scope\)$",
+            "服务器上没有这家企业，或它已不在您的负责范围内（例如企业已改由他人联络）",
+        ),
+        (
+            r"^a supervisor creates enterprises in their own district only$",
+            "督导只能在本人所辖区县内新增企业",
+        ),
+        (r"^follow-up actions are append-only$", "跟进记录只能新增，不能修改或删除"),
+        (r"^only problems take lifecycle steps$", "只有问题才有办理步骤"),
+        (
+            r"text with a NUL character$",
+            "文字中含有空字符（NUL，常见于从表格粘贴的内容），请删除后重新保存",
+        ),
+        (r"text with a lone surrogate$", "文字中含有无法识别的字符，请重新输入后保存"),
+        (r"^unknown conflict", "服务器上没有这项冲突，或它不在您的负责范围内"),
+        (r"^the server could not apply this change$", "服务器无法应用这项更改，请稍后重新发送"),
+    )
+)
+
+
+def server_reason_zh(reason: str) -> str | None:
+    """The Chinese for a refusal the server said in words only (None: not one it knows)."""
+    for pattern, zh in _REASONS_ZH:
+        if pattern.search(reason):
+            return zh
+    return None
+
+
 def rejection_text(
     reason: str | None, errors: Sequence[Mapping[str, Any]], held: bool, lang: str
 ) -> str:
@@ -148,4 +186,6 @@ def rejection_text(
     ]
     if said:
         return "；".join(said)
-    return f"服务器给出的原因为“{reason}”" if reason else "服务器没有说明原因"
+    if not reason:
+        return "服务器没有说明原因"
+    return server_reason_zh(reason) or f"服务器给出的原因为“{reason}”"
