@@ -125,6 +125,12 @@ class Access:
             for r in conn.execute(_TOUCHED, {"ids": sorted(anchors)}):
                 self.rows[r.id] = dict(r._mapping)
         enterprises = sorted(touched | {r["enterprise_id"] for r in self.rows.values()})
+        # Each firm's district before this push: a push that moves a firm out of its
+        # supervisor's district may still carry their later edits of it (made, like the move,
+        # before they could know it took the firm away).
+        self.district_before = {
+            rid: r.get("district") for rid, r in self.rows.items() if r["entity"] == "enterprise"
+        }
         self.mark = 0
         self.pulled: int | None = None
         self.registered: dt.datetime | None = None
@@ -164,6 +170,10 @@ class Access:
         if enterprise is None or enterprise["entity"] != "enterprise":
             return False
         if self.sees(enterprise):
+            return True
+        c = self.caller
+        before = self.district_before.get(enterprise["id"])
+        if c.role == "supervisor" and c.district is not None and before == c.district:
             return True
         removal = self.removed.get(enterprise["id"])
         if removal is None:

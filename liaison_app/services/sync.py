@@ -112,6 +112,10 @@ class NotAccepted:
     errors: tuple[dict[str, Any], ...]
     state: str  # rejected | held
     created_at: str
+    enterprise_id: str | None = None
+    # The firm left this user's scope and stays in the folder only for this change: giving
+    # it up lets the firm go.
+    left_scope: bool = False
 
 
 @dataclass(frozen=True)
@@ -294,6 +298,7 @@ class SyncService(Service):
                 .where(OutboxEntry.state.in_(("rejected", "held")))
                 .order_by(OutboxEntry.id)
             ).all()
+            applier = Applier(s, 0)
             return [
                 NotAccepted(
                     id=r.mutation_id,
@@ -305,6 +310,8 @@ class SyncService(Service):
                     errors=tuple((r.result or {}).get("errors") or ()),
                     state=r.state,
                     created_at=r.created_at.isoformat(),
+                    enterprise_id=r.enterprise_id,
+                    left_scope=bool(r.enterprise_id and applier.waits_to_leave(r.enterprise_id)),
                 )
                 for r in rows
             ]
@@ -323,8 +330,12 @@ class SyncService(Service):
             entry.state = "discarded"
             entry.sent_at = utcnow()
             s.flush()
-            if s.get(BaseCopy, entry.record_id) is not None:
-                Applier(s, state.get_int(s, state.GENERATION)).refresh_records([entry.record_id])
+            applier = Applier(s, state.get_int(s, state.GENERATION))
+            # A firm that left this user's scope stayed for this change: now it goes.
+            if entry.enterprise_id and applier.waits_to_leave(entry.enterprise_id):
+                applier.drop_enterprise(entry.enterprise_id)
+            elif s.get(BaseCopy, entry.record_id) is not None:
+                applier.refresh_records([entry.record_id])
             elif entry.op == "create":
                 row = s.get(MODELS[entry.entity], entry.record_id)
                 if row is not None and hasattr(row, "deleted_at") and row.deleted_at is None:

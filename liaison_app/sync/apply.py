@@ -624,6 +624,10 @@ class Applier:
             _save_waiting_drops(self.s, waiting)
         return True
 
+    def waits_to_leave(self, enterprise_id: str) -> bool:
+        """Whether the firm left the scope and stays only for changes not sent yet."""
+        return enterprise_id in _waiting_drops(self.s)
+
     def retry_drops(self) -> list[str]:
         return [e for e in sorted(_waiting_drops(self.s)) if self.drop_enterprise(e)]
 

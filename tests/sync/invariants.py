@@ -87,7 +87,8 @@ def local_checksums(folder: Folder) -> dict[str, Any]:
 def check_equal_to_server(server: SyncServer, folder: Folder) -> None:
     """Invariant 1: the folder equals the server for its scope (bases, and visible rows)."""
     assert folder.store.sync.status().pending == 0, "changes are still waiting to be sent"
-    assert local_checksums(folder) == verify(folder), "base copies differ from the scope"
+    here, there = local_checksums(folder), verify(folder)
+    assert here == there, f"base copies differ from the scope: here {here}, server {there}"
     mine = bases(folder)
     theirs = server_records(server, mine)
     for rid, b in mine.items():

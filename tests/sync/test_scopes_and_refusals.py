@@ -191,3 +191,60 @@ def test_without_a_keyring_the_sign_in_lasts_for_this_session_only(
     assert result.session_only
     firm(a)
     assert len(a.sync().pushed) == 1
+
+
+def test_a_push_that_moves_a_firm_out_of_the_district_carries_the_edits_after_the_move(
+    server, make_folder
+):  # type: ignore[no-untyped-def]
+    """The supervisor moves a firm to another district and edits its phone, offline: both go
+    in one push and both are accepted (the edit was made before they could know the move
+    took the firm away); then the firm leaves their folder."""
+    wang = server.add_user(unique("wang"))
+    boss = server.add_user(unique("zhao"), role="supervisor", district="210102")
+    a, s = make_folder("a"), make_folder("s")
+    a.login(wang)
+    s.login(boss)
+    e = firm(a)
+    a.sync()
+    s.sync()
+    s.store.enterprises.update(e, {"district_code": "210103"})
+    s.store.enterprises.update(e, {"phone": "13812345678"})
+    report = s.sync()
+    assert report.rejected == [] and len(report.pushed) == 2
+    assert e not in {x.id for x in s.store.enterprises.list()}
+    check_equal_to_server(server, s)
+    a.sync()
+    got = a.store.enterprises.get(e)
+    assert (got.district_code, got.phone) == ("210103", "13812345678")
+
+
+def test_an_edit_typed_while_the_firm_leaves_reaches_the_server_then_the_firm_goes(
+    server, make_folder
+):  # type: ignore[no-untyped-def]
+    """An edit typed while the sync that takes the firm away is running: the pull keeps the
+    firm for it (the typing is never dropped unseen), the next sync sends it — accepted, the
+    folder could not have known — and only then does the firm leave the folder."""
+    wang = server.add_user(unique("wang"))
+    boss = server.add_user(unique("zhao"), role="supervisor", district="210102")
+    a, s = make_folder("a"), make_folder("s")
+    a.login(wang)
+    s.login(boss)
+    e = firm(a)
+    a.sync()
+    s.sync()
+    s.store.enterprises.update(e, {"district_code": "210103"})
+    typed = []
+
+    def type_meanwhile(point: str) -> None:
+        if point == "before_apply" and not typed:
+            typed.append(s.store.enterprises.update(e, {"address": "沈阳市和平区南京北街11号"}))
+
+    s.store.sync.configure(crash=type_meanwhile)
+    s.sync()
+    assert typed and s.store.enterprises.get(e).address == "沈阳市和平区南京北街11号"
+    report = s.sync()
+    assert report.rejected == [] and s.store.sync.not_accepted() == []
+    assert e not in {x.id for x in s.store.enterprises.list()}
+    check_equal_to_server(server, s)
+    a.sync()
+    assert a.store.enterprises.get(e).address == "沈阳市和平区南京北街11号"
