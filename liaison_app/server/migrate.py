@@ -13,7 +13,7 @@ from liaison_app.server import keys, meta
 from liaison_app.server.schema import REFERENCE_TABLES, server_sequence
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-HEAD = "s0008"
+HEAD = "s0009"
 
 
 def _config():  # type: ignore[no-untyped-def]
