@@ -165,6 +165,23 @@ class Changes:
 
 
 @dataclass(frozen=True)
+class MergePlan:
+    """What merging one enterprise into another moves: ``drop``'s live visits and problems
+    (with their follow-ups and attachments) go to ``keep``, then ``drop`` is deleted."""
+
+    keep_id: str
+    keep_name: str
+    keep_district: str | None
+    drop_id: str
+    drop_name: str
+    drop_district: str | None
+    visits: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+    actions: int = 0
+    attachments: int = 0
+
+
+@dataclass(frozen=True)
 class Saved:
     """A write's result: the record as stored now, what changed and any warnings."""
 

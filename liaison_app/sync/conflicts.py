@@ -63,6 +63,7 @@ def conflict_view(s: Session, c: SyncConflict) -> dict[str, Any]:
         "resolution": d.get("resolution"),
         "resolved_by": d.get("resolved_by"),
         "pending": c.pending_mutation is not None,
+        "other_enterprise_id": d.get("other_enterprise_id"),  # a duplicate's twin
     }
 
 

@@ -134,13 +134,15 @@ class ConflictsDialog(QDialog):
         self.keep_mine = QPushButton()
         self.keep_theirs = QPushButton()
         self.edit = QPushButton()
+        self.merge_button = QPushButton()
         self.close_button = QPushButton()
         self.keep_mine.clicked.connect(lambda: self.resolve("mine"))
         self.keep_theirs.clicked.connect(lambda: self.resolve("theirs"))
         self.edit.clicked.connect(self.resolve_with_value)
+        self.merge_button.clicked.connect(self.merge)
         self.close_button.clicked.connect(self.accept)
         buttons = QHBoxLayout()
-        for b in (self.keep_mine, self.keep_theirs, self.edit):
+        for b in (self.keep_mine, self.keep_theirs, self.edit, self.merge_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
@@ -164,8 +166,10 @@ class ConflictsDialog(QDialog):
         self.keep_mine.setText(self.tr("Keep &mine"))
         self.keep_theirs.setText(self.tr("Keep &theirs"))
         self.edit.setText(self.tr("&Edit…"))
+        self.merge_button.setText(self.tr("Mer&ge…"))
         self.close_button.setText(self.tr("Close"))
         self.empty.setText(self.tr("No open conflicts: everyone's changes agree."))
+        self._show_current()
 
     def reload(self) -> None:
         rows = self._ctx.store.sync.conflicts()
@@ -184,6 +188,16 @@ class ConflictsDialog(QDialog):
         c = self.current()
         for b in (self.keep_mine, self.keep_theirs, self.edit):
             b.setEnabled(c is not None)
+        duplicate = c is not None and c["kind"] == "duplicate"
+        self.merge_button.setVisible(duplicate)
+        self.merge_button.setEnabled(duplicate and bool(c and c.get("other_enterprise_id")))
+        if duplicate:
+            # Keeping both firms is "keep mine / keep theirs" (either: they stay as they are).
+            self.keep_mine.setText(self.tr("Keep &both"))
+            self.keep_theirs.setVisible(False)
+        else:
+            self.keep_mine.setText(self.tr("Keep &mine"))
+            self.keep_theirs.setVisible(True)
         if c is None:
             self.detail.clear()
             return
@@ -203,9 +217,31 @@ class ConflictsDialog(QDialog):
             parts.append(self._history(c["record_id"]))
         if c["kind"] == "duplicate":
             parts.append(
-                f"<p>{esc(self.tr('Two enterprises look like one firm (same USCC, or same name and district). Keep both, or merge them from the enterprise page.'))}</p>"
+                f"<p>{esc(self.tr('Two enterprises look like one firm (same USCC, or same name and district). Keep both, or merge them: the visits and problems of one move onto the other.'))}</p>"
             )
         self.detail.setHtml("".join(parts))
+
+    @classmethod
+    def run_merge(cls, dialog: QDialog) -> bool:
+        """Tests replace this."""
+        return bool(dialog.exec())
+
+    def merge(self) -> None:
+        c = self.current()
+        if c is None or c["kind"] != "duplicate" or not c.get("other_enterprise_id"):
+            return
+        from liaison_app.ui.sync.merge import MergeDialog
+
+        try:
+            dialog = MergeDialog(
+                self._ctx, c["id"], (c["record_id"], c["other_enterprise_id"]), self
+            )
+        except Exception as exc:  # noqa: BLE001 - a twin no longer here, say
+            ErrorDialog.show_error(self, exc)
+            return
+        if self.run_merge(dialog):
+            self.resolved.emit(c["id"])
+            self.reload()
 
     def _history(self, problem_id: str) -> str:
         labels = self._ctx.labels
