@@ -11,20 +11,19 @@ from liaison_app.ui.context import AppContext
 
 def refusal_text(ctx: AppContext, reason: str | None) -> str:
     """ "" when the server would accept the write."""
-    tr = QCoreApplication.translate
     if reason == NO_DISTRICT:
-        return tr(
+        return QCoreApplication.translate(
             "Permissions",
             "The server has not given you a district yet, so it would not accept this.",
         )
     if reason == OUTSIDE_DISTRICT:
-        return tr(
+        return QCoreApplication.translate(
             "Permissions",
             "This enterprise is outside your district (%1): the server would not accept "
             "changes to it.",
         ).replace("%1", ctx.labels("districts", ctx.permissions.district))
     if reason == SAME_FIRM:
-        return tr("Permissions", "Choose two different enterprises.")
+        return QCoreApplication.translate("Permissions", "Choose two different enterprises.")
     return ""
 
 
