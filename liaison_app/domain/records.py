@@ -179,6 +179,10 @@ class MergePlan:
     problems: tuple[str, ...] = ()
     actions: int = 0
     attachments: int = 0
+    # The liaison officer named on each (twins often share name and district: this tells
+    # them apart).
+    keep_officer: str | None = None
+    drop_officer: str | None = None
 
 
 @dataclass(frozen=True)

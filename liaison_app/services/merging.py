@@ -71,6 +71,8 @@ def plan(s: Session, keep: str, drop: str) -> MergePlan:
         problems=problems,
         actions=actions,
         attachments=attachments,
+        keep_officer=k.officer,
+        drop_officer=d.officer,
     )
 
 

@@ -61,141 +61,209 @@
 <context>
     <name>ConflictsDialog</name>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="165" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="168" />
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="166" />
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="199" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="169" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="202" />
         <source>Keep &amp;mine</source>
         <translation>保留我的(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="167" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="170" />
         <source>Keep &amp;theirs</source>
         <translation>保留对方的(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="168" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="171" />
         <source>&amp;Edit…</source>
         <translation>修改(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="169" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="172" />
         <source>Mer&amp;ge…</source>
         <translation>合并(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="170" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="173" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="171" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="174" />
         <source>No open conflicts: everyone's changes agree.</source>
         <translation>没有待处理的冲突：各方的更改一致。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="196" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="199" />
         <source>Keep &amp;both</source>
         <translation>都保留(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="211" />
+        <source>Base (before both changes)</source>
+        <translation>原值（双方修改前）</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="212" />
+        <source>Mine</source>
+        <translation>我的</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="213" />
+        <source>Theirs</source>
+        <translation>对方的</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="232" />
+        <source>Two enterprises look like one firm (same USCC, or same name and district). Keep both, or merge them: the visits and problems of one move onto the other.</source>
+        <translation>两家企业看起来是同一家（统一社会信用代码相同，或名称和区县相同）。可以都保留，或合并：一家的走访和问题移到另一家名下。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="250" />
+        <source>%1, %2</source>
+        <translation>%1，%2</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="251" />
+        <source>%n visit(s)</source>
+        <translation><numerusform>%n 次走访</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="252" />
+        <source>%n problem(s)</source>
+        <translation><numerusform>%n 个问题</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="259" />
+        <source>Added by %1 · %2</source>
+        <translation>新增人 %1 · %2</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsTableModel</name>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="89" />
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="90" />
+        <source>Conflict</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="91" />
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="92" />
+        <source>Mine</source>
+        <translation>我的</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="93" />
+        <source>Theirs</source>
+        <translation>对方的</translation>
     </message>
 </context>
 <context>
     <name>DashboardView</name>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="194" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="198" />
         <source>%1 resolved of %2 received</source>
         <translation>已办结 %1 件 / 受理 %2 件</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="199" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="203" />
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="200" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="204" />
         <source>On-time rate</source>
         <translation>按期办结率</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="201" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="205" />
         <source>Call-back rate</source>
         <translation>回访率</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="202" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="206" />
         <source>Satisfaction rate</source>
         <translation>满意率</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="210" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="214" />
         <source>Received</source>
         <translation>受理数</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="210" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="214" />
         <source>Resolved</source>
         <translation>办结数</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="228" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="232" />
         <source>All time</source>
         <translation>全部时间</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="229" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="233" />
         <source>This year</source>
         <translation>本年度</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="230" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="234" />
         <source>Last 90 days</source>
         <translation>近90天</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="231" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="235" />
         <source>Last 30 days</source>
         <translation>近30天</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="235" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="239" />
         <source>Resolution rate (resolved / received)</source>
         <translation>办结率（办结数 / 受理数）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="236" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="240" />
         <source>&amp;Print statistics…</source>
         <translation>打印统计报表(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="238" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="242" />
         <source>By category</source>
         <translation>按问题类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="239" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="243" />
         <source>By department</source>
         <translation>按承办部门</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="240" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="244" />
         <source>By district</source>
         <translation>按区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="241" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="245" />
         <source>By officer</source>
         <translation>按联络员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="247" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="251" />
         <source>Satisfaction rate counts very satisfied, satisfied and basically satisfied among rated problems; periods count problems by the date raised.</source>
         <translation>满意率 =（非常满意 + 满意 + 基本满意）/ 已评价数；统计期间按问题提出日期计算。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="261" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="265" />
         <source>Statistics</source>
         <translation>统计报表</translation>
     </message>
@@ -349,122 +417,122 @@
 <context>
     <name>EnterprisesView</name>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="156" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="169" />
         <source>%n enterprise(s)</source>
         <translation><numerusform>%n 家企业</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="164" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="177" />
         <source>Search name, USCC, address, contact… (Ctrl+F)</source>
         <translation>搜索名称、信用代码、地址、联系人…（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="165" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="178" />
         <source>All districts</source>
         <translation>全部区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="166" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="179" />
         <source>All industries</source>
         <translation>全部行业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="167" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="180" />
         <source>All sizes</source>
         <translation>全部规模</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="168" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="181" />
         <source>All officers</source>
         <translation>全部联络员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="169" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="182" />
         <source>&amp;New enterprise</source>
         <translation>新增企业(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="170" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="183" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="171" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="184" />
         <source>&amp;Delete</source>
         <translation>删除(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="172" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="185" />
         <source>Record &amp;visit</source>
         <translation>登记走访(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="173" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="186" />
         <source>Visit history</source>
         <translation>走访记录</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="206" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="219" />
         <source>No enterprise selected.</source>
         <translation>未选择企业。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="211" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="224" />
         <source>USCC</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="211" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="224" />
         <source>(none yet)</source>
         <translation>（暂无）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="212" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="225" />
         <source>District</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="214" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="227" />
         <source>Industry</source>
         <translation>行业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="217" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="230" />
         <source>Size</source>
         <translation>规模</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="218" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="231" />
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="220" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="233" />
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="223" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="236" />
         <source>Liaison officer</source>
         <translation>联络员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="227" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="240" />
         <source>Specialised and innovative</source>
         <translation>专精特新企业</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="254" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="267" />
         <source>Open problems: %n</source>
         <translation><numerusform>未办结问题：%n 个</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="255" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="268" />
         <source>overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="352" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="365" />
         <source>Delete %1</source>
         <translation>删除 %1</translation>
     </message>
@@ -743,42 +811,54 @@
         <translation>这两家企业看起来是同一家。请选择要保留的一家：另一家的走访和问题（连同跟进记录和附件）将移到它名下，另一家随后删除。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/merge.py" line="107" />
+        <location filename="../../liaison_app/ui/sync/merge.py" line="105" />
         <source>Keep %1 (%2)</source>
         <translation>保留 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/merge.py" line="111" />
+        <location filename="../../liaison_app/ui/sync/merge.py" line="109" />
         <source>&amp;Merge</source>
         <translation>合并(&amp;M)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/sync/merge.py" line="118" />
+        <location filename="../../liaison_app/ui/sync/merge.py" line="117" />
+        <location filename="../../liaison_app/ui/sync/merge.py" line="131" />
         <source>%n visit(s)</source>
         <translation><numerusform>%n 次走访</numerusform></translation>
     </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/merge.py" line="118" />
+        <source>, </source>
+        <translation>，</translation>
+    </message>
     <message numerus="yes">
         <location filename="../../liaison_app/ui/sync/merge.py" line="119" />
+        <location filename="../../liaison_app/ui/sync/merge.py" line="132" />
         <source>%n problem(s)</source>
         <translation><numerusform>%n 个问题</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/sync/merge.py" line="120" />
+        <location filename="../../liaison_app/ui/sync/merge.py" line="133" />
         <source>%n follow-up(s)</source>
         <translation><numerusform>%n 条跟进记录</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/sync/merge.py" line="121" />
+        <location filename="../../liaison_app/ui/sync/merge.py" line="134" />
         <source>%n attachment(s)</source>
         <translation><numerusform>%n 个附件</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/merge.py" line="123" />
+        <location filename="../../liaison_app/ui/sync/merge.py" line="136" />
         <source>Moves %1 and %2 (with %3 and %4) from %5 to %6, then deletes %5.</source>
         <translation>将 %1 和 %2（连同 %3、%4）从 %5 移到 %6 名下，然后删除 %5。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/merge.py" line="145" />
+        <location filename="../../liaison_app/ui/sync/merge.py" line="148" />
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/merge.py" line="161" />
         <source>Merge %1 into %2</source>
         <translation>将 %1 并入 %2</translation>
     </message>
@@ -1508,12 +1588,12 @@
 <context>
     <name>parent</name>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="275" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="316" />
         <source>Settle the conflict</source>
         <translation>处理冲突</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="276" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="317" />
         <source>Value for %1:</source>
         <translation>%1 的值：</translation>
     </message>

@@ -89,6 +89,10 @@ class Breakdown(QWidget):
         names.append([(g.label or g.key or "—")[:12] for g in top])
         values = QValueAxis()
         values.setRange(0, max([g.received for g in top] + [1]))
+        # Whole-number ticks: "%d" of 1.75, 3.5… printed 1, 3, 5.
+        values.applyNiceNumbers()
+        if values.max() <= 10:
+            values.setTickCount(int(values.max()) + 1)
         values.setLabelFormat("%d")
         self.chart.addAxis(names, Qt.AlignmentFlag.AlignLeft)
         self.chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -76,6 +77,18 @@ class EnterprisesView(QWidget):
         self.problems_label = QLabel()
         self.history_label = QLabel()
 
+        # Long district and industry names must not squeeze the search box (1366 px screens).
+        for combo in (self.district, self.industry):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(8)
+        for combo, chars in ((self.size, 5), (self.officer, 6)):  # "全部规模", "全部联络员"
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(chars)
+        self.search.setMinimumWidth(220)
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
         filters.addWidget(self.district, 2)

@@ -73,15 +73,15 @@ class MergeDialog(QDialog):
         )
         self.buttons.accepted.connect(self.merge)
         self.buttons.rejected.connect(self.reject)
-        layout.addStretch(1)
         layout.addWidget(self.buttons)
         self.plan: MergePlan | None = None
-        # Keep by default the firm with more history (the other has less to move).
-        busiest = max(twins, key=lambda k: len(self.plans[k].visits) + len(self.plans[k].problems))
-        quieter = b if busiest == a else a
-        self.choices[quieter].setChecked(True)
+        # Keep by default the firm with more history: the other has less to move (a plan
+        # counts what its dropped firm holds).
+        keep_a = len(self.plans[a].visits) + len(self.plans[a].problems)
+        keep_b = len(self.plans[b].visits) + len(self.plans[b].problems)
+        self.choices[a if keep_a <= keep_b else b].setChecked(True)
         self.retranslate_ui()
-        self.resize(560, 300)
+        self.resize(720, self.sizeHint().height())
 
     def keep(self) -> str:
         return next(k for k, b in self.choices.items() if b.isChecked())
@@ -100,16 +100,29 @@ class MergeDialog(QDialog):
                 "the other is deleted."
             )
         )
-        labels = self._ctx.labels
         for ident, button in self.choices.items():
-            plan = self.plans[ident]
             button.setText(
                 self.tr("Keep %1 (%2)")
-                .replace("%1", plan.keep_name)
-                .replace("%2", labels("districts", plan.keep_district) or "—")
+                .replace("%1", self.plans[ident].keep_name)
+                .replace("%2", self._about(ident))
             )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("&Merge"))
         self._show_plan()
+
+    def _about(self, ident: str) -> str:
+        """What tells a twin apart: district, liaison officer, what it holds."""
+        own = self.plans[ident]
+        other = next(p for k, p in self.plans.items() if k != ident)  # counts ident's records
+        held = (
+            self.tr("%n visit(s)", "", len(other.visits))
+            + self.tr(", ")
+            + self.tr("%n problem(s)", "", len(other.problems))
+        )
+        parts = [self._ctx.labels("districts", own.keep_district) or "—"]
+        if own.keep_officer:
+            parts.append(own.keep_officer)
+        parts.append(held)
+        return " · ".join(parts)
 
     def _show_plan(self) -> None:
         if not any(b.isChecked() for b in self.choices.values()):
@@ -125,11 +138,14 @@ class MergeDialog(QDialog):
             .replace("%2", problems)
             .replace("%3", actions)
             .replace("%4", files)
-            .replace("%5", p.drop_name)
-            .replace("%6", p.keep_name)
+            .replace("%5", self._named(p.drop_name, p.drop_officer))
+            .replace("%6", self._named(p.keep_name, p.keep_officer))
         )
         why = self._ctx.permissions.merge(p.keep_id, p.keep_district, p.drop_id, p.drop_district)
         allow(self._ctx, self.buttons.button(QDialogButtonBox.StandardButton.Ok), why)
+
+    def _named(self, name: str, officer: str | None) -> str:
+        return self.tr("%1 (%2)").replace("%1", name).replace("%2", officer) if officer else name
 
     def merge(self) -> None:
         p = self.plan
