@@ -109,6 +109,11 @@ def main(argv: list[str] | None = None) -> int:
             )
             run(world, profile, seed=args.seed * 100_003 + chunk)
         _add(total, world.stats)
+        # Each failure is written out as soon as its chunk ends (a long soak can be read
+        # while it runs, and a killed one keeps what it found).
+        stories = world.stats.violations + world.stats.errors
+        for n, story in enumerate(stories):
+            (args.out / f"chunk{chunk}-failure{n}.txt").write_text(story, encoding="utf-8")
         chunk += 1
         done = time.monotonic() - started
         print(  # noqa: T201 - progress of a long run
@@ -117,8 +122,6 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
     elapsed = time.monotonic() - started
-    for n, story in enumerate(total.violations + total.errors):
-        (args.out / f"failure{n}.txt").write_text(story, encoding="utf-8")
     _print(args, total, elapsed)
     return 1 if total.violations or total.errors else 0
 

@@ -165,6 +165,27 @@ class Changes:
 
 
 @dataclass(frozen=True)
+class MergePlan:
+    """What merging one enterprise into another moves: ``drop``'s live visits and problems
+    (with their follow-ups and attachments) go to ``keep``, then ``drop`` is deleted."""
+
+    keep_id: str
+    keep_name: str
+    keep_district: str | None
+    drop_id: str
+    drop_name: str
+    drop_district: str | None
+    visits: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+    actions: int = 0
+    attachments: int = 0
+    # The liaison officer named on each (twins often share name and district: this tells
+    # them apart).
+    keep_officer: str | None = None
+    drop_officer: str | None = None
+
+
+@dataclass(frozen=True)
 class Saved:
     """A write's result: the record as stored now, what changed and any warnings."""
 

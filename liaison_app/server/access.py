@@ -30,6 +30,7 @@ from liaison_app.server.schema import (
     conflicts,
     memberships,
     mutation_ledger,
+    record_moves,
     records,
     scope_removals,
     sequence_tags,
@@ -43,6 +44,20 @@ _LOCKED = {
     "sqlite": _TOUCHED.order_by(records.c.id),
     "postgresql": _TOUCHED.order_by(records.c.id).with_for_update(),
 }
+_UNDER = select(records).where(
+    records.c.enterprise_id == bindparam("enterprise"),
+    records.c.entity.in_(("action", "attachment")),
+)
+_CHILDREN = {
+    "sqlite": _UNDER.order_by(records.c.id),
+    "postgresql": _UNDER.order_by(records.c.id).with_for_update(),
+}
+_MOVES = (
+    select(record_moves.c.from_enterprise_id, record_moves.c.seq, sequence_tags.c.at)
+    .select_from(record_moves.outerjoin(sequence_tags, sequence_tags.c.seq == record_moves.c.seq))
+    .where(record_moves.c.record_id == bindparam("rid"))
+    .order_by(record_moves.c.seq.desc())
+)
 _CONFLICTS = select(conflicts).where(conflicts.c.id.in_(bindparam("ids", expanding=True)))
 _CONFLICTS_LOCKED = {
     "sqlite": _CONFLICTS.order_by(conflicts.c.id),
@@ -115,6 +130,14 @@ class Access:
         touched = _ids(m.get("record_id") for m in mutations) | _ids(
             m.get("enterprise_id") for m in mutations
         )
+        # The enterprise a record moves to, and the parents new actions and attachments hang
+        # from (they follow a parent that moved): read and locked with the rest.
+        touched |= _ids(
+            f.get(name)
+            for m in mutations
+            if isinstance(f := m.get("fields"), dict)
+            for name in ("enterprise_id", "problem_id", "owner_id")
+        )
         for c in self.conflicts.values():
             touched |= _ids([c.record_id, c.enterprise_id, c.other_enterprise_id])
         self.rows: dict[str, dict[str, Any]] = {
@@ -136,6 +159,7 @@ class Access:
         self.registered: dt.datetime | None = None
         self.removed: dict[str, tuple[int, dt.datetime | None]] = {}
         self.members: set[str] = set()
+        self._read_children: set[str] = set()
         reads = conn.execute(
             _MARK_AND_SCOPE,
             {"client": caller.client_id, "uid": caller.user_id, "enterprises": enterprises},
@@ -182,6 +206,54 @@ class Access:
         passed = self.pulled is not None and self.pulled >= seq
         newer = self.registered is not None and at is not None and self.registered > at
         return not passed and not newer
+
+    def load(self, record_id: str) -> dict[str, Any] | None:
+        """A record not read with the batch (it stays unlocked: it is only looked at)."""
+        if record_id not in self.rows:
+            for r in self.conn.execute(_TOUCHED, {"ids": [record_id]}):
+                self.rows[r.id] = dict(r._mapping)
+        return self.rows.get(record_id)
+
+    def children(self, record: dict[str, Any]) -> list[dict[str, Any]]:
+        """The actions and attachments that hang from a visit or problem (and from its
+        actions), locked: they move with it."""
+        dialect = "postgresql" if self.conn.dialect.name == "postgresql" else "sqlite"
+        if record["enterprise_id"] not in self._read_children:
+            self._read_children.add(record["enterprise_id"])
+            q = _CHILDREN[dialect]
+            for r in self.conn.execute(q, {"enterprise": record["enterprise_id"]}):
+                self.rows.setdefault(r.id, dict(r._mapping))
+        under = [
+            r
+            for r in self.rows.values()
+            if r["entity"] in ("action", "attachment")
+            and r["enterprise_id"] == record["enterprise_id"]
+            and isinstance(r.get("data"), dict)
+        ]
+        owners = {record["id"]}
+        out = []
+        if record["entity"] == "problem":
+            actions = [r for r in under if r["data"].get("problem_id") == record["id"]]
+            out += actions
+            owners |= {a["id"] for a in actions}
+        out += [
+            r for r in under if r["entity"] == "attachment" and r["data"].get("owner_id") in owners
+        ]
+        return out
+
+    def moved_away(self, record: dict[str, Any]) -> bool:
+        """The record moved away from an enterprise the caller may write to, and this client
+        could not know yet (it has not pulled past the move, and existed before it): an edit
+        made offline before a merge still lands, like one before a withdrawal."""
+        moves = self.conn.execute(_MOVES, {"rid": record["id"]}).all()
+        for source, seq, at in moves:
+            if not self.may_write(self.rows.get(source) or self.load(source)):
+                continue
+            passed = self.pulled is not None and self.pulled >= seq
+            newer = self.registered is not None and at is not None and self.registered > at
+            if not passed and not newer:
+                return True
+        return False
 
     def anchor(self, record: dict[str, Any]) -> dict[str, Any] | None:
         return (

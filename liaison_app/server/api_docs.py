@@ -115,13 +115,16 @@ class PullRequest(BaseModel):
 
 
 class Change(_Open):
-    entity: str = Field(description="an entity, or scope_remove")
+    entity: str = Field(description="an entity, scope_remove or record_remove")
     id: str
     enterprise_id: str
     version: int | None = None
     deleted: bool | None = None
     data: dict[str, Any] | None = None
     snapshot: bool = False
+    record_entity: str | None = Field(
+        default=None, description="record_remove only: the entity of the record that moved away"
+    )
 
 
 class ConflictRecord(_Open):

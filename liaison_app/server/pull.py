@@ -28,6 +28,7 @@ from liaison_app.server.schema import (
     clients,
     conflicts,
     memberships,
+    record_moves,
     records,
     scope_removals,
     sequence_tags,
@@ -138,6 +139,11 @@ _POSITION = select(
     )
     .scalar_subquery(),
     select(users.c.district_seq).where(users.c.id == bindparam("uid")).scalar_subquery(),
+    # The last record move the client has now passed (it may no longer write to what moved
+    # away from it once it has pulled past: access.moved_away).
+    select(func.max(record_moves.c.seq))
+    .where(record_moves.c.seq <= bindparam("proven"))
+    .scalar_subquery(),
     # The latest assignment after the rescan's floor (the same statement sees the same head).
     select(func.max(memberships.c.seq))
     .where(memberships.c.user_id == bindparam("uid"), memberships.c.seq > bindparam("grow_lo"))
@@ -224,6 +230,23 @@ _REMOVED = select(scope_removals.c.enterprise_id).where(
 
 
 @cache
+def _moved_away(role: str) -> Any:
+    """Records moved in (lo, last] away from an enterprise in scope to one outside it (and
+    still outside: a record moved back is simply sent)."""
+    return (
+        select(record_moves.c.record_id, record_moves.c.entity, record_moves.c.from_enterprise_id)
+        .join(records, records.c.id == record_moves.c.record_id)
+        .where(
+            record_moves.c.seq > bindparam("lo"),
+            record_moves.c.seq <= bindparam("last"),
+            _in_scope(role, record_moves.c.from_enterprise_id),
+            ~_in_scope(role, records.c.enterprise_id),
+        )
+        .order_by(record_moves.c.record_id, record_moves.c.seq)
+    )
+
+
+@cache
 def _conflicts(role: str) -> Any:
     """Conflicts in scope created or resolved in (lo, last], with their resolution."""
     visible = [_in_scope(role, conflicts.c.enterprise_id)]
@@ -272,9 +295,9 @@ def pull(
     }
     # One round trip: the head and its tag, the cursor's tag, the tombstone horizon, and what
     # the client's pull position means for its withdrawals and a supervisor's district.
-    now, head_tag, cursor_tag, oldest, pulled, passed, district_seq, assigned = conn.execute(
-        _POSITION, params
-    ).one()
+    (now, head_tag, cursor_tag, oldest, pulled, passed, district_seq, moved, assigned) = (
+        conn.execute(_POSITION, params).one()
+    )
     if cursor:
         if base < int(oldest or 0):
             raise CursorTooOld(
@@ -288,7 +311,9 @@ def pull(
                 "from a copy); drop the cursors and pull every scope again",
                 head=now,
             )
-    if passed is not None and (pulled is None or pulled < proven):
+    if (passed is not None or (moved is not None and (pulled is None or pulled < moved))) and (
+        pulled is None or pulled < proven
+    ):
         _record_pulled(conn, caller.client_id, proven)
     snapshot = _snapshot_kind(role, base, floor, district_seq)
     if role == "officer":
@@ -358,6 +383,18 @@ def _events(
             {"entity": "scope_remove", "id": e, "enterprise_id": e}
             for e in conn.execute(_REMOVED, window).scalars()
         ]
+        seen: set[str] = set()
+        for rid, entity, source in conn.execute(_moved_away(role), window):
+            if rid not in seen:
+                seen.add(rid)
+                removed.append(
+                    {
+                        "entity": "record_remove",
+                        "id": rid,
+                        "enterprise_id": source,
+                        "record_entity": entity,
+                    }
+                )
     found: list[dict[str, Any]] = []
     if last > lo:
         found = [dict(c) for c in conn.execute(_conflicts(role), window).mappings()]

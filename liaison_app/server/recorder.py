@@ -33,6 +33,8 @@ from liaison_app.sync.protocol import LIFECYCLE_FIELDS
 # server. ``officer`` is the author: set from the token, whatever the payload says.
 _SERVER_SET = {"problem": (*LIFECYCLE_FIELDS, "number")}
 _IGNORED = {"problem": ("officer",), "action": ("actor",)}
+# What may move to another enterprise (its actions and attachments follow it).
+MOVABLE = ("visit", "problem")
 
 
 def unknown_record(rid: str) -> InputError:
@@ -84,7 +86,9 @@ class Recorder:
         user = {k: v for k, v in fields.items() if k not in _IGNORED.get(entity, ())}
         typed = check_fields(entity, user, creating=creating)
         moved = typed.get("enterprise_id")
-        if moved is not None and moved != anchor_id:
+        if moved is not None and moved != anchor_id and (creating or entity not in MOVABLE):
+            # A create is anchored by the mutation's enterprise_id; a visit or problem moves
+            # by an update (merging duplicate firms, _check_move), nothing else moves.
             raise ValidationError.single(
                 "enterprise_id", "moved", "a record does not move to another enterprise"
             )
@@ -123,7 +127,7 @@ class Recorder:
         rec = self.rows.get(m["record_id"])
         if rec is None:
             return self._create(m)
-        if not self.access.may_write(self.access.anchor(rec)):
+        if not self.access.may_write(self.access.anchor(rec)) and not self.access.moved_away(rec):
             raise unknown_record(m["record_id"])
         if rec["entity"] != m["entity"]:
             raise InputError(f"record {rec['id']} is a {rec['entity']}, not a {m['entity']}")
@@ -144,6 +148,11 @@ class Recorder:
             anchor = self.rows.get(anchor_id)
             if not self.access.may_write(anchor):
                 raise unknown_enterprise(anchor_id)
+            followed = self._parent_anchor(entity, fields)
+            if followed is not None and followed != anchor_id:
+                # The parent moved (a merge) after this client last pulled: the new record
+                # goes where its parent is, so the parent's people see it.
+                anchor_id, anchor = followed, self.rows[followed]
         data = self.clean(entity, fields, creating=True, anchor_id=anchor_id)
         if (
             entity == "enterprise"
@@ -246,6 +255,9 @@ class Recorder:
         elif op in ("create", "update"):
             raw = m.get("fields") or {}
             fields = self.clean(entity, raw, creating=False, anchor_id=rec["enterprise_id"])
+            target = fields.get("enterprise_id")
+            if target is not None and target != rec["enterprise_id"]:
+                self._check_move(target)
         decision = decide(
             state,
             op=op,
@@ -273,7 +285,51 @@ class Recorder:
                 rec["blob_sha256"] = data.get("sha256")
             if rec["id"] not in self.writes.new:
                 self.writes.dirty.add(rec["id"])
+            if entity in MOVABLE and data.get("enterprise_id") not in (None, rec["enterprise_id"]):
+                self._move(rec, str(data["enterprise_id"]))
         return self.result(m, found, rec["enterprise_id"])
+
+    def _parent_anchor(self, entity: str, fields: dict[str, Any]) -> str | None:
+        """The enterprise a new action's or attachment's parent now lives in, when the
+        caller may write there."""
+        if entity == "action":
+            parent_id = fields.get("problem_id")
+        elif entity == "attachment" and fields.get("owner_kind") in ("visit", "problem", "action"):
+            parent_id = fields.get("owner_id")
+        else:
+            return None
+        parent = self.rows.get(parent_id) if isinstance(parent_id, str) else None
+        if parent is None or parent["entity"] == "enterprise":
+            return None
+        target = parent["enterprise_id"]
+        return target if self.access.may_write(self.rows.get(target)) else None
+
+    def _check_move(self, target: str) -> None:
+        """A record moves only onto a live enterprise the caller may write to; anything else
+        answers as an unknown enterprise (the same words whether it exists or not)."""
+        anchor = self.rows.get(target) or self.access.load(target)
+        if not self.access.may_write(anchor):
+            raise unknown_enterprise(target)
+        assert anchor is not None
+        if anchor["deleted"]:
+            raise ValidationError.single(
+                "enterprise_id", "deleted", "a record does not move onto a deleted enterprise"
+            )
+
+    def _move(self, rec: dict[str, Any], target: str) -> None:
+        """Re-scope a visit or problem and the actions and attachments under it: the scope
+        column follows the data, so the target's people pull them (stamp.record_moves)."""
+        before = rec["enterprise_id"]
+        moving = [rec, *self.access.children(rec)]
+        for row in moving:
+            row["enterprise_id"] = target
+            if isinstance(row.get("data"), dict) and "enterprise_id" in row["data"]:
+                row["data"]["enterprise_id"] = target
+            if row is not rec:
+                row["version"] = PENDING
+                if row["id"] not in self.writes.new:
+                    self.writes.dirty.add(row["id"])
+            self.writes.relocations.append((row["id"], row["entity"], before, target))
 
     def _duplicates(self, rid: str, data: dict[str, Any]) -> list[dict[str, Any]]:
         """Twins are recorded for people who see both; the caller hears only of those it sees."""

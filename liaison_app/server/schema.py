@@ -274,3 +274,17 @@ scope_removals = Table(
     Column("enterprise_id", String(36), primary_key=True),
     Column("seq", BigInteger, nullable=False, index=True),
 )
+
+# A visit or problem moved to another enterprise (a merge of duplicate firms), and the actions
+# and attachments that followed it: pulls send a "record remove" to those who saw it only
+# through the enterprise it left, and an edit made before they could know is still accepted.
+record_moves = Table(
+    "record_moves",
+    metadata,
+    Column("record_id", String(36), primary_key=True),
+    Column("seq", BigInteger, primary_key=True),
+    Column("entity", String(20), nullable=False),
+    Column("from_enterprise_id", String(36), nullable=False),
+    Column("to_enterprise_id", String(36), nullable=False),
+    Index("ix_record_moves_seq", "seq"),
+)

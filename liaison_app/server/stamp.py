@@ -17,7 +17,14 @@ from sqlalchemy.engine import Connection
 
 from liaison_app.server.audit import utcnow
 from liaison_app.server.numbers import take_numbers
-from liaison_app.server.schema import clients, conflicts, mutation_ledger, records, users
+from liaison_app.server.schema import (
+    clients,
+    conflicts,
+    mutation_ledger,
+    record_moves,
+    records,
+    users,
+)
 from liaison_app.server.scopes import district_moves
 from liaison_app.server.sequence import PENDING, head, next_seq
 
@@ -63,6 +70,9 @@ class Writes:
     resolutions: list[dict[str, Any]] = field(default_factory=list)  # conflict id + columns
     applied: list[dict[str, Any]] = field(default_factory=list)  # results whose seq is set here
     numbers: list[tuple[str, tuple[str, int], dict[str, Any]]] = field(default_factory=list)
+    # (record, entity, enterprise before, enterprise now) of each record this push moved to
+    # another enterprise (recorder._move): the scope column changes with it.
+    relocations: list[tuple[str, str, str, str]] = field(default_factory=list)
     # Each enterprise's district as read, before this push: a change of it moves the firm
     # between supervisors' scopes (scopes.district_moves).
     districts: dict[str, Any] = field(init=False)
@@ -96,6 +106,7 @@ _UPDATE_RECORD = (
         field_meta=bindparam("field_meta"),
         deleted=bindparam("deleted"),
         district=bindparam("district"),
+        enterprise_id=bindparam("enterprise_id"),
         natural_key=bindparam("natural_key"),
         blob_sha256=bindparam("blob_sha256"),
     )
@@ -162,6 +173,7 @@ def flush(conn: Connection, w: Writes) -> int:
                             "field_meta",
                             "deleted",
                             "district",
+                            "enterprise_id",
                             "natural_key",
                             "blob_sha256",
                         )
@@ -193,11 +205,12 @@ def flush(conn: Connection, w: Writes) -> int:
         return head(conn)
     stamped = [r["id"] for r in w.applied if r["seq"] == PENDING]
     resolved = [r["cid"] for r in w.resolutions]
-    if conn.dialect.name == "postgresql" and not moves:
+    if conn.dialect.name == "postgresql" and not moves and not w.relocations:
         seq = _stamp_and_commit(conn, changed, stamped, resolved)
     else:
         # (PostgreSQL comes here only for the rare push that moves a firm to another
-        # district: its scope changes need the sequence inside the same transaction.)
+        # district, or a record to another firm: its scope changes need the sequence inside
+        # the same transaction.)
         seq = next_seq(conn)  # taken last, after every read and the bulk writes
         if changed:
             conn.execute(update(records).where(records.c.id.in_(changed)).values(version=seq))
@@ -220,12 +233,38 @@ def flush(conn: Connection, w: Writes) -> int:
             )
         if moves:
             district_moves(conn, moves, seq)
+        if w.relocations:
+            _record_moves(conn, w, seq)
     for result in w.applied:
         if result["seq"] == PENDING:
             result["seq"] = seq
     for rid in changed:
         w.rows[rid]["version"] = seq
     return seq
+
+
+def _record_moves(conn: Connection, w: Writes, seq: int) -> None:
+    """Remember each record's move (the last one, if a push moved it twice): pulls tell those
+    who saw it only through the enterprise it left, and a client's edit made before it knew
+    still lands (access.moved_away)."""
+    first: dict[str, str] = {}
+    last: dict[str, tuple[str, str]] = {}
+    for rid, entity, before, after in w.relocations:
+        first.setdefault(rid, before)
+        last[rid] = (entity, after)
+    rows = [
+        {
+            "record_id": rid,
+            "seq": seq,
+            "entity": entity,
+            "from_enterprise_id": first[rid],
+            "to_enterprise_id": after,
+        }
+        for rid, (entity, after) in sorted(last.items())
+        if first[rid] != after and rid not in w.new
+    ]
+    if rows:
+        conn.execute(insert(record_moves), rows)
 
 
 # Takes the next sequence value and stamps this push's rows, ledger entries, new conflicts and

@@ -11,12 +11,13 @@ from sqlalchemy.orm import Session
 from liaison_app.domain.fields import ENTERPRISE_FIELDS
 from liaison_app.domain.ids import uuid7
 from liaison_app.domain.lifecycle import OPEN_STATUSES
-from liaison_app.domain.records import Changes, EnterpriseRecord, Saved
+from liaison_app.domain.records import Changes, EnterpriseRecord, MergePlan, Saved
 from liaison_app.domain.validation import clean_enterprise
 from liaison_app.errors import NotFoundError
 from liaison_app.models import search_index
 from liaison_app.models.entities import Enterprise, Problem, Visit
 from liaison_app.models.indexing import index_record
+from liaison_app.services import merging
 from liaison_app.services.base import (
     Service,
     code_lookup,
@@ -185,6 +186,39 @@ class EnterpriseService(Service):
         return Saved(
             record, Changes(frozenset({"enterprise", "visit", "problem"}), frozenset(restored))
         )
+
+    def merge_plan(self, keep: str, drop: str) -> MergePlan:
+        """What merging ``drop`` into ``keep`` would move (to show before asking)."""
+        with self._db.reading() as s:
+            return merging.plan(s, keep, drop)
+
+    def merge(self, keep: str, drop: str) -> tuple[MergePlan, Changes]:
+        """Move ``drop``'s visits and problems onto ``keep`` and delete ``drop``; undo with
+        unmerge(plan)."""
+        with self._db.writing() as s:
+            return merging.merge(s, self._clock.now(), keep, drop)
+
+    def unmerge(self, plan: MergePlan) -> Changes:
+        with self._db.writing() as s:
+            return merging.unmerge(s, self._clock.now(), plan)
+
+    def officers(self) -> list[str]:
+        """The liaison officers named on enterprises and problems here, for a filter."""
+        with self._db.reading() as s:
+            names = set(
+                s.scalars(
+                    select(Enterprise.officer).where(
+                        Enterprise.deleted_at.is_(None), Enterprise.officer.isnot(None)
+                    )
+                )
+            ) | set(
+                s.scalars(
+                    select(Problem.officer).where(
+                        Problem.deleted_at.is_(None), Problem.officer.isnot(None)
+                    )
+                )
+            )
+        return sorted(n for n in names if n)
 
     def _open_count(self, s: Session, ident: str) -> int:
         return (

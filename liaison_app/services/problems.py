@@ -498,6 +498,16 @@ class ProblemService(Service):
                 q = q.join(Enterprise, Enterprise.id == Problem.enterprise_id)
             return s.scalar(q.where(*where)) or 0
 
+    def officers(self) -> list[str]:
+        """The officers who raised the problems here (their authorship), for a filter."""
+        with self._db.reading() as s:
+            names = s.scalars(
+                select(Problem.officer)
+                .where(Problem.deleted_at.is_(None), Problem.officer.isnot(None))
+                .distinct()
+            )
+            return sorted(n for n in names if n)
+
     def due(self, within_days: int = 7, officer: str | None = None) -> list[ProblemRecord]:
         """Open problems overdue or due within the coming days, most urgent first."""
         horizon = self._clock.today() + dt.timedelta(days=within_days)

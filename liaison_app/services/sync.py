@@ -11,10 +11,13 @@ from typing import Any
 from sqlalchemy import literal, select, union_all
 
 from liaison_app.credentials import TokenStore
+from liaison_app.domain.permissions import Permissions
+from liaison_app.domain.records import Changes, MergePlan
 from liaison_app.errors import InputError, NotFoundError
 from liaison_app.models.base import utcnow
 from liaison_app.models.entities import Attachment
 from liaison_app.models.sync_tables import BaseCopy, OutboxEntry, SyncAccount, SyncConflict
+from liaison_app.services import merging
 from liaison_app.services.base import Service, ServiceContext
 from liaison_app.sync import conflicts as conflict_rules
 from liaison_app.sync import state
@@ -222,6 +225,29 @@ class SyncService(Service):
         missing = sum(1 for sha in shas if not _has_blob(blobs, sha))
         return dataclasses.replace(status, files_missing=missing)
 
+    def permissions(self) -> Permissions:
+        """Who is signed in here and what the server lets them write (domain.permissions):
+        a supervisor's district comes from the scopes hello named."""
+        import json
+
+        with self._db.reading() as s:
+            acct = state.account(s)
+            if acct is None:
+                return Permissions()
+            try:
+                scopes = json.loads(state.get(s, state.SCOPES) or "[]")
+            except ValueError:
+                scopes = []
+            district = next(
+                (
+                    str(x).removeprefix("district:")
+                    for x in scopes
+                    if isinstance(x, str) and x.startswith("district:")
+                ),
+                None,
+            )
+            return Permissions(acct.role or "officer", district, acct.display_name or acct.user)
+
     def signed_in(self) -> bool:
         with self._db.reading() as s:
             return state.account(s) is not None
@@ -289,6 +315,22 @@ class SyncService(Service):
             raise NotFoundError("conflict", str(conflict_id))
         with self._db.writing() as s:
             return conflict_rules.resolve(s, conflict_id, keep, value)
+
+    def merge_duplicate(self, conflict_id: int, keep: str) -> tuple[MergePlan, Changes]:
+        """Settle a duplicate-enterprise conflict by merging the twins: ``keep`` stays, the
+        other's visits and problems move onto it and it is deleted; the conflict is resolved
+        (dismissed) in the same unit of work, so both travel together."""
+        with self._db.writing() as s:
+            c = s.get(SyncConflict, conflict_id)
+            if c is None or c.kind != "duplicate":
+                raise NotFoundError("duplicate conflict", str(conflict_id))
+            twins = {c.record_id, str((c.detail or {}).get("other_enterprise_id") or "")}
+            if keep not in twins or "" in twins:
+                raise InputError("keep one of the two enterprises of this conflict")
+            (drop,) = twins - {keep}
+            plan, changes = merging.merge(s, self._clock.now(), keep, drop)
+            conflict_rules.resolve(s, conflict_id, "theirs")
+        return plan, Changes(changes.kinds | {"conflict"}, changes.ids)
 
     # ---- changes not accepted ------------------------------------------------------------------
     def not_accepted(self) -> list[NotAccepted]:

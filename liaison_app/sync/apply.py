@@ -280,6 +280,16 @@ class Applier:
                 enterprise = str(remove.get("enterprise_id") or remove.get("id"))
                 if self.drop_enterprise(enterprise):
                     out.removed.append(enterprise)
+            moved = [
+                c
+                for c in changes
+                if c.get("entity") == "record_remove" and isinstance(c.get("id"), str)
+            ]
+            # What hangs from a record goes before it (a problem names its visit).
+            moved.sort(key=lambda c: _DROP_ORDER.get(str(c.get("record_entity")), 0))
+            for gone in moved:
+                if self.drop_record(gone["id"]):
+                    out.removed.append(gone["id"])
         return out
 
     def _bases(self, rows: Sequence[Mapping[str, Any]]) -> list[Base]:
@@ -628,8 +638,58 @@ class Applier:
         """Whether the firm left the scope and stays only for changes not sent yet."""
         return enterprise_id in _waiting_drops(self.s)
 
+    def drop_record(self, record_id: str) -> bool:
+        """Forget a record that moved to an enterprise outside this user's scope (a merge of
+        duplicate firms made by someone else), with what hangs from it — unless something
+        local is pending for it: then it stays until that is sent (the server still takes an
+        edit made before the move was known), and the engine asks again."""
+        base = self.s.get(BaseCopy, record_id)
+        entity = base.entity if base is not None else None
+        owners = [record_id]
+        if entity == "problem" or self.s.get(Problem, record_id) is not None:
+            owners += list(
+                self.s.scalars(
+                    select(FollowUpAction.id).where(FollowUpAction.problem_id == record_id)
+                )
+            )
+        busy = self.s.scalar(
+            select(OutboxEntry.id)
+            .where(
+                OutboxEntry.record_id.in_(owners),
+                OutboxEntry.state.in_(("pending", "held", "rejected")),
+            )
+            .limit(1)
+        )
+        waiting = _waiting_drops(self.s, _RECORD_DROPS)
+        if busy is not None:
+            if record_id not in waiting:
+                _save_waiting_drops(self.s, waiting | {record_id}, _RECORD_DROPS)
+            return False
+        if (
+            self.s.scalar(select(Problem.id).where(Problem.visit_id == record_id).limit(1))
+            is not None
+        ):
+            return False  # a visit a problem here still names stays (the problem's link)
+        with applying(self.s):
+            attachments = list(
+                self.s.scalars(select(Attachment.id).where(Attachment.owner_id.in_(owners)))
+            )
+            search_index.remove(self.s, [record_id])
+            self.s.execute(delete(Attachment).where(Attachment.owner_id.in_(owners)))
+            self.s.execute(delete(FollowUpAction).where(FollowUpAction.problem_id == record_id))
+            for model in (FollowUpAction, Attachment, Problem, Visit):
+                self.s.execute(delete(model).where(model.id == record_id))
+            self.s.execute(delete(_BASE).where(_BASE.c.record_id.in_([*owners, *attachments])))
+            self.s.execute(delete(SyncConflict).where(SyncConflict.record_id == record_id))
+        if record_id in waiting:
+            _save_waiting_drops(self.s, waiting - {record_id}, _RECORD_DROPS)
+        return True
+
     def retry_drops(self) -> list[str]:
-        return [e for e in sorted(_waiting_drops(self.s)) if self.drop_enterprise(e)]
+        out = [e for e in sorted(_waiting_drops(self.s)) if self.drop_enterprise(e)]
+        return out + [
+            r for r in sorted(_waiting_drops(self.s, _RECORD_DROPS)) if self.drop_record(r)
+        ]
 
     def unseen_enterprises(self) -> list[str]:
         """Enterprises whose base copy the last full pull did not see."""
@@ -652,26 +712,28 @@ class Applier:
 
 
 _DROPS = "waiting_drops"
+_DROP_ORDER = {"attachment": 0, "action": 1, "problem": 2, "visit": 3}
+_RECORD_DROPS = "waiting_record_drops"
 
 
-def _waiting_drops(s: Session) -> set[str]:
+def _waiting_drops(s: Session, key: str = _DROPS) -> set[str]:
     import json
 
     from liaison_app.models.sync_tables import SyncMeta
 
-    row = s.get(SyncMeta, _DROPS)
+    row = s.get(SyncMeta, key)
     return set(json.loads(row.value)) if row and row.value else set()
 
 
-def _save_waiting_drops(s: Session, drops: set[str]) -> None:
+def _save_waiting_drops(s: Session, drops: set[str], key: str = _DROPS) -> None:
     import json
 
     from liaison_app.models.sync_tables import SyncMeta
 
-    row = s.get(SyncMeta, _DROPS)
+    row = s.get(SyncMeta, key)
     value = json.dumps(sorted(drops))
     if row is None:
-        s.add(SyncMeta(key=_DROPS, value=value))
+        s.add(SyncMeta(key=key, value=value))
     else:
         row.value = value
     s.flush()

@@ -45,7 +45,7 @@ def conflict_view(s: Session, c: SyncConflict) -> dict[str, Any]:
     d = c.detail or {}
     mine_applied = d.get("client_id") in _my_clients(s)
     applied, losing = d.get("applied"), d.get("losing")
-    return {
+    out = {
         "id": c.id,
         "kind": c.kind,
         "entity": c.entity,
@@ -63,7 +63,13 @@ def conflict_view(s: Session, c: SyncConflict) -> dict[str, Any]:
         "resolution": d.get("resolution"),
         "resolved_by": d.get("resolved_by"),
         "pending": c.pending_mutation is not None,
+        "other_enterprise_id": d.get("other_enterprise_id"),  # a duplicate's twin
     }
+    if c.kind == "duplicate":  # the twins' names, for lists (the values are their ids)
+        for side in ("mine", "theirs"):
+            twin = out[side]
+            out[f"{side}_name"] = _label(s, "enterprise", twin) if isinstance(twin, str) else None
+    return out
 
 
 def _codes(s: Session):  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtGui import QUndoStack
 
 from liaison_app.domain import labels as catalogue
+from liaison_app.domain.permissions import Permissions
 from liaison_app.domain.records import Changes
 from liaison_app.services.store import Store
 from liaison_app.ui.collation import PinyinSorter
@@ -61,11 +62,20 @@ class AppContext:
     settings: AppSettings
     undo: QUndoStack
 
+    # What the signed-in user may write (the sync service answers; the main window keeps it
+    # current and broadcasts a change as the "permissions" kind).
+    permissions: Permissions = field(default_factory=Permissions)
+
     _sorter: PinyinSorter = field(default_factory=PinyinSorter)
     _all_enterprises: list[tuple[str, str]] | None = None
 
     def __post_init__(self) -> None:
         self.events.changed.connect(self._forget_enterprises)
+
+    def set_permissions(self, permissions: Permissions) -> None:
+        if permissions != self.permissions:
+            self.permissions = permissions
+            self.events.emit_changes(Changes(frozenset({"permissions"})))
 
     def _forget_enterprises(self, changes: Changes) -> None:
         if "enterprise" in changes.kinds:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from liaison_app import __version__
+from liaison_app.domain.permissions import Permissions
 from liaison_app.domain.records import Changes
 from liaison_app.ui import settings as keys
 from liaison_app.ui.context import AppContext
@@ -70,11 +71,16 @@ class MainWindow(QMainWindow):
         self.officer_label = QLabel()
         self.counts_label = QLabel()
         self.sync_status = SyncStatus()
+        self.role_label = QLabel()
+        self.role_label.setVisible(False)
         self.statusBar().addWidget(self.officer_label)
+        self.statusBar().addWidget(self.role_label)
         self.statusBar().addWidget(self.counts_label, 1)
         self.statusBar().addPermanentWidget(self.sync_status)
         self.sync = SyncController(ctx, self)
         self.sync.view_changed.connect(self._on_sync_view)
+        self.sync.sync_finished.connect(lambda _r: self.refresh_permissions())
+        self._who: tuple[bool, str | None] | None = None
         self.sync_status.state_clicked.connect(self._on_sync_state_clicked)
         self.sync_status.pending_clicked.connect(self.sync.sync_now)
         self.sync_status.rejected_clicked.connect(self.show_not_accepted)
@@ -165,6 +171,7 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def retranslate_ui(self) -> None:
+        self._show_role()
         self.setWindowTitle(self.tr("Liaison — enterprise problems, visits and follow-ups"))
         names = {
             "enterprises": self.tr("My enterprises"),
@@ -294,7 +301,9 @@ class MainWindow(QMainWindow):
             .replace("%3", f"{overdue:,}")
         )
 
-    def _on_data_changed(self, _changes: Changes) -> None:
+    def _on_data_changed(self, changes: Changes) -> None:
+        if "permissions" in changes.kinds:
+            self._show_role()
         self.update_counts()
 
     # ---- sync ------------------------------------------------------------------------------
@@ -317,6 +326,41 @@ class MainWindow(QMainWindow):
         self.act_not_accepted.setEnabled(view.not_accepted > 0)
         officer = self._ctx.store.settings.officer_name() or self.tr("(no officer set)")
         self.officer_label.setText(self.tr("Officer: %1").replace("%1", officer))
+        who = (view.signed_in, view.role)
+        if who != self._who:
+            self._who = who
+            self.refresh_permissions()
+
+    def refresh_permissions(self) -> None:
+        """Ask the sync service what the signed-in user may write (a supervisor's district
+        comes with each sync's hello); screens follow the "permissions" change."""
+        store, ctx = self._ctx.store, self._ctx
+        ctx.tasks.run(
+            lambda _s: store.sync.permissions(),
+            self._on_permissions,
+            lambda exc: log.warning("permissions unknown: %s", exc),
+        )
+
+    def _on_permissions(self, permissions: Permissions) -> None:
+        self._ctx.set_permissions(permissions)  # broadcast: each screen follows
+
+    def _show_role(self) -> None:
+        p = self._ctx.permissions
+        if p.supervisor:
+            district = self._ctx.labels("districts", p.district) if p.district else ""
+            text = (
+                self.tr("Supervisor of %1").replace("%1", district)
+                if district
+                else self.tr("Supervisor (no district assigned yet)")
+            )
+        elif p.role == "admin":
+            text = self.tr("Administrator")
+        else:
+            text = ""
+        self.role_label.setText(text)
+        self.role_label.setVisible(bool(text))
+        reason = p.create_enterprise(p.district) if p.supervisor else None
+        self.act_new_enterprise.setEnabled(reason is None)
 
     def _on_sync_state_clicked(self) -> None:
         self.sync_now()

@@ -48,79 +48,79 @@
         <translation>原尺寸照片保留在本数据文件夹中（不发送），以后可打开或另存。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="214" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="213" />
         <source>Photos and documents (%n)</source>
         <translation><numerusform>照片和文件（%n）</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="216" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="215" />
         <source>Drop photos or documents here to attach them.</source>
         <translation>把照片或文件拖到这里即可附上。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="280" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="279" />
         <source>Not downloaded yet: it arrives with the next sync.</source>
         <translation>尚未下载：下次同步时会下载到本机。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="282" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="281" />
         <source>Attached shrunk; the full-size original is kept here.</source>
         <translation>已压缩后附上；原图保留在本机。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="351" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="350" />
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="352" />
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="359" />
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="370" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="351" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="358" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="369" />
         <source>All files</source>
         <translation>所有文件</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="354" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="353" />
         <source>Add photos</source>
         <translation>添加照片</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="360" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="359" />
         <source>Documents</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="363" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="362" />
         <source>Add documents</source>
         <translation>添加文件</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="369" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="368" />
         <source>Scans</source>
         <translation>扫描件</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="373" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="372" />
         <source>Scan of the signed visit record</source>
         <translation>签字的走访记录扫描件</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="455" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="454" />
         <source>%1 has not been downloaded yet. It arrives from the server with the next sync.</source>
         <translation>“%1”尚未下载，下次同步时会从服务器下载。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="469" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="468" />
         <source>No program on this computer opens %1. A copy is at %2.</source>
         <translation>本机没有能打开“%1”的程序。副本保存在 %2。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="480" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="479" />
         <source>Remove %n attachment(s)</source>
         <translation><numerusform>移除 %n 个附件</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="488" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="487" />
         <source>Remove %1</source>
         <translation>移除“%1”</translation>
     </message>
@@ -191,125 +191,209 @@
 <context>
     <name>ConflictsDialog</name>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="163" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="168" />
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="164" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="169" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="202" />
         <source>Keep &amp;mine</source>
         <translation>保留我的(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="165" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="170" />
         <source>Keep &amp;theirs</source>
         <translation>保留对方的(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="166" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="171" />
         <source>&amp;Edit…</source>
         <translation>修改(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="167" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="172" />
+        <source>Mer&amp;ge…</source>
+        <translation>合并(&amp;G)…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="173" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="168" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="174" />
         <source>No open conflicts: everyone's changes agree.</source>
         <translation>没有待处理的冲突：各方的更改一致。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="199" />
+        <source>Keep &amp;both</source>
+        <translation>都保留(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="211" />
+        <source>Base (before both changes)</source>
+        <translation>原值（双方修改前）</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="212" />
+        <source>Mine</source>
+        <translation>我的</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="213" />
+        <source>Theirs</source>
+        <translation>对方的</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="232" />
+        <source>Two enterprises look like one firm (same USCC, or same name and district). Keep both, or merge them: the visits and problems of one move onto the other.</source>
+        <translation>两家企业看起来是同一家（统一社会信用代码相同，或名称和区县相同）。可以都保留，或合并：一家的走访和问题移到另一家名下。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="250" />
+        <source>%1, %2</source>
+        <translation>%1，%2</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="251" />
+        <source>%n visit(s)</source>
+        <translation><numerusform>%n 次走访</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="252" />
+        <source>%n problem(s)</source>
+        <translation><numerusform>%n 个问题</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="259" />
+        <source>Added by %1 · %2</source>
+        <translation>新增人 %1 · %2</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsTableModel</name>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="89" />
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="90" />
+        <source>Conflict</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="91" />
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="92" />
+        <source>Mine</source>
+        <translation>我的</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="93" />
+        <source>Theirs</source>
+        <translation>对方的</translation>
     </message>
 </context>
 <context>
     <name>DashboardView</name>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="178" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="198" />
         <source>%1 resolved of %2 received</source>
         <translation>已办结 %1 件 / 受理 %2 件</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="183" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="203" />
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="184" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="204" />
         <source>On-time rate</source>
         <translation>按期办结率</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="185" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="205" />
         <source>Call-back rate</source>
         <translation>回访率</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="186" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="206" />
         <source>Satisfaction rate</source>
         <translation>满意率</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="193" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="214" />
         <source>Received</source>
         <translation>受理数</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="193" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="214" />
         <source>Resolved</source>
         <translation>办结数</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="208" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="232" />
         <source>All time</source>
         <translation>全部时间</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="209" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="233" />
         <source>This year</source>
         <translation>本年度</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="210" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="234" />
         <source>Last 90 days</source>
         <translation>近90天</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="211" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="235" />
         <source>Last 30 days</source>
         <translation>近30天</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="215" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="239" />
         <source>Resolution rate (resolved / received)</source>
         <translation>办结率（办结数 / 受理数）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="216" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="240" />
         <source>&amp;Print statistics…</source>
         <translation>打印统计报表(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="218" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="242" />
         <source>By category</source>
         <translation>按问题类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="219" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="243" />
         <source>By department</source>
         <translation>按承办部门</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="220" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="244" />
         <source>By district</source>
         <translation>按区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="226" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="245" />
+        <source>By officer</source>
+        <translation>按联络员</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="251" />
         <source>Satisfaction rate counts very satisfied, satisfied and basically satisfied among rated problems; periods count problems by the date raised.</source>
         <translation>满意率 =（非常满意 + 满意 + 基本满意）/ 已评价数；统计期间按问题提出日期计算。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="240" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="265" />
         <source>Statistics</source>
         <translation>统计报表</translation>
     </message>
@@ -317,107 +401,112 @@
 <context>
     <name>EnterpriseEditor</name>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="126" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="116" />
+        <source>As a supervisor you add enterprises in your district (%1) only.</source>
+        <translation>督导只能在本区县（%1）新增企业。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="142" />
         <source>&amp;Name</source>
         <translation>名称(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="127" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="143" />
         <source>&amp;USCC</source>
         <translation>统一社会信用代码(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="128" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="144" />
         <source>&amp;District</source>
         <translation>所在区县(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="129" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="145" />
         <source>&amp;Industry</source>
         <translation>行业(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="130" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="146" />
         <source>Si&amp;ze</source>
         <translation>企业规模(&amp;Z)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="131" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="147" />
         <source>&amp;Ownership</source>
         <translation>经济类型(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="132" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="148" />
         <source>&amp;Address</source>
         <translation>经营地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="133" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="149" />
         <source>&amp;Legal representative</source>
         <translation>法定代表人(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="134" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="150" />
         <source>&amp;Contact person</source>
         <translation>联系人(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="135" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="151" />
         <source>Contact's &amp;title</source>
         <translation>联系人职务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="136" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="152" />
         <source>&amp;Phone</source>
         <translation>联系电话(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="137" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="153" />
         <source>Par&amp;k / street</source>
         <translation>园区 / 街道(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="138" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="154" />
         <source>Liaison o&amp;fficer</source>
         <translation>联络员(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="139" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="155" />
         <source>Officer's u&amp;nit</source>
         <translation>联络员单位(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="140" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="156" />
         <source>Specialised &amp;&amp; innovative</source>
         <translation>专精特新</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="141" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="157" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="149" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="165" />
         <source>Edit enterprise</source>
         <translation>编辑企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="149" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="165" />
         <source>New enterprise</source>
         <translation>新增企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="197" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="213" />
         <source>Another enterprise already has this USCC: %1</source>
         <translation>已有企业使用此统一社会信用代码：%1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="250" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="266" />
         <source>Unsaved changes</source>
         <translation>尚未保存的修改</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="251" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="267" />
         <source>Discard the changes you made?</source>
         <translation>放弃所做的修改吗？</translation>
     </message>
@@ -458,117 +547,122 @@
 <context>
     <name>EnterprisesView</name>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="152" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="171" />
         <source>%n enterprise(s)</source>
         <translation><numerusform>%n 家企业</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="160" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="179" />
         <source>Search name, USCC, address, contact… (Ctrl+F)</source>
         <translation>搜索名称、信用代码、地址、联系人…（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="161" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="180" />
         <source>All districts</source>
         <translation>全部区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="162" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="181" />
         <source>All industries</source>
         <translation>全部行业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="163" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="182" />
         <source>All sizes</source>
         <translation>全部规模</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="164" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="183" />
+        <source>All officers</source>
+        <translation>全部联络员</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="184" />
         <source>&amp;New enterprise</source>
         <translation>新增企业(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="165" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="185" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="166" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="186" />
         <source>&amp;Delete</source>
         <translation>删除(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="167" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="187" />
         <source>Record &amp;visit</source>
         <translation>登记走访(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="168" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="188" />
         <source>Visit history</source>
         <translation>走访记录</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="202" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="221" />
         <source>No enterprise selected.</source>
         <translation>未选择企业。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="207" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="226" />
         <source>USCC</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="207" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="226" />
         <source>(none yet)</source>
         <translation>（暂无）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="208" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="227" />
         <source>District</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="210" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="229" />
         <source>Industry</source>
         <translation>行业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="213" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="232" />
         <source>Size</source>
         <translation>规模</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="214" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="233" />
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="216" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="235" />
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="219" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="238" />
         <source>Liaison officer</source>
         <translation>联络员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="223" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="242" />
         <source>Specialised and innovative</source>
         <translation>专精特新企业</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="250" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="269" />
         <source>Open problems: %n</source>
         <translation><numerusform>未办结问题：%n 个</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="251" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="270" />
         <source>overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="310" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="370" />
         <source>Delete %1</source>
         <translation>删除 %1</translation>
     </message>
@@ -637,186 +731,266 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="86" />
+        <location filename="../../liaison_app/ui/main_window.py" line="92" />
         <source>Visit saved</source>
         <translation>走访已保存</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="168" />
+        <location filename="../../liaison_app/ui/main_window.py" line="175" />
         <source>Liaison — enterprise problems, visits and follow-ups</source>
         <translation>驻企联络 — 企业诉求、走访与跟踪办理</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="170" />
+        <location filename="../../liaison_app/ui/main_window.py" line="177" />
         <source>My enterprises</source>
         <translation>我的企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="171" />
+        <location filename="../../liaison_app/ui/main_window.py" line="178" />
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="172" />
+        <location filename="../../liaison_app/ui/main_window.py" line="179" />
         <source>Problem ledger</source>
         <translation>问题台账</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="173" />
+        <location filename="../../liaison_app/ui/main_window.py" line="180" />
         <source>Follow-ups due</source>
         <translation>待跟进</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="174" />
+        <location filename="../../liaison_app/ui/main_window.py" line="181" />
         <source>Dashboard</source>
         <translation>统计看板</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="179" />
+        <location filename="../../liaison_app/ui/main_window.py" line="186" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="180" />
+        <location filename="../../liaison_app/ui/main_window.py" line="187" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="181" />
+        <location filename="../../liaison_app/ui/main_window.py" line="188" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="182" />
+        <location filename="../../liaison_app/ui/main_window.py" line="189" />
         <source>S&amp;ync</source>
         <translation>同步(&amp;Y)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="183" />
+        <location filename="../../liaison_app/ui/main_window.py" line="190" />
         <source>Sync &amp;now</source>
         <translation>立即同步(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="184" />
+        <location filename="../../liaison_app/ui/main_window.py" line="191" />
         <source>Sign &amp;in…</source>
         <translation>登录(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="185" />
+        <location filename="../../liaison_app/ui/main_window.py" line="192" />
         <source>Sign &amp;out</source>
         <translation>退出登录(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="186" />
+        <location filename="../../liaison_app/ui/main_window.py" line="193" />
         <source>&amp;Conflicts…</source>
         <translation>冲突(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="187" />
+        <location filename="../../liaison_app/ui/main_window.py" line="194" />
         <source>Changes &amp;not accepted…</source>
         <translation>未被接受的更改(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="188" />
+        <location filename="../../liaison_app/ui/main_window.py" line="195" />
         <source>&amp;Settings</source>
         <translation>设置(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="189" />
+        <location filename="../../liaison_app/ui/main_window.py" line="196" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="190" />
+        <location filename="../../liaison_app/ui/main_window.py" line="197" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="191" />
+        <location filename="../../liaison_app/ui/main_window.py" line="198" />
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="194" />
+        <location filename="../../liaison_app/ui/main_window.py" line="201" />
         <source>New &amp;visit</source>
         <translation>新建走访(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="195" />
+        <location filename="../../liaison_app/ui/main_window.py" line="202" />
         <source>New &amp;enterprise</source>
         <translation>新增企业(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="196" />
+        <location filename="../../liaison_app/ui/main_window.py" line="203" />
         <source>&amp;Save visit</source>
         <translation>保存走访(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="197" />
+        <location filename="../../liaison_app/ui/main_window.py" line="204" />
         <source>E&amp;xport visit records…</source>
         <translation>导出走访记录(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="198" />
+        <location filename="../../liaison_app/ui/main_window.py" line="205" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="199" />
+        <location filename="../../liaison_app/ui/main_window.py" line="206" />
         <source>&amp;Find</source>
         <translation>查找(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="200" />
+        <location filename="../../liaison_app/ui/main_window.py" line="207" />
         <source>&amp;About Liaison</source>
         <translation>关于驻企联络(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="201" />
+        <location filename="../../liaison_app/ui/main_window.py" line="208" />
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="202" />
+        <location filename="../../liaison_app/ui/main_window.py" line="209" />
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="259" />
+        <location filename="../../liaison_app/ui/main_window.py" line="266" />
         <source>About Liaison</source>
         <translation>关于驻企联络</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="261" />
+        <location filename="../../liaison_app/ui/main_window.py" line="268" />
         <source>Liaison %1 — records of enterprise visits and the problems raised, kept on this computer and usable offline.</source>
         <translation>驻企联络 %1 — 企业走访与诉求办理记录，保存在本机，离线可用。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="270" />
-        <location filename="../../liaison_app/ui/main_window.py" line="318" />
+        <location filename="../../liaison_app/ui/main_window.py" line="277" />
+        <location filename="../../liaison_app/ui/main_window.py" line="327" />
         <source>(no officer set)</source>
         <translation>（未设置联络员）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="271" />
-        <location filename="../../liaison_app/ui/main_window.py" line="319" />
+        <location filename="../../liaison_app/ui/main_window.py" line="278" />
+        <location filename="../../liaison_app/ui/main_window.py" line="328" />
         <source>Officer: %1</source>
         <translation>联络员：%1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="291" />
+        <location filename="../../liaison_app/ui/main_window.py" line="298" />
         <source>%1 enterprises · %2 open problems · %3 overdue</source>
         <translation>企业 %1 家 · 未办结问题 %2 件 · 超期 %3 件</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="383" />
+        <location filename="../../liaison_app/ui/main_window.py" line="352" />
+        <source>Supervisor of %1</source>
+        <translation>%1 督导</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="354" />
+        <source>Supervisor (no district assigned yet)</source>
+        <translation>督导（尚未分配区县）</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="357" />
+        <source>Administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="427" />
         <source>Unsaved visit</source>
         <translation>未保存的走访</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="385" />
+        <location filename="../../liaison_app/ui/main_window.py" line="429" />
         <source>The visit you are recording is not saved. Quit anyway? (It is kept as a draft and offered again next time.)</source>
         <translation>正在登记的走访尚未保存。仍要退出吗？（已存为草稿，下次启动时可恢复。）</translation>
+    </message>
+</context>
+<context>
+    <name>MergeDialog</name>
+    <message>
+        <location filename="../../liaison_app/ui/sync/merge.py" line="95" />
+        <source>Merge duplicate enterprises</source>
+        <translation>合并重复企业</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/merge.py" line="98" />
+        <source>These two enterprises look like one firm. Choose the one to keep: the other's visits and problems (with their follow-ups and attachments) move onto it, and the other is deleted.</source>
+        <translation>这两家企业看起来是同一家。请选择要保留的一家：另一家的走访和问题（连同跟进记录和附件）将移到它名下，另一家随后删除。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/merge.py" line="105" />
+        <source>Keep %1 (%2)</source>
+        <translation>保留 %1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/merge.py" line="109" />
+        <source>&amp;Merge</source>
+        <translation>合并(&amp;M)</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../liaison_app/ui/sync/merge.py" line="117" />
+        <location filename="../../liaison_app/ui/sync/merge.py" line="131" />
+        <source>%n visit(s)</source>
+        <translation><numerusform>%n 次走访</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/merge.py" line="118" />
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../liaison_app/ui/sync/merge.py" line="119" />
+        <location filename="../../liaison_app/ui/sync/merge.py" line="132" />
+        <source>%n problem(s)</source>
+        <translation><numerusform>%n 个问题</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../liaison_app/ui/sync/merge.py" line="133" />
+        <source>%n follow-up(s)</source>
+        <translation><numerusform>%n 条跟进记录</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../liaison_app/ui/sync/merge.py" line="134" />
+        <source>%n attachment(s)</source>
+        <translation><numerusform>%n 个附件</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/merge.py" line="136" />
+        <source>Moves %1 and %2 (with %3 and %4) from %5 to %6, then deletes %5.</source>
+        <translation>将 %1 和 %2（连同 %3、%4）从 %5 移到 %6 名下，然后删除 %5。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/merge.py" line="148" />
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/merge.py" line="161" />
+        <source>Merge %1 into %2</source>
+        <translation>将 %1 并入 %2</translation>
     </message>
 </context>
 <context>
@@ -853,69 +1027,87 @@
     </message>
 </context>
 <context>
+    <name>Permissions</name>
+    <message>
+        <location filename="../../liaison_app/ui/permissions.py" line="15" />
+        <source>The server has not given you a district yet, so it would not accept this.</source>
+        <translation>服务器尚未给您分配区县，这项操作不会被接受。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/permissions.py" line="20" />
+        <source>This enterprise is outside your district (%1): the server would not accept changes to it.</source>
+        <translation>该企业不在您的区县（%1）：服务器不会接受对它的修改。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/permissions.py" line="26" />
+        <source>Choose two different enterprises.</source>
+        <translation>请选择两家不同的企业。</translation>
+    </message>
+</context>
+<context>
     <name>ProblemDetail</name>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="80" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="81" />
         <source>Follow-up…</source>
         <translation>跟进…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="88" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="91" />
         <source>Select a problem to see its timeline.</source>
         <translation>选择一个问题查看办理过程。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="91" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="94" />
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="94" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="97" />
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="95" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="98" />
         <source>Category</source>
         <translation>问题类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="96" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="99" />
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="97" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="100" />
         <source>Raised on</source>
         <translation>提出日期</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="98" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="101" />
         <source>Lead department</source>
         <translation>牵头部门</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="99" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="102" />
         <source>Deadline</source>
         <translation>办理时限</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="100" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="103" />
         <source>What the enterprise asks for</source>
         <translation>企业诉求</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="101" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="104" />
         <source>Result</source>
         <translation>办理结果</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="102" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="105" />
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="110" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="113" />
         <source>Timeline</source>
         <translation>办理过程</translation>
     </message>
@@ -923,67 +1115,72 @@
 <context>
     <name>ProblemLedgerView</name>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/problems/view.py" line="169" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="176" />
         <source>%n problem(s)</source>
         <translation><numerusform>%n 个问题</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="181" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="188" />
         <source>Search number, description, result… (Ctrl+F)</source>
         <translation>搜索编号、问题描述、办理结果…（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="182" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="189" />
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="183" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="190" />
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="184" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="191" />
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="185" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="192" />
         <source>All districts</source>
         <translation>全部区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="186" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="193" />
+        <source>All officers</source>
+        <translation>全部联络员</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/view.py" line="194" />
         <source>&amp;Overdue only</source>
         <translation>仅看超期(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="187" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="195" />
         <source>Raised between</source>
         <translation>提出日期介于</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="188" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="196" />
         <source>Delete problem</source>
         <translation>删除问题</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="189" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="197" />
         <source>&amp;Print ledger…</source>
         <translation>打印问题台账(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="191" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="199" />
         <source>My open problems that are overdue or due within 7 days, most urgent first.</source>
         <translation>我负责的已超期或7天内到期的未办结问题，最紧急的在前。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="241" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="283" />
         <source>Delete problem %1</source>
         <translation>删除问题 %1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="256" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="298" />
         <source>Problem ledger</source>
         <translation>问题台账</translation>
     </message>
@@ -1592,12 +1789,12 @@
 <context>
     <name>parent</name>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="239" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="316" />
         <source>Settle the conflict</source>
         <translation>处理冲突</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="240" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="317" />
         <source>Value for %1:</source>
         <translation>%1 的值：</translation>
     </message>
@@ -1632,7 +1829,7 @@
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="441" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="440" />
         <source>Photos and documents</source>
         <translation>照片和文件</translation>
     </message>

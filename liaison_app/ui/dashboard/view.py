@@ -89,6 +89,10 @@ class Breakdown(QWidget):
         names.append([(g.label or g.key or "—")[:12] for g in top])
         values = QValueAxis()
         values.setRange(0, max([g.received for g in top] + [1]))
+        # Whole-number ticks: "%d" of 1.75, 3.5… printed 1, 3, 5.
+        values.applyNiceNumbers()
+        if values.max() <= 10:
+            values.setTickCount(int(values.max()) + 1)
         values.setLabelFormat("%d")
         self.chart.addAxis(names, Qt.AlignmentFlag.AlignLeft)
         self.chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
@@ -149,11 +153,25 @@ class DashboardView(QWidget):
     def ensure_loaded(self) -> None:
         if not self._loaded:
             self._loaded = True
-            for b in BREAKDOWNS:
+            self._build_tabs()
+            self.refresh()
+
+    def groupings(self) -> tuple[str, ...]:
+        """The breakdowns shown: by officer too where the folder holds several officers'
+        problems (a supervisor's district, an administrator's everything)."""
+        return (*BREAKDOWNS, "officer") if self._ctx.permissions.sees_everyone else BREAKDOWNS
+
+    def _build_tabs(self) -> None:
+        wanted = self.groupings()
+        for b in list(self.breakdowns):
+            if b not in wanted:
+                self.tabs.removeTab(self.tabs.indexOf(self.breakdowns[b]))
+                self.breakdowns.pop(b).deleteLater()
+        for b in wanted:
+            if b not in self.breakdowns:
                 self.breakdowns[b] = Breakdown()
                 self.tabs.addTab(self.breakdowns[b], "")
-            self.retranslate_ui()
-            self.refresh()
+        self.retranslate_ui()
 
     def refresh(self) -> None:
         """Recompute in the background (three groupings over every problem), show when done."""
@@ -165,8 +183,10 @@ class DashboardView(QWidget):
         if self.report is None:
             self.headline.setText("…")
 
+        groupings = tuple(self.breakdowns)
+
         def compute(_state: object) -> dict[str, StatsReport]:
-            return {b: stats.figures(start, end, b, lang) for b in BREAKDOWNS}
+            return {b: stats.figures(start, end, b, lang) for b in groupings}
 
         self._ctx.tasks.run(compute, self._show, lambda exc: ErrorDialog.show_error(self, exc))
 
@@ -190,11 +210,15 @@ class DashboardView(QWidget):
                 f"<div style='font-size:11pt'>{caption}</div><div style='font-size:20pt'><b>{value}</b></div>"
             )
         for b, report in reports.items():
-            self.breakdowns[b].show_report(report, self.tr("Received"), self.tr("Resolved"))
+            if b in self.breakdowns:  # (a tab may have gone meanwhile: signed out)
+                self.breakdowns[b].show_report(report, self.tr("Received"), self.tr("Resolved"))
         self.refreshed.emit()
 
     def _on_data_changed(self, changes: Changes) -> None:
-        if self._loaded and changes.kinds & {"problem", "enterprise", "visit"}:
+        if self._loaded and "permissions" in changes.kinds:
+            self._build_tabs()
+            self.refresh()
+        elif self._loaded and changes.kinds & {"problem", "enterprise", "visit"}:
             self.refresh()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -218,9 +242,10 @@ class DashboardView(QWidget):
             "category": self.tr("By category"),
             "department": self.tr("By department"),
             "district": self.tr("By district"),
+            "officer": self.tr("By officer"),
         }
-        for i, b in enumerate(self.breakdowns):
-            self.tabs.setTabText(i, tab_names[b])
+        for b, page in self.breakdowns.items():
+            self.tabs.setTabText(self.tabs.indexOf(page), tab_names[b])
         self.note.setText(
             self.tr(
                 "Satisfaction rate counts very satisfied, satisfied and basically satisfied among rated problems; periods count problems by the date raised."

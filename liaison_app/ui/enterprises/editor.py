@@ -97,10 +97,26 @@ class EnterpriseEditor(QDialog):
         self.resize(560, 640)
         if record:
             self._load(record)
+        self._lock_district()
         self._dirty = False
         for edit in self.edits.values():
             edit.textEdited.connect(self._mark_dirty)
         self.retranslate_ui()
+
+    def _lock_district(self) -> None:
+        """A supervisor creates firms in their own district only (the server refuses others):
+        a new one is put there. (Moving an existing firm away is allowed: it then leaves
+        their scope.)"""
+        p = self._ctx.permissions
+        if not (p.supervisor and p.district) or self._record is not None:
+            return
+        set_combo_code(self.district, p.district)
+        self.district.setEnabled(False)
+        self.district.setToolTip(
+            self.tr("As a supervisor you add enterprises in your district (%1) only.").replace(
+                "%1", self._ctx.labels("districts", p.district)
+            )
+        )
 
     def _mark_dirty(self) -> None:
         self._dirty = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -26,6 +27,7 @@ from liaison_app.ui.enterprises.editor import EnterpriseEditor
 from liaison_app.ui.enterprises.table_model import EnterpriseTableModel
 from liaison_app.ui.errors import ErrorDialog
 from liaison_app.ui.forms import code_combo, combo_code
+from liaison_app.ui.permissions import allow
 from liaison_app.ui.richtext import esc
 from liaison_app.ui.sync.record_state import fit_sync_column, page_line
 from liaison_app.ui.undo import delete_undoably
@@ -46,6 +48,9 @@ class EnterprisesView(QWidget):
         self.district = code_combo(self._district_items())
         self.industry = code_combo(ctx.labels.items("industries"))
         self.size = code_combo(ctx.labels.items("size"), searchable=False)
+        # A supervisor's folder holds the whole district: whose firms to show.
+        self.officer = code_combo([], searchable=False)
+        self.officer.setVisible(False)
         self.count_label = QLabel()
         self.model = EnterpriseTableModel(ctx, self)
         self.table = QTableView()
@@ -74,11 +79,24 @@ class EnterprisesView(QWidget):
         self.problems_label = QLabel()
         self.history_label = QLabel()
 
+        # Long district and industry names must not squeeze the search box (1366 px screens).
+        for combo in (self.district, self.industry):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(8)
+        for combo, chars in ((self.size, 5), (self.officer, 6)):  # "全部规模", "全部联络员"
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(chars)
+        self.search.setMinimumWidth(220)
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
         filters.addWidget(self.district, 2)
         filters.addWidget(self.industry, 2)
         filters.addWidget(self.size, 1)
+        filters.addWidget(self.officer, 1)
         buttons = QHBoxLayout()
         for b in (self.new_button, self.edit_button, self.delete_button, self.visit_button):
             buttons.addWidget(b)
@@ -109,7 +127,7 @@ class EnterprisesView(QWidget):
         self._timer.setInterval(SEARCH_DELAY_MS)
         self._timer.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(lambda _t: self._timer.start())
-        for combo in (self.district, self.industry, self.size):
+        for combo in (self.district, self.industry, self.size, self.officer):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
         self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
         ctx.events.changed.connect(self._on_data_changed)
@@ -141,6 +159,7 @@ class EnterprisesView(QWidget):
             district=combo_code(self.district),
             industry=combo_code(self.industry),
             size=combo_code(self.size),
+            officer=None if self.officer.isHidden() else combo_code(self.officer),
         )
         self._update_count()
         if self.model.rowCount():
@@ -161,6 +180,7 @@ class EnterprisesView(QWidget):
         self.district.setItemText(0, self.tr("All districts"))
         self.industry.setItemText(0, self.tr("All industries"))
         self.size.setItemText(0, self.tr("All sizes"))
+        self.officer.setItemText(0, self.tr("All officers"))
         self.new_button.setText(self.tr("&New enterprise"))
         self.edit_button.setText(self.tr("&Edit"))
         self.delete_button.setText(self.tr("&Delete"))
@@ -194,8 +214,7 @@ class EnterprisesView(QWidget):
         self._show(self.model.record(current.row()) if current.isValid() else None)
 
     def _show(self, r: EnterpriseRecord | None) -> None:
-        for b in (self.edit_button, self.delete_button, self.visit_button):
-            b.setEnabled(r is not None)
+        self._apply_permissions(r)
         self.history.clear()
         self._showing = None
         if r is None:
@@ -266,7 +285,48 @@ class EnterprisesView(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, v.id)
             self.history.addItem(item)
 
+    # ---- what the signed-in user may do ----------------------------------------------------
+    def _apply_permissions(self, r: EnterpriseRecord | None) -> None:
+        """Disable what the server would refuse, saying why (domain.permissions)."""
+        p = self._ctx.permissions
+        allow(self._ctx, self.new_button, p.create_enterprise(p.district))
+        why = p.write_enterprise(r.district_code) if r is not None else None
+        for b in (self.edit_button, self.delete_button, self.visit_button):
+            allow(self._ctx, b, why, available=r is not None)
+
+    def _load_officers(self) -> None:
+        """The officer filter, for a supervisor's (or administrator's) folder."""
+        if not self._ctx.permissions.sees_everyone:
+            self.officer.setVisible(False)
+            return
+        store = self._ctx.store
+
+        def fill(names: list[str]) -> None:
+            current = combo_code(self.officer)
+            self.officer.blockSignals(True)
+            while self.officer.count() > 1:
+                self.officer.removeItem(1)
+            for name in names:
+                self.officer.addItem(name, name)
+            index = self.officer.findData(current) if current else 0
+            self.officer.setCurrentIndex(max(index, 0))
+            self.officer.blockSignals(False)
+            self.officer.setVisible(True)
+
+        self._ctx.tasks.run(
+            lambda _s: store.enterprises.officers(),
+            fill,
+            lambda exc: ErrorDialog.show_error(self, exc),
+        )
+
     def _on_data_changed(self, changes: Changes) -> None:
+        if "permissions" in changes.kinds:
+            self._load_officers()
+            self._apply_permissions(self.current())
+            if self.officer.isHidden() and self._loaded:
+                self.apply_filters()
+        if self._ctx.permissions.sees_everyone and changes.kinds & {"enterprise", "problem"}:
+            self._load_officers()
         if self._loaded and changes.kinds == {"sync_state"}:
             self._show(self.current())  # the page's sync mark may have moved
             return

@@ -17,6 +17,7 @@ from liaison_app.domain.records import Changes, ProblemRecord
 from liaison_app.errors import NotFoundError
 from liaison_app.ui.attachments.panel import AttachmentsPanel
 from liaison_app.ui.context import AppContext
+from liaison_app.ui.permissions import allow
 from liaison_app.ui.problems.step_dialog import StepDialog
 from liaison_app.ui.richtext import esc
 from liaison_app.ui.sync.record_state import page_line
@@ -84,6 +85,8 @@ class ProblemDetail(QWidget):
                 step in p.allowed_steps or (step == "follow_up" and p.status != "closed")
             )
             button.setVisible(legal)
+            if p is not None:
+                allow(self._ctx, button, self._ctx.permissions.write_enterprise(p.district_code))
         if p is None:
             empty = self.tr("Select a problem to see its timeline.")
             self.text.setHtml(f"<p>{esc(empty)}</p>")

@@ -26,6 +26,7 @@ from liaison_app.domain.records import Changes
 from liaison_app.ui.context import AppContext
 from liaison_app.ui.errors import ErrorDialog
 from liaison_app.ui.forms import code_combo, combo_code
+from liaison_app.ui.permissions import allow
 from liaison_app.ui.problems.detail import ProblemDetail
 from liaison_app.ui.problems.table_model import ProblemTableModel
 from liaison_app.ui.sync.record_state import fit_sync_column
@@ -52,6 +53,9 @@ class ProblemLedgerView(QWidget):
         self.category = code_combo(labels.items("categories"))
         self.department = code_combo(labels.items("departments"))
         self.district = code_combo(labels.items("districts"))
+        # A supervisor's folder holds the whole district: whose problems to show.
+        self.officer = code_combo([], searchable=False)
+        self.officer.setVisible(False)
         self.overdue = QCheckBox()
         self.use_dates = QCheckBox()
         self.date_from = QDateEdit()
@@ -87,7 +91,8 @@ class ProblemLedgerView(QWidget):
         grid.addWidget(self.use_dates, 2, 0)
         grid.addWidget(self.date_from, 2, 1)
         grid.addWidget(self.date_to, 2, 2)
-        grid.addWidget(self.count_label, 2, 3)
+        grid.addWidget(self.officer, 2, 3)
+        grid.addWidget(self.count_label, 3, 0, 1, 4)
         filters = QWidget()
         filters.setLayout(grid)
         filters.setVisible(mode == "ledger")
@@ -117,7 +122,7 @@ class ProblemLedgerView(QWidget):
         self._timer.setInterval(150)
         self._timer.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(lambda _t: self._timer.start())
-        for combo in (self.status, self.category, self.department, self.district):
+        for combo in (self.status, self.category, self.department, self.district, self.officer):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
         for box in (self.overdue, self.use_dates):
             box.toggled.connect(lambda _b: self.apply_filters())
@@ -139,6 +144,8 @@ class ProblemLedgerView(QWidget):
             "district": combo_code(self.district),
             "overdue": self.overdue.isChecked(),
         }
+        if not self.officer.isHidden():
+            f["officer"] = combo_code(self.officer)
         if self.use_dates.isChecked():
             f["date_from"] = _qdate_to_date(self.date_from.date())
             f["date_to"] = _qdate_to_date(self.date_to.date())
@@ -183,6 +190,7 @@ class ProblemLedgerView(QWidget):
         self.category.setItemText(0, self.tr("All categories"))
         self.department.setItemText(0, self.tr("All departments"))
         self.district.setItemText(0, self.tr("All districts"))
+        self.officer.setItemText(0, self.tr("All officers"))
         self.overdue.setText(self.tr("&Overdue only"))
         self.use_dates.setText(self.tr("Raised between"))
         self.delete_button.setText(self.tr("Delete problem"))
@@ -215,9 +223,43 @@ class ProblemLedgerView(QWidget):
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         record = self.model.record(current.row()) if current.isValid() else None
         self.detail.load(record.id if record else None)
-        self.delete_button.setEnabled(record is not None)
+        why = self._ctx.permissions.write_enterprise(record.district_code) if record else None
+        allow(self._ctx, self.delete_button, why, available=record is not None)
+
+    def _load_officers(self) -> None:
+        """The officer filter, for a supervisor's (or administrator's) folder."""
+        if self.mode != "ledger" or not self._ctx.permissions.sees_everyone:
+            self.officer.setVisible(False)
+            return
+        store = self._ctx.store
+
+        def fill(names: list[str]) -> None:
+            current = combo_code(self.officer)
+            self.officer.blockSignals(True)
+            while self.officer.count() > 1:
+                self.officer.removeItem(1)
+            for name in names:
+                self.officer.addItem(name, name)
+            index = self.officer.findData(current) if current else 0
+            self.officer.setCurrentIndex(max(index, 0))
+            self.officer.blockSignals(False)
+            self.officer.setVisible(True)
+
+        self._ctx.tasks.run(
+            lambda _s: store.problems.officers(),
+            fill,
+            lambda exc: ErrorDialog.show_error(self, exc),
+        )
 
     def _on_data_changed(self, changes: Changes) -> None:
+        if "permissions" in changes.kinds:
+            was_hidden = self.officer.isHidden()
+            self._load_officers()
+            if self._loaded and self.officer.isHidden() and not was_hidden:
+                self.apply_filters()
+            self.detail.show_problem(self.detail.problem)
+        elif self._ctx.permissions.sees_everyone and "problem" in changes.kinds:
+            self._load_officers()
         if not self._loaded or not changes.kinds & {"problem", "enterprise", "visit"}:
             return
         current = self.detail.problem.id if self.detail.problem else None

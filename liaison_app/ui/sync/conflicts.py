@@ -84,13 +84,13 @@ class ConflictsTableModel(QAbstractTableModel):
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
-        t = QCoreApplication.translate
+        # (QCoreApplication.translate spelled out: lupdate does not follow an alias.)
         return (
-            t("ConflictsTableModel", "Record"),
-            t("ConflictsTableModel", "Conflict"),
-            t("ConflictsTableModel", "Field"),
-            t("ConflictsTableModel", "Mine"),
-            t("ConflictsTableModel", "Theirs"),
+            QCoreApplication.translate("ConflictsTableModel", "Record"),
+            QCoreApplication.translate("ConflictsTableModel", "Conflict"),
+            QCoreApplication.translate("ConflictsTableModel", "Field"),
+            QCoreApplication.translate("ConflictsTableModel", "Mine"),
+            QCoreApplication.translate("ConflictsTableModel", "Theirs"),
         )[section]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -111,6 +111,8 @@ class ConflictsTableModel(QAbstractTableModel):
         if col == 2:
             field = c.get("field") or ""
             return FIELD_NAMES_ZH.get(field, field) if zh else field
+        if c["kind"] == "duplicate":  # the twins by name, not by id
+            return c.get("mine_name" if col == 3 else "theirs_name") or ""
         return value_text(c["mine"] if col == 3 else c["theirs"], zh)
 
 
@@ -128,19 +130,22 @@ class ConflictsDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
+        self.table.setColumnWidth(0, 280)  # the record's name
         self.detail = QTextBrowser()
         self.detail.setOpenLinks(False)
         self.empty = QLabel()
         self.keep_mine = QPushButton()
         self.keep_theirs = QPushButton()
         self.edit = QPushButton()
+        self.merge_button = QPushButton()
         self.close_button = QPushButton()
         self.keep_mine.clicked.connect(lambda: self.resolve("mine"))
         self.keep_theirs.clicked.connect(lambda: self.resolve("theirs"))
         self.edit.clicked.connect(self.resolve_with_value)
+        self.merge_button.clicked.connect(self.merge)
         self.close_button.clicked.connect(self.accept)
         buttons = QHBoxLayout()
-        for b in (self.keep_mine, self.keep_theirs, self.edit):
+        for b in (self.keep_mine, self.keep_theirs, self.edit, self.merge_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
@@ -164,8 +169,10 @@ class ConflictsDialog(QDialog):
         self.keep_mine.setText(self.tr("Keep &mine"))
         self.keep_theirs.setText(self.tr("Keep &theirs"))
         self.edit.setText(self.tr("&Edit…"))
+        self.merge_button.setText(self.tr("Mer&ge…"))
         self.close_button.setText(self.tr("Close"))
         self.empty.setText(self.tr("No open conflicts: everyone's changes agree."))
+        self._show_current()
 
     def reload(self) -> None:
         rows = self._ctx.store.sync.conflicts()
@@ -184,28 +191,98 @@ class ConflictsDialog(QDialog):
         c = self.current()
         for b in (self.keep_mine, self.keep_theirs, self.edit):
             b.setEnabled(c is not None)
+        duplicate = c is not None and c["kind"] == "duplicate"
+        self.merge_button.setVisible(duplicate)
+        self.merge_button.setEnabled(duplicate and bool(c and c.get("other_enterprise_id")))
+        if duplicate:
+            # Keeping both firms is "keep mine / keep theirs" (either: they stay as they are).
+            self.keep_mine.setText(self.tr("Keep &both"))
+            self.keep_theirs.setVisible(False)
+        else:
+            self.keep_mine.setText(self.tr("Keep &mine"))
+            self.keep_theirs.setVisible(True)
         if c is None:
             self.detail.clear()
             return
         zh = self._ctx.labels.zh
         self.edit.setEnabled(c["kind"] == "field")
         self.keep_mine.setEnabled(c["kind"] != "lifecycle")
-        parts = [
-            f"<p><b>{esc(self.tr('Base (before both changes)'))}</b>: "
-            f"{esc(value_text(c.get('base'), zh))}</p>",
-            f"<p><b>{esc(self.tr('Mine'))}</b>: {esc(value_text(c.get('mine'), zh))}</p>",
-            f"<p><b>{esc(self.tr('Theirs'))}</b>: {esc(value_text(c.get('theirs'), zh))}"
-            + (f" — {esc(c['theirs_by'])}" if c.get("theirs_by") else "")
-            + (f" · {esc(str(c['at'])[:16])}" if c.get("at") else "")
-            + "</p>",
-        ]
+        # (Each tr() on a line of its own: lupdate finds none inside an f-string.)
+        base_caption = self.tr("Base (before both changes)")
+        mine_caption = self.tr("Mine")
+        theirs_caption = self.tr("Theirs")
+        if c["kind"] == "duplicate":
+            parts = self._twins(c)
+        else:
+            parts = [
+                f"<p><b>{esc(base_caption)}</b>: {esc(value_text(c.get('base'), zh))}</p>",
+                f"<p><b>{esc(mine_caption)}</b>: {esc(value_text(c.get('mine'), zh))}</p>",
+                f"<p><b>{esc(theirs_caption)}</b>: {esc(value_text(c.get('theirs'), zh))}"
+                + (f" — {esc(c['theirs_by'])}" if c.get("theirs_by") else "")
+                + (f" · {esc(str(c['at'])[:16])}" if c.get("at") else "")
+                + "</p>",
+            ]
         if c["kind"] == "lifecycle" and c["entity"] == "problem":
             parts.append(self._history(c["record_id"]))
-        if c["kind"] == "duplicate":
-            parts.append(
-                f"<p>{esc(self.tr('Two enterprises look like one firm (same USCC, or same name and district). Keep both, or merge them from the enterprise page.'))}</p>"
-            )
         self.detail.setHtml("".join(parts))
+
+    def _twins(self, c: dict[str, Any]) -> list[str]:
+        """A duplicate: the two firms side by side (name, district, what each holds)."""
+        explain = self.tr(
+            "Two enterprises look like one firm (same USCC, or same name and district). "
+            "Keep both, or merge them: the visits and problems of one move onto the other."
+        )
+        parts = [f"<p>{esc(explain)}</p>"]
+        a, b = c["record_id"], c.get("other_enterprise_id")
+        if not b:
+            return parts
+        try:
+            # merge_plan(x, y) counts what y holds (what would move onto x).
+            holds = {b: self._ctx.store.enterprises.merge_plan(a, b)}
+            holds[a] = self._ctx.store.enterprises.merge_plan(b, a)
+        except Exception:  # noqa: BLE001 - a twin no longer in this folder
+            return parts
+        labels = self._ctx.labels
+        rows = []
+        for ident in (a, b):
+            p = holds[ident]
+            held = (
+                self.tr("%1, %2")
+                .replace("%1", self.tr("%n visit(s)", "", len(p.visits)))
+                .replace("%2", self.tr("%n problem(s)", "", len(p.problems)))
+            )
+            rows.append(
+                f"<tr><td><b>{esc(p.drop_name)}</b></td>"
+                f"<td>{esc(labels('districts', p.drop_district))}</td>"
+                f"<td>{esc(p.drop_officer or '')}</td><td>{esc(held)}</td></tr>"
+            )
+        by = self.tr("Added by %1 · %2").replace("%1", c.get("theirs_by") or "—")
+        by = by.replace("%2", str(c.get("at") or "")[:16].replace("T", " "))
+        parts.append("<table cellspacing=6>" + "".join(rows) + "</table>")
+        parts.append(f"<p>{esc(by)}</p>")
+        return parts
+
+    @classmethod
+    def run_merge(cls, dialog: QDialog) -> bool:
+        """Tests replace this."""
+        return bool(dialog.exec())
+
+    def merge(self) -> None:
+        c = self.current()
+        if c is None or c["kind"] != "duplicate" or not c.get("other_enterprise_id"):
+            return
+        from liaison_app.ui.sync.merge import MergeDialog
+
+        try:
+            dialog = MergeDialog(
+                self._ctx, c["id"], (c["record_id"], c["other_enterprise_id"]), self
+            )
+        except Exception as exc:  # noqa: BLE001 - a twin no longer here, say
+            ErrorDialog.show_error(self, exc)
+            return
+        if self.run_merge(dialog):
+            self.resolved.emit(c["id"])
+            self.reload()
 
     def _history(self, problem_id: str) -> str:
         labels = self._ctx.labels
