@@ -254,6 +254,7 @@ ZH = {
     "Every change was accepted.": "所有更改都已被接受。",
     "Discard the change": "放弃更改",
     "Give this change up? The record will show what the server holds.": "放弃这项更改？记录将显示服务器上的内容。",
+    "Give these %n changes up? The records will show what the server holds.": "放弃这 %n 项更改？这些记录将显示服务器上的内容。",
     "S&ync": "同步(&Y)",
     "Sync &now": "立即同步(&N)",
     "Sign &in…": "登录(&I)…",

@@ -368,24 +368,32 @@ class SyncService(Service):
         """Give up a change the server refused: the record shows the server's values again
         (a record the server never accepted at all is taken off this folder's lists)."""
         with self._db.writing() as s:
-            entry = self._refused(s, mutation_id)
-            entry.state = "discarded"
-            entry.sent_at = utcnow()
-            s.flush()
-            applier = Applier(s, state.get_int(s, state.GENERATION))
-            # A firm that left this user's scope stayed for this change: now it goes.
-            if entry.enterprise_id and applier.waits_to_leave(entry.enterprise_id):
-                applier.drop_enterprise(entry.enterprise_id)
-            elif s.get(BaseCopy, entry.record_id) is not None:
-                applier.refresh_records([entry.record_id])
-            elif entry.op == "create":
-                row = s.get(MODELS[entry.entity], entry.record_id)
-                if row is not None and hasattr(row, "deleted_at") and row.deleted_at is None:
-                    from liaison_app.models import search_index
+            return self._discard(s, mutation_id)
 
-                    row.deleted_at = utcnow()
-                    search_index.remove(s, [row.id])
-            return {"id": mutation_id, "discarded": True, "record_id": entry.record_id}
+    def discard_many(self, mutation_ids: list[str]) -> list[dict[str, Any]]:
+        """Give up several refused changes in one unit of work (all or none)."""
+        with self._db.writing() as s:
+            return [self._discard(s, m) for m in mutation_ids]
+
+    def _discard(self, s: Any, mutation_id: str) -> dict[str, Any]:
+        entry = self._refused(s, mutation_id)
+        entry.state = "discarded"
+        entry.sent_at = utcnow()
+        s.flush()
+        applier = Applier(s, state.get_int(s, state.GENERATION))
+        # A firm that left this user's scope stayed for this change: now it goes.
+        if entry.enterprise_id and applier.waits_to_leave(entry.enterprise_id):
+            applier.drop_enterprise(entry.enterprise_id)
+        elif s.get(BaseCopy, entry.record_id) is not None:
+            applier.refresh_records([entry.record_id])
+        elif entry.op == "create":
+            row = s.get(MODELS[entry.entity], entry.record_id)
+            if row is not None and hasattr(row, "deleted_at") and row.deleted_at is None:
+                from liaison_app.models import search_index
+
+                row.deleted_at = utcnow()
+                search_index.remove(s, [row.id])
+        return {"id": mutation_id, "discarded": True, "record_id": entry.record_id}
 
     def resend(self, mutation_id: str) -> dict[str, Any]:
         """Send a refused change again (after fixing the record, or once the server would

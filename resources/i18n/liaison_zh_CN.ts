@@ -918,12 +918,12 @@
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="427" />
+        <location filename="../../liaison_app/ui/main_window.py" line="447" />
         <source>Unsaved visit</source>
         <translation>未保存的走访</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="429" />
+        <location filename="../../liaison_app/ui/main_window.py" line="449" />
         <source>The visit you are recording is not saved. Quit anyway? (It is kept as a draft and offered again next time.)</source>
         <translation>正在登记的走访尚未保存。仍要退出吗？（已存为草稿，下次启动时可恢复。）</translation>
     </message>
@@ -996,34 +996,52 @@
 <context>
     <name>NotAcceptedDialog</name>
     <message>
-        <location filename="../../liaison_app/ui/sync/rejected.py" line="135" />
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="138" />
         <source>Changes not accepted</source>
         <translation>未被接受的更改</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/rejected.py" line="136" />
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="139" />
         <source>&amp;Send again</source>
         <translation>重新发送(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/rejected.py" line="137" />
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="140" />
         <source>&amp;Discard</source>
         <translation>放弃(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/rejected.py" line="138" />
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="141" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/rejected.py" line="141" />
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="144" />
         <source>The server did not accept these changes. Fix the record (the reason says what is wrong) and send the change again, or discard it: the record then shows what the server holds.</source>
         <translation>服务器没有接受这些更改。请按原因修改记录后重新发送，或放弃更改：记录将显示服务器上的内容。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/rejected.py" line="146" />
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="149" />
         <source>Every change was accepted.</source>
         <translation>所有更改都已被接受。</translation>
+    </message>
+</context>
+<context>
+    <name>NotAcceptedTableModel</name>
+    <message>
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="69" />
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="70" />
+        <source>Change</source>
+        <translation>更改</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="71" />
+        <source>Reason</source>
+        <translation>原因</translation>
     </message>
 </context>
 <context>
@@ -1798,13 +1816,18 @@
         <source>Value for %1:</source>
         <translation>%1 的值：</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="184" />
+        <source>Give these %n changes up? The records will show what the server holds.</source>
+        <translation><numerusform>放弃这 %n 项更改？这些记录将显示服务器上的内容。</numerusform></translation>
+    </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/rejected.py" line="170" />
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="189" />
         <source>Discard the change</source>
         <translation>放弃更改</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/rejected.py" line="171" />
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="181" />
         <source>Give this change up? The record will show what the server holds.</source>
         <translation>放弃这项更改？记录将显示服务器上的内容。</translation>
     </message>

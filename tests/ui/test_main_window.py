@@ -109,3 +109,20 @@ def test_visit_and_figures_models_are_sound(ctx, qtbot, qtmodeltester):
     assert window.visits.model.rowCount() == 2
     qtmodeltester.check(window.dashboard.breakdowns["department"].model)
     assert window.dashboard.breakdowns["category"].model.rowCount() == 1
+
+
+def test_the_window_fits_its_screen_whatever_was_saved(ctx, qtbot):  # type: ignore[no-untyped-def]
+    """On a screen smaller than the default size (a 1366×768 laptop, 150 % scaling) or with a
+    geometry saved on a larger monitor, the whole window — its status bar included — stays on
+    the screen."""
+    from PySide6.QtCore import QRect
+
+    from liaison_app.ui.settings import GEOMETRY
+
+    window = make_window(ctx, qtbot)
+    room = window.screen().availableGeometry()
+    assert room.contains(window.frameGeometry()), (window.frameGeometry(), room)
+    window.setGeometry(QRect(room.x() + 500, room.y() + 400, 2400, 1600))  # a big monitor's
+    ctx.settings.set(GEOMETRY, window.saveGeometry())
+    again = make_window(ctx, qtbot)
+    assert room.contains(again.frameGeometry()), (again.frameGeometry(), room)

@@ -4,6 +4,7 @@ its states, the automatic sync after a change, conflicts settled in the view, re
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from liaison_app.ui.main_window import MainWindow
@@ -195,3 +196,34 @@ def test_the_app_syncs_by_itself_when_it_starts_signed_in(ctx, qtbot, server):
     qtbot.waitUntil(lambda: controller.view.pending == 0 and not controller.view.running)
     assert ctx.store.sync.status().pending == 0
     controller.stop()
+
+
+def test_many_refused_changes_are_given_up_at_once_and_said_in_chinese(
+    ctx, qtbot, server, monkeypatch
+):  # type: ignore[no-untyped-def]
+    """A supervisor's folder holding firms of other districts (someone's demo data, say) has
+    one refusal each: the view says why in Chinese, and Ctrl+A, Discard gives them all up in
+    one go, off the GUI thread — the firms leave the lists."""
+    ctx.labels.translations.switch("zh_CN")
+    boss = server.add_user(unique("zhao"), role="supervisor", district="210102")
+    controller = signed_in_controller(ctx, server, boss)
+    firms = [
+        ctx.store.enterprises.create(
+            {"name": f"大连测试{k}{unique('')}", "district_code": "210202"}
+        ).record.id
+        for k in range(3)
+    ]
+    controller.sync_now()
+    assert controller.view.not_accepted == 3
+    dialog = NotAcceptedDialog(ctx)
+    qtbot.addWidget(dialog)
+    assert "所辖区县" in dialog.model.index(0, 2).data()
+    assert dialog.model.headerData(2, Qt.Orientation.Horizontal) == "原因"
+    monkeypatch.setattr(NotAcceptedDialog, "confirm_discard", classmethod(lambda *a: True))
+    dialog.table.selectAll()
+    dialog.discard_current()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 0)
+    listed = {x.id for x in ctx.store.enterprises.list()}
+    assert not listed & set(firms)
+    controller.refresh()
+    qtbot.waitUntil(lambda: controller.view.not_accepted == 0)

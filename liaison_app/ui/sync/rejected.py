@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from liaison_app.domain.messages import rejection_text
 from liaison_app.domain.records import Changes
 from liaison_app.ui.context import AppContext
 from liaison_app.ui.errors import ErrorDialog
@@ -64,11 +65,10 @@ class NotAcceptedTableModel(QAbstractTableModel):
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
-        t = QCoreApplication.translate
         return (
-            t("NotAcceptedTableModel", "Record"),
-            t("NotAcceptedTableModel", "Change"),
-            t("NotAcceptedTableModel", "Reason"),
+            QCoreApplication.translate("NotAcceptedTableModel", "Record"),
+            QCoreApplication.translate("NotAcceptedTableModel", "Change"),
+            QCoreApplication.translate("NotAcceptedTableModel", "Reason"),
         )[section]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -86,7 +86,7 @@ class NotAcceptedTableModel(QAbstractTableModel):
             return f"{kind} · {r.record or r.record_id}"
         if col == 1:
             return OPS_ZH.get(r.op, r.op) if zh else r.op
-        return r.reason or ""
+        return rejection_text(r.reason, r.errors, r.state == "held", "zh_CN" if zh else "en")
 
 
 class NotAcceptedDialog(QDialog):
@@ -99,9 +99,12 @@ class NotAcceptedDialog(QDialog):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        # Many at once (Ctrl+A, Shift+click): a folder that took someone's demo data may hold
+        # hundreds of refusals of one kind.
+        self.table.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setDefaultSectionSize(110)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(True)
         self.hint = QLabel()
@@ -121,8 +124,8 @@ class NotAcceptedDialog(QDialog):
         layout.addWidget(self.hint)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
-        self.resize(860, 420)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
+        self.resize(900, 460)
         self.retranslate_ui()
         self.reload()
 
@@ -148,6 +151,7 @@ class NotAcceptedDialog(QDialog):
 
     def reload(self) -> None:
         self.model.set_rows(self._ctx.store.sync.not_accepted())
+        self.table.setColumnWidth(0, 330)
         if self.model.rows:
             self.table.selectRow(0)
         self.retranslate_ui()
@@ -157,44 +161,73 @@ class NotAcceptedDialog(QDialog):
         row = self.table.currentIndex().row()
         return self.model.rows[row] if 0 <= row < len(self.model.rows) else None
 
+    def chosen(self) -> list[Any]:
+        """The selected changes, in list order (the current one when none is selected)."""
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        picked = [self.model.rows[r] for r in rows if 0 <= r < len(self.model.rows)]
+        if not picked and self.current() is not None:
+            picked = [self.current()]
+        return picked
+
     def _enable(self) -> None:
-        has = self.current() is not None
+        has = bool(self.chosen())
         self.resend.setEnabled(has)
         self.discard.setEnabled(has)
 
     @classmethod
-    def confirm_discard(cls, parent: QWidget) -> bool:
+    def confirm_discard(cls, parent: QWidget, count: int = 1) -> bool:
         """Tests replace this."""
-        answer = QMessageBox.question(
-            parent,
-            parent.tr("Discard the change"),
-            parent.tr("Give this change up? The record will show what the server holds."),
+        text = (
+            parent.tr("Give this change up? The record will show what the server holds.")
+            if count == 1
+            else parent.tr(
+                "Give these %n changes up? The records will show what the server holds.",
+                "",
+                count,
+            )
         )
+        answer = QMessageBox.question(parent, parent.tr("Discard the change"), text)
         return answer == QMessageBox.StandardButton.Yes
 
     def resend_current(self) -> None:
-        r = self.current()
-        if r is None:
-            return
-        try:
-            self._ctx.store.sync.resend(r.id)
-        except Exception as exc:  # noqa: BLE001 - said in a dialog
-            ErrorDialog.show_error(self, exc)
-            return
-        self._after(r)
+        self._each(self.chosen(), self._ctx.store.sync.resend)
 
     def discard_current(self) -> None:
-        r = self.current()
-        if r is None or not self.confirm_discard(self):
+        picked = self.chosen()
+        if not picked or not self.confirm_discard(self, len(picked)):
             return
-        try:
-            self._ctx.store.sync.discard(r.id)
-        except Exception as exc:  # noqa: BLE001
-            ErrorDialog.show_error(self, exc)
-            return
-        self._after(r)
+        sync = self._ctx.store.sync
+        ids = [r.id for r in picked]
+        self.discard.setEnabled(False)
+        self.resend.setEnabled(False)
+        # On the background runner: hundreds of records are put back as the server holds them.
+        self._ctx.tasks.run(
+            lambda _s: sync.discard_many(ids),
+            lambda _done: self._after(picked),
+            self._failed,
+        )
 
-    def _after(self, r: Any) -> None:
-        self._ctx.events.emit_changes(Changes(frozenset({r.entity}), frozenset({r.record_id})))
+    def _failed(self, exc: BaseException) -> None:
+        ErrorDialog.show_error(self, exc)
+        self.reload()
+
+    def _each(self, picked: list[Any], act: Any) -> None:
+        done: list[Any] = []
+        try:
+            for r in picked:
+                act(r.id)
+                done.append(r)
+        except Exception as exc:  # noqa: BLE001 - said in a dialog; what was done stays done
+            ErrorDialog.show_error(self, exc)
+        if done:
+            self._after(done)
+
+    def _after(self, done: list[Any]) -> None:
+        self._ctx.events.emit_changes(
+            Changes(
+                frozenset(r.entity for r in done),
+                frozenset(r.record_id for r in done),
+            )
+        )
         self.changed.emit()
         self.reload()
