@@ -105,22 +105,27 @@
         <translation>签字的走访记录扫描件</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="454" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="441" />
+        <source>Photos and documents</source>
+        <translation>照片和文件</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="456" />
         <source>%1 has not been downloaded yet. It arrives from the server with the next sync.</source>
         <translation>“%1”尚未下载，下次同步时会从服务器下载。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="468" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="470" />
         <source>No program on this computer opens %1. A copy is at %2.</source>
         <translation>本机没有能打开“%1”的程序。副本保存在 %2。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="479" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="481" />
         <source>Remove %n attachment(s)</source>
         <translation><numerusform>移除 %n 个附件</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="487" />
+        <location filename="../../liaison_app/ui/attachments/panel.py" line="489" />
         <source>Remove %1</source>
         <translation>移除“%1”</translation>
     </message>
@@ -270,6 +275,16 @@
         <location filename="../../liaison_app/ui/sync/conflicts.py" line="259" />
         <source>Added by %1 · %2</source>
         <translation>新增人 %1 · %2</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="316" />
+        <source>Settle the conflict</source>
+        <translation>处理冲突</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="317" />
+        <source>Value for %1:</source>
+        <translation>%1 的值：</translation>
     </message>
 </context>
 <context>
@@ -1025,6 +1040,21 @@
         <source>Every change was accepted.</source>
         <translation>所有更改都已被接受。</translation>
     </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="181" />
+        <source>Give this change up? The record will show what the server holds.</source>
+        <translation>放弃这项更改？记录将显示服务器上的内容。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="186" />
+        <source>Give these %n changes up? The records will show what the server holds.</source>
+        <translation>放弃这 %n 项更改？这些记录将显示服务器上的内容。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="193" />
+        <source>Discard the change</source>
+        <translation>放弃更改</translation>
+    </message>
 </context>
 <context>
     <name>NotAcceptedTableModel</name>
@@ -1247,14 +1277,6 @@
     </message>
 </context>
 <context>
-    <name>QMessageBox</name>
-    <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="85" />
-        <source>Changes made before signing in</source>
-        <translation>登录前所做的更改</translation>
-    </message>
-</context>
-<context>
     <name>ReportPreview</name>
     <message numerus="yes">
         <location filename="../../liaison_app/ui/reports/preview.py" line="76" />
@@ -1325,39 +1347,59 @@
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="106" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="85" />
+        <source>Changes made before signing in</source>
+        <translation>登录前所做的更改</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="86" />
+        <source>%n change(s) recorded on this computer before signing in will be sent to the server as yours. Continue?</source>
+        <translation>本机登录前记录的 %n 项更改将以您的名义发送到服务器。是否继续？</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="107" />
         <source>The server address starts with http:// or https://</source>
         <translation>服务器地址应以 http:// 或 https:// 开头</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="110" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="111" />
         <source>Please give your user name</source>
         <translation>请输入用户名</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="114" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="115" />
         <source>Please give your password</source>
         <translation>请输入密码</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="122" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="123" />
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="141" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="142" />
         <source>No keyring on this computer</source>
         <translation>本机没有可用的钥匙串</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="143" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="144" />
         <source>This computer has no usable keyring, so the sign-in lasts until the app is closed. Your password is never stored.</source>
         <translation>本机没有可用的系统钥匙串，登录状态只保持到关闭应用为止。密码不会被保存。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="158" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="159" />
         <source>Something went wrong while signing in: %1</source>
         <translation>登录时出错：%1</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="167" />
+        <source>Sign out %1?</source>
+        <translation>退出登录 %1？</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="188" />
+        <source>Sign out</source>
+        <translation>退出登录</translation>
     </message>
 </context>
 <context>
@@ -1802,59 +1844,6 @@
         <location filename="../../liaison_app/ui/welcome.py" line="56" />
         <source>Please enter your name</source>
         <translation>请输入您的姓名</translation>
-    </message>
-</context>
-<context>
-    <name>parent</name>
-    <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="316" />
-        <source>Settle the conflict</source>
-        <translation>处理冲突</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="317" />
-        <source>Value for %1:</source>
-        <translation>%1 的值：</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../liaison_app/ui/sync/rejected.py" line="184" />
-        <source>Give these %n changes up? The records will show what the server holds.</source>
-        <translation><numerusform>放弃这 %n 项更改？这些记录将显示服务器上的内容。</numerusform></translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/rejected.py" line="189" />
-        <source>Discard the change</source>
-        <translation>放弃更改</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/rejected.py" line="181" />
-        <source>Give this change up? The record will show what the server holds.</source>
-        <translation>放弃这项更改？记录将显示服务器上的内容。</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="87" />
-        <source>%n change(s) recorded on this computer before signing in will be sent to the server as yours. Continue?</source>
-        <translation><numerusform>本机登录前记录的 %n 项更改将以您的名义发送到服务器。是否继续？</numerusform></translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="166" />
-        <source>Sign out %1?</source>
-        <translation>退出登录 %1？</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="169" />
-        <source>%n change(s) not yet sent stay on this computer and are sent when you sign in again.</source>
-        <translation><numerusform>%n 项尚未发送的更改保留在本机，再次登录后发送。</numerusform></translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="183" />
-        <source>Sign out</source>
-        <translation>退出登录</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/attachments/panel.py" line="440" />
-        <source>Photos and documents</source>
-        <translation>照片和文件</translation>
     </message>
 </context>
 </TS>

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -437,7 +437,9 @@ class AttachmentsPanel(QWidget):
     @classmethod
     def tell(cls, parent: QWidget, text: str) -> None:
         """Tests replace this."""
-        QMessageBox.information(parent, parent.tr("Photos and documents"), text)
+        QMessageBox.information(
+            parent, QCoreApplication.translate("AttachmentsPanel", "Photos and documents"), text
+        )
 
     def open_selected(self) -> None:
         chosen = self.selected()

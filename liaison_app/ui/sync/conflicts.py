@@ -313,8 +313,8 @@ class ConflictsDialog(QDialog):
         """Tests replace this."""
         text, ok = QInputDialog.getText(
             parent,
-            parent.tr("Settle the conflict"),
-            parent.tr("Value for %1:").replace("%1", field),
+            QCoreApplication.translate("ConflictsDialog", "Settle the conflict"),
+            QCoreApplication.translate("ConflictsDialog", "Value for %1:").replace("%1", field),
             text=current,
         )
         return text if ok else None

@@ -178,15 +178,20 @@ class NotAcceptedDialog(QDialog):
     def confirm_discard(cls, parent: QWidget, count: int = 1) -> bool:
         """Tests replace this."""
         text = (
-            parent.tr("Give this change up? The record will show what the server holds.")
+            QCoreApplication.translate(
+                "NotAcceptedDialog",
+                "Give this change up? The record will show what the server holds.",
+            )
             if count == 1
-            else parent.tr(
+            else QCoreApplication.translate(
+                "NotAcceptedDialog",
                 "Give these %n changes up? The records will show what the server holds.",
-                "",
+                None,
                 count,
             )
         )
-        answer = QMessageBox.question(parent, parent.tr("Discard the change"), text)
+        title = QCoreApplication.translate("NotAcceptedDialog", "Discard the change")
+        answer = QMessageBox.question(parent, title, text)
         return answer == QMessageBox.StandardButton.Yes
 
     def resend_current(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -82,8 +82,9 @@ class SignInDialog(QDialog):
         """Ask before changes made here without a sign-in become this user's (tests replace)."""
         answer = QMessageBox.question(
             parent,
-            QMessageBox.tr("Changes made before signing in"),
-            parent.tr(
+            QCoreApplication.translate("SignInDialog", "Changes made before signing in"),
+            QCoreApplication.translate(
+                "SignInDialog",
                 "%n change(s) recorded on this computer before signing in will be sent to the "
                 "server as yours. Continue?",
                 "",
@@ -163,9 +164,12 @@ class SignInDialog(QDialog):
 def sign_out(ctx: AppContext, parent: QWidget) -> bool:
     """Ask, then sign out; unsent changes stay and go out at the next sign-in as this user."""
     status = ctx.store.sync.status()
-    text = parent.tr("Sign out %1?").replace("%1", status.display_name or status.user or "")
+    text = QCoreApplication.translate("SignInDialog", "Sign out %1?").replace(
+        "%1", status.display_name or status.user or ""
+    )
     if status.pending:
-        text += "\n" + parent.tr(
+        text += "\n" + QCoreApplication.translate(
+            "SignInDialog",
             "%n change(s) not yet sent stay on this computer and are sent when you sign in again.",
             "",
             status.pending,
@@ -180,5 +184,7 @@ class SignOutQuestion:
     @classmethod
     def ask(cls, parent: QWidget, text: str) -> bool:
         """Tests replace this."""
-        answer = QMessageBox.question(parent, parent.tr("Sign out"), text)
+        answer = QMessageBox.question(
+            parent, QCoreApplication.translate("SignInDialog", "Sign out"), text
+        )
         return answer == QMessageBox.StandardButton.Yes
