@@ -256,6 +256,7 @@ ZH = {
     "Give this change up? The record will show what the server holds.": "放弃这项更改？记录将显示服务器上的内容。",
     "Give these %n changes up? The records will show what the server holds.": "放弃这 %n 项更改？这些记录将显示服务器上的内容。",
     "S&ync": "同步(&Y)",
+    "Signed in, this computer sends your records to the server and brings your colleagues' back whenever it can reach it. Work offline as usual: nothing is lost while there is no network.": "登录后，只要能连上服务器，本机就会把您的记录发送到服务器，并取回同事的记录。没有网络时照常工作，任何记录都不会丢失。",
     "Sync &now": "立即同步(&N)",
     "Sign &in…": "登录(&I)…",
     "Sign &out": "退出登录(&O)",

@@ -1317,87 +1317,92 @@
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="71" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="78" />
         <source>Sign in to the sync server</source>
         <translation>登录同步服务器</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="72" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="81" />
+        <source>Signed in, this computer sends your records to the server and brings your colleagues' back whenever it can reach it. Work offline as usual: nothing is lost while there is no network.</source>
+        <translation>登录后，只要能连上服务器，本机就会把您的记录发送到服务器，并取回同事的记录。没有网络时照常工作，任何记录都不会丢失。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="86" />
         <source>&amp;Server address</source>
         <translation>服务器地址(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="73" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="87" />
         <source>&amp;User name</source>
         <translation>用户名(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="74" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="88" />
         <source>&amp;Password</source>
         <translation>密码(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="76" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="90" />
         <source>Sign &amp;in</source>
         <translation>登录(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="77" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="91" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="85" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="99" />
         <source>Changes made before signing in</source>
         <translation>登录前所做的更改</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="86" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="100" />
         <source>%n change(s) recorded on this computer before signing in will be sent to the server as yours. Continue?</source>
         <translation>本机登录前记录的 %n 项更改将以您的名义发送到服务器。是否继续？</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="107" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="121" />
         <source>The server address starts with http:// or https://</source>
         <translation>服务器地址应以 http:// 或 https:// 开头</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="111" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="125" />
         <source>Please give your user name</source>
         <translation>请输入用户名</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="115" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="129" />
         <source>Please give your password</source>
         <translation>请输入密码</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="123" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="137" />
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="142" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="156" />
         <source>No keyring on this computer</source>
         <translation>本机没有可用的钥匙串</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="144" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="158" />
         <source>This computer has no usable keyring, so the sign-in lasts until the app is closed. Your password is never stored.</source>
         <translation>本机没有可用的系统钥匙串，登录状态只保持到关闭应用为止。密码不会被保存。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="159" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="173" />
         <source>Something went wrong while signing in: %1</source>
         <translation>登录时出错：%1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="167" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="181" />
         <source>Sign out %1?</source>
         <translation>退出登录 %1？</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="188" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="202" />
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>

@@ -55,7 +55,14 @@ class SignInDialog(QDialog):
         )
         self.buttons.accepted.connect(self.sign_in)
         self.buttons.rejected.connect(self.reject)
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        # Wide enough for a whole server address (the placeholder was cut off), in any font.
+        wide = self.server.fontMetrics().horizontalAdvance("https://sync.example.gov.cn:8443")
+        for edit in (self.server, self.user, self.password):
+            edit.setMinimumWidth(wide + 24)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
         layout.addLayout(self.form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
@@ -69,6 +76,13 @@ class SignInDialog(QDialog):
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.tr("Sign in to the sync server"))
+        self.intro.setText(
+            self.tr(
+                "Signed in, this computer sends your records to the server and brings your "
+                "colleagues' back whenever it can reach it. Work offline as usual: nothing "
+                "is lost while there is no network."
+            )
+        )
         self.server_label.setText(self.tr("&Server address"))
         self.user_label.setText(self.tr("&User name"))
         self.password_label.setText(self.tr("&Password"))
