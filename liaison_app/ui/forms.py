@@ -49,6 +49,17 @@ def with_message(field: QWidget) -> tuple[QWidget, FieldMessage]:
     return box, message
 
 
+def compact(combo: QComboBox, chars: int = 8) -> QComboBox:
+    """A filter picker that may be narrower than its longest label (a filter row must fit a
+    1366-pixel screen at 150 %): the closed box shows at least ``chars`` characters, the open
+    list is as wide as its longest choice."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(chars)
+    view = combo.view()
+    view.setMinimumWidth(view.sizeHintForColumn(0) + 24)
+    return combo
+
+
 def code_combo(
     items: Iterable[tuple[str, str]], *, blank: str | None = "", searchable: bool = True
 ) -> QComboBox:

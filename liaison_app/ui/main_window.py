@@ -183,6 +183,8 @@ class MainWindow(QMainWindow):
         for i, name in enumerate(PAGES):
             self.nav.item(i).setText(names[name])
             self.page_actions[i].setText(names[name])
+        # As wide as its longest name, no wider: every pixel counts on a small screen.
+        self.nav.setFixedWidth(max(100, self.nav.sizeHintForColumn(0) + 28))
         self.file_menu.setTitle(self.tr("&File"))
         self.edit_menu.setTitle(self.tr("&Edit"))
         self.view_menu.setTitle(self.tr("&View"))

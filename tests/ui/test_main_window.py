@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from liaison_app.app import build_window
@@ -126,3 +127,15 @@ def test_the_window_fits_its_screen_whatever_was_saved(ctx, qtbot):  # type: ign
     ctx.settings.set(GEOMETRY, window.saveGeometry())
     again = make_window(ctx, qtbot)
     assert room.contains(again.frameGeometry()), (again.frameGeometry(), room)
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_the_window_can_shrink_to_a_laptop_at_150_percent(ctx, qtbot, language):  # type: ignore[no-untyped-def]
+    """1366×768 at 150 % leaves 910×512 logical pixels: no page (the ledger's filter row, the
+    visit form, the dashboard's long lines) may make the window wider or taller than that —
+    the part past the edge (the detail pane, the sync status) could not be reached."""
+    ctx.labels.translations.switch(language)
+    window = make_window(ctx, qtbot)
+    window.show()
+    least = window.minimumSizeHint()
+    assert least.width() <= 910 and least.height() <= 512, least

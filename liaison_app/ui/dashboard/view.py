@@ -117,6 +117,7 @@ class DashboardView(QWidget):
         self.headline.setFont(font)
         self.headline_caption = QLabel()
         self.counts = QLabel()
+        self.counts.setWordWrap(True)
         self.tiles = {
             k: QLabel() for k in ("overdue", "on_time_rate", "callback_rate", "satisfaction_rate")
         }
@@ -141,6 +142,7 @@ class DashboardView(QWidget):
         self.tabs = QTabWidget()
         self.breakdowns: dict[str, Breakdown] = {}
         self.note = QLabel()
+        self.note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)

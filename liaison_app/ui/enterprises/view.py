@@ -26,7 +26,7 @@ from liaison_app.ui.context import AppContext
 from liaison_app.ui.enterprises.editor import EnterpriseEditor
 from liaison_app.ui.enterprises.table_model import EnterpriseTableModel
 from liaison_app.ui.errors import ErrorDialog
-from liaison_app.ui.forms import code_combo, combo_code
+from liaison_app.ui.forms import code_combo, combo_code, compact
 from liaison_app.ui.permissions import allow
 from liaison_app.ui.richtext import esc
 from liaison_app.ui.sync.record_state import fit_sync_column, page_line
@@ -45,11 +45,11 @@ class EnterprisesView(QWidget):
         self._ctx = ctx
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
-        self.district = code_combo(self._district_items())
-        self.industry = code_combo(ctx.labels.items("industries"))
-        self.size = code_combo(ctx.labels.items("size"), searchable=False)
+        self.district = compact(code_combo(self._district_items()))
+        self.industry = compact(code_combo(ctx.labels.items("industries")))
+        self.size = compact(code_combo(ctx.labels.items("size"), searchable=False), 6)
         # A supervisor's folder holds the whole district: whose firms to show.
-        self.officer = code_combo([], searchable=False)
+        self.officer = compact(code_combo([], searchable=False))
         self.officer.setVisible(False)
         self.count_label = QLabel()
         self.model = EnterpriseTableModel(ctx, self)

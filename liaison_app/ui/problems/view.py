@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from liaison_app.domain.records import Changes
 from liaison_app.ui.context import AppContext
 from liaison_app.ui.errors import ErrorDialog
-from liaison_app.ui.forms import code_combo, combo_code
+from liaison_app.ui.forms import code_combo, combo_code, compact
 from liaison_app.ui.permissions import allow
 from liaison_app.ui.problems.detail import ProblemDetail
 from liaison_app.ui.problems.table_model import ProblemTableModel
@@ -49,12 +49,12 @@ class ProblemLedgerView(QWidget):
         labels = ctx.labels
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
-        self.status = code_combo(labels.items("status"), searchable=False)
-        self.category = code_combo(labels.items("categories"))
-        self.department = code_combo(labels.items("departments"))
-        self.district = code_combo(labels.items("districts"))
+        self.status = compact(code_combo(labels.items("status"), searchable=False))
+        self.category = compact(code_combo(labels.items("categories")))
+        self.department = compact(code_combo(labels.items("departments")))
+        self.district = compact(code_combo(labels.items("districts")))
         # A supervisor's folder holds the whole district: whose problems to show.
-        self.officer = code_combo([], searchable=False)
+        self.officer = compact(code_combo([], searchable=False))
         self.officer.setVisible(False)
         self.overdue = QCheckBox()
         self.use_dates = QCheckBox()
