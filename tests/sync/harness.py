@@ -212,6 +212,9 @@ class FaultyTransport(httpx.BaseTransport):
         self.requests: list[tuple[str, str]] = []
         self._late: list[httpx.Request] = []
         self.offline = False
+        # The network goes away after this many more requests (a sync cut off half-way:
+        # after its push, in the middle of a pull or an upload), until set back.
+        self.cut_after: int | None = None
 
     def _copy(self, request: httpx.Request) -> httpx.Request:
         return httpx.Request(
@@ -238,6 +241,10 @@ class FaultyTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         request.read()
         self.requests.append((request.method, request.url.path))
+        if self.cut_after is not None:
+            if self.cut_after <= 0:
+                self.offline = True
+            self.cut_after -= 1
         if self.offline:
             raise httpx.ConnectError("offline (test)", request=request)
         # A delayed copy of an earlier request arrives now, before this one.

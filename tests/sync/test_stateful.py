@@ -780,8 +780,12 @@ class SyncMachine(RuleBasedStateMachine):
     def network(self, d: Dice, rate: float) -> None:
         """A folder's network gets better or worse (random faults of every kind)."""
         slot = d.pick(self.slots)
-        slot.folder.transport.rate = rate
-        self._note(f"network {slot.index} rate={rate}")
+        transport = slot.folder.transport
+        transport.rate = rate
+        transport.offline, transport.cut_after = False, None
+        if d.one_in(3):  # and sometimes it is cut off a few requests into the next sync
+            transport.cut_after = 1 + d.int(8)
+        self._note(f"network {slot.index} rate={rate} cut_after={transport.cut_after}")
 
     @rule(d=DICE, point=st.sampled_from(CRASH_POINTS), after=st.integers(1, 3))
     def crash(self, d: Dice, point: str, after: int) -> None:
@@ -852,6 +856,7 @@ class SyncMachine(RuleBasedStateMachine):
         for slot in self.slots:
             slot.folder.transport.rate = 0.0
             slot.folder.transport.plan.clear()
+            slot.folder.transport.offline, slot.folder.transport.cut_after = False, None
             slot.folder.crash_at = None
         self.log.append("settle")
         for _round in range(SETTLE_ROUNDS):
