@@ -34,27 +34,10 @@ os.environ["LIAISON_SERVER_DATA"] = tempfile.mkdtemp(prefix="liaison-soak-server
 
 def _memory_keyring() -> None:
     import keyring
-    from keyring.backend import KeyringBackend
-    from keyring.errors import PasswordDeleteError
 
-    class Memory(KeyringBackend):
-        priority = 1  # type: ignore[assignment]
+    from tests.conftest import MemoryKeyring
 
-        def __init__(self) -> None:
-            super().__init__()
-            self.items: dict[tuple[str, str], str] = {}
-
-        def get_password(self, service: str, username: str) -> str | None:
-            return self.items.get((service, username))
-
-        def set_password(self, service: str, username: str, password: str) -> None:
-            self.items[(service, username)] = password
-
-        def delete_password(self, service: str, username: str) -> None:
-            if self.items.pop((service, username), None) is None:
-                raise PasswordDeleteError(username)
-
-    keyring.set_keyring(Memory())
+    keyring.set_keyring(MemoryKeyring())
 
 
 def _server(stack: ExitStack, database: str, folder: Path):  # type: ignore[no-untyped-def]

@@ -340,7 +340,7 @@ class SyncService(Service):
                 .where(OutboxEntry.state.in_(("rejected", "held")))
                 .order_by(OutboxEntry.id)
             ).all()
-            applier = Applier(s, 0)
+            leaving = Applier(s, 0).leaving()
             return [
                 NotAccepted(
                     id=r.mutation_id,
@@ -353,7 +353,7 @@ class SyncService(Service):
                     state=r.state,
                     created_at=r.created_at.isoformat(),
                     enterprise_id=r.enterprise_id,
-                    left_scope=bool(r.enterprise_id and applier.waits_to_leave(r.enterprise_id)),
+                    left_scope=r.enterprise_id in leaving,
                 )
                 for r in rows
             ]

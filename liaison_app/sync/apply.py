@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -186,12 +186,6 @@ class Waiting:
 
     def __len__(self) -> int:
         return len(self.parents)
-
-    def __contains__(self, record_id: object) -> bool:
-        return record_id in self.parents
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(list(self.parents))
 
     def add(self, record_id: str, parents: Iterable[str], base: Base | None = None) -> None:
         self.discard(record_id)
@@ -634,9 +628,12 @@ class Applier:
             _save_waiting_drops(self.s, waiting)
         return True
 
+    def leaving(self) -> set[str]:
+        """The firms that left the scope and stay only for changes not sent yet."""
+        return _waiting_drops(self.s)
+
     def waits_to_leave(self, enterprise_id: str) -> bool:
-        """Whether the firm left the scope and stays only for changes not sent yet."""
-        return enterprise_id in _waiting_drops(self.s)
+        return enterprise_id in self.leaving()
 
     def drop_record(self, record_id: str) -> bool:
         """Forget a record that moved to an enterprise outside this user's scope (a merge of

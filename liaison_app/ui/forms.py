@@ -60,6 +60,20 @@ def compact(combo: QComboBox, chars: int = 8) -> QComboBox:
     return combo
 
 
+def refill(combo: QComboBox, names: Iterable[str]) -> None:
+    """Replace the choices after the first ("all") with these names, keeping the chosen one
+    when it is still there, without announcing the change."""
+    current = combo_code(combo)
+    combo.blockSignals(True)
+    while combo.count() > 1:
+        combo.removeItem(1)
+    for name in names:
+        combo.addItem(name, name)
+    index = combo.findData(current) if current else 0
+    combo.setCurrentIndex(max(index, 0))
+    combo.blockSignals(False)
+
+
 def code_combo(
     items: Iterable[tuple[str, str]], *, blank: str | None = "", searchable: bool = True
 ) -> QComboBox:

@@ -26,7 +26,7 @@ from liaison_app.ui.context import AppContext
 from liaison_app.ui.enterprises.editor import EnterpriseEditor
 from liaison_app.ui.enterprises.table_model import EnterpriseTableModel
 from liaison_app.ui.errors import ErrorDialog
-from liaison_app.ui.forms import code_combo, combo_code, compact
+from liaison_app.ui.forms import code_combo, combo_code, compact, refill
 from liaison_app.ui.permissions import allow
 from liaison_app.ui.richtext import esc
 from liaison_app.ui.sync.record_state import fit_sync_column, page_line
@@ -302,15 +302,7 @@ class EnterprisesView(QWidget):
         store = self._ctx.store
 
         def fill(names: list[str]) -> None:
-            current = combo_code(self.officer)
-            self.officer.blockSignals(True)
-            while self.officer.count() > 1:
-                self.officer.removeItem(1)
-            for name in names:
-                self.officer.addItem(name, name)
-            index = self.officer.findData(current) if current else 0
-            self.officer.setCurrentIndex(max(index, 0))
-            self.officer.blockSignals(False)
+            refill(self.officer, names)
             self.officer.setVisible(True)
 
         self._ctx.tasks.run(

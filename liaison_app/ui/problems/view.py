@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from liaison_app.domain.records import Changes
 from liaison_app.ui.context import AppContext
 from liaison_app.ui.errors import ErrorDialog
-from liaison_app.ui.forms import code_combo, combo_code, compact
+from liaison_app.ui.forms import code_combo, combo_code, compact, refill
 from liaison_app.ui.permissions import allow
 from liaison_app.ui.problems.detail import ProblemDetail
 from liaison_app.ui.problems.table_model import ProblemTableModel
@@ -234,15 +234,7 @@ class ProblemLedgerView(QWidget):
         store = self._ctx.store
 
         def fill(names: list[str]) -> None:
-            current = combo_code(self.officer)
-            self.officer.blockSignals(True)
-            while self.officer.count() > 1:
-                self.officer.removeItem(1)
-            for name in names:
-                self.officer.addItem(name, name)
-            index = self.officer.findData(current) if current else 0
-            self.officer.setCurrentIndex(max(index, 0))
-            self.officer.blockSignals(False)
+            refill(self.officer, names)
             self.officer.setVisible(True)
 
         self._ctx.tasks.run(
