@@ -273,6 +273,28 @@ def _conflicts(role: str) -> Any:
     )
 
 
+@cache
+def _conflicts_of(role: str) -> Any:
+    """Conflicts on the records of a rescan's page that were open when the rescan began (at
+    ``base``): a firm that comes (back) into scope brings its open conflicts, which the pulls
+    before it skipped or the client dropped when the firm left."""
+    ids: Any = bindparam("ids", expanding=True)
+    q = select(conflicts).where(
+        or_(conflicts.c.record_id.in_(ids), conflicts.c.other_enterprise_id.in_(ids)),
+        conflicts.c.seq <= bindparam("base"),
+        or_(conflicts.c.resolved_seq.is_(None), conflicts.c.resolved_seq > bindparam("base")),
+        _in_scope(role, conflicts.c.enterprise_id),
+    )
+    if role != "admin":
+        q = q.where(
+            or_(
+                conflicts.c.other_enterprise_id.is_(None),
+                _in_scope(role, conflicts.c.other_enterprise_id),
+            )
+        )
+    return q.order_by(conflicts.c.id)
+
+
 def _size(value: Any) -> int:
     return len(orjson.dumps(value, default=str, option=orjson.OPT_NON_STR_KEYS))
 
@@ -357,6 +379,13 @@ def pull(
         changes, rows, more = changes[:keep], rows[:keep], True
         used = sum(_size(c) for c in changes)
     removed, found = extra
+    if in_snapshot and base and rows:
+        known = {c["id"] for c in found}
+        for c in conn.execute(
+            _conflicts_of(role), {**params, "ids": [r.id for r in rows]}
+        ).mappings():
+            if c["id"] not in known:
+                found.append(dict(c))
     if more and in_snapshot:  # the rescan goes on: keep what it is a rescan of
         next_base, next_floor = base, floor
         last_tag = _tag(conn, base) if base else ""

@@ -229,7 +229,7 @@ conflicts = Table(
     Column("losing_by", String(200)),
     Column("losing_client_id", String(36)),
     # A duplicate's other enterprise: the conflict is visible only to who sees both.
-    Column("other_enterprise_id", String(36)),
+    Column("other_enterprise_id", String(36), index=True),  # rescans look a twin up
     Column("resolved_seq", BigInteger, index=True),  # server seq of the resolution (pulls)
     Column("resolved_by", String(200)),
     Column("resolution", JSON),  # {"resolution": "value" | "dismiss", "value": V}

@@ -308,3 +308,59 @@ def test_stats_never_crash_on_stored_junk(api, engine):
     assert (f.received, f.resolved, f.overdue) == (4, 1, 1)
     url = str(engine.url.render_as_string(hide_password=False))
     assert main(["--db", url, "stats"]) == 0
+
+
+def _conflict_ids(pages: list[dict]) -> set[int]:
+    return {c["id"] for p in pages for c in p["conflicts"]}
+
+
+def _pull_all(device: Device, limit: int = 500) -> list[dict]:
+    pages = [device.pull(limit=limit)]
+    while pages[-1]["more"]:
+        pages.append(device.pull(limit=limit))
+    return pages
+
+
+def test_a_firm_coming_back_into_scope_brings_its_open_conflicts(api, engine):
+    """Li clashes with Wang over a phone, is withdrawn (the client forgets the firm and its
+    conflicts), then assigned again: the rescan carries the conflict that is still open — and
+    one that arose while Li was away — but not one settled meanwhile."""
+    wang, li = Device(api, "wang"), Device(api, "li")
+    eid, vid, _pid, _aid = furnished(wang)
+    scopes.assign_enterprise(engine, eid, "li")
+    base = {c["id"]: c["version"] for c in li.pull()["changes"]}
+    wang.pull()
+    li.push(li.mutation("enterprise", "update", eid, {"phone": "13900000000"}, base_version=1))
+    wang.push(
+        wang.mutation(
+            "enterprise", "update", eid, {"phone": "13911111111"}, base_version=base[eid]
+        ),
+        wang.mutation("visit", "update", vid, {"summary": "王的"}, base_version=base[vid]),
+    )
+    first = _conflict_ids(_pull_all(li))
+    assert len(first) == 1
+    scopes.unassign_enterprise(engine, eid, "li")
+    _pull_all(li)  # the scope_remove: Li's folder forgets the firm
+    # While Li is away, Li's offline edit of the visit arrives and loses against Wang's.
+    li.push(li.mutation("visit", "update", vid, {"summary": "李的"}, base_version=base[vid]))
+    away = _conflict_ids(_pull_all(wang)) - first
+    assert len(away) == 1 and not _conflict_ids(_pull_all(li)) & away
+    scopes.assign_enterprise(engine, eid, "li")
+    pages = _pull_all(li, limit=2)  # paged: the conflicts come with their records' pages
+    assert _conflict_ids(pages) == first | away
+    assert all(
+        c["id"] in first | away and c["resolved_seq"] is None for p in pages for c in p["conflicts"]
+    )
+    # Settled while Li is away: not brought back as open on the next return.
+    settled = next(iter(away))
+    scopes.unassign_enterprise(engine, eid, "li")
+    _pull_all(li)
+    wang.push(
+        wang.mutation(
+            "visit", "resolve-conflict", vid, conflict_id=settled, resolution="dismiss"
+        )
+    )
+    scopes.assign_enterprise(engine, eid, "li")
+    back = [c for p in _pull_all(li) for c in p["conflicts"]]
+    assert {c["id"] for c in back if c["resolved_seq"] is None} == first
+    assert all(c["resolved_seq"] is not None for c in back if c["id"] == settled)

@@ -331,7 +331,7 @@ def check_exactly_once(
             per_problem.setdefault(r["data"]["problem_id"], set()).add(rid)
     expected: dict[str, set[str]] = {}
     for m in sent.values():
-        if m.wire["entity"] == "action" and m.state == "sent":
+        if m.wire["entity"] == "action" and m.wire["op"] == "create" and m.state == "sent":
             expected.setdefault(m.wire["fields"]["problem_id"], set()).add(m.wire["record_id"])
     assert per_problem == expected, "follow-up actions on the server differ from those created"
     problem_numbers = [

@@ -172,3 +172,35 @@ def test_a_clash_over_a_number_can_be_read_on_both_sides(server, make_folder):  
     a.sync()
     assert a.store.visits.get(v).staff == b.store.visits.get(v).staff == 42
     assert a.store.sync.conflicts() == []
+
+
+def test_a_firm_assigned_again_brings_back_its_open_conflicts(server, make_folder):  # type: ignore[no-untyped-def]
+    """Li clashed with Wang over a visit, was withdrawn from the firm (the folder forgot it and
+    its conflicts), then assigned again: the firm came back but the conflict, still open on
+    the server with Li a party to it, never did (pulls sent only conflicts newer than the
+    cursor), so Li could never settle it."""
+    wang, li = server.add_user(unique("wang")), server.add_user(unique("li"))
+    a, b = make_folder("a"), make_folder("b")
+    a.login(wang)
+    b.login(li)
+    e = firm(a)
+    v, _p = visit_with_problem(a, e)
+    a.sync()
+    server.admin("assign", "--enterprise", e, "--to", li)
+    b.sync()
+    a.store.visits.update(v, {"staff": 41})
+    b.store.visits.update(v, {"staff": 42})
+    a.sync()
+    b.sync()
+    (clash,) = b.store.sync.conflicts()
+    server.admin("unassign", "--enterprise", e, "--from", li)
+    b.sync()
+    assert b.store.enterprises.list() == [] and b.store.sync.conflicts() == []
+    server.admin("assign", "--enterprise", e, "--to", li)
+    b.sync()
+    assert [c["id"] for c in b.store.sync.conflicts()] == [clash["id"]]
+    b.store.sync.resolve_conflict(clash["id"], keep="mine")
+    b.sync()
+    a.sync()
+    assert a.store.visits.get(v).staff == b.store.visits.get(v).staff == 42
+    assert a.store.sync.conflicts() == b.store.sync.conflicts() == []
