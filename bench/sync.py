@@ -1,14 +1,16 @@
 """Sync benchmark: first sync of a scope, a full office pull, 1,000 offline edits, an
 up-to-date sync — time, requests and bytes, beside the machine's limit and PouchDB's figures.
 
-    python bench/sync.py [--size scope|office] [--work DIR] [--db URL]
+    python bench/sync.py [--size scope|office] [--work DIR] [--db URL] [--repeat N]
 
 The server (``liaison-server serve`` in a subprocess, SQLite unless --db) is filled once by a
 real sync of a demo folder and kept in WORK, so later runs measure only the pulls and pushes.
 
 The limit for a pull of N rows is what the machine needs at least: raw sqlite3 inserting the
-same rows into the same schema (records, base copies, indexes and search index included) plus
-moving the same bytes over loopback HTTP. design.md §5 targets: within 3× of it; an up-to-date sync in 2 requests;
+same rows into the same schema (records, base copies, indexes and search index included), with
+the durability the engine gives pulled pages (WAL, synchronous=NORMAL), plus moving the same
+bytes over loopback HTTP. The first sync is run ``--repeat`` times into fresh folders and the
+best run counts, as does the best raw insert (this machine's timings vary by a third). design.md §5 targets: within 3× of it; an up-to-date sync in 2 requests;
 1,000 edits in at most 5 requests.
 """
 
@@ -117,7 +119,8 @@ def raw_insert_seconds(source: Path) -> tuple[float, int]:
     src.close()
     con = sqlite3.connect(db, isolation_level=None)
     con.execute("PRAGMA journal_mode=WAL")
-    con.execute("PRAGMA synchronous=FULL")
+    # The durability the engine gives pulled pages (they can be fetched again: models/db.py).
+    con.execute("PRAGMA synchronous=NORMAL")
     n = 0
     t = time.perf_counter()
     for table in tables:
@@ -188,20 +191,35 @@ def main() -> int:
     parser.add_argument("--size", choices=tuple(SIZES), default="scope")
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "out" / "sync")
     parser.add_argument("--db", help="server database URL (default: SQLite in WORK)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        help="first syncs into fresh folders, and raw inserts, of which the best counts "
+        "(the machine's own noise; default 3 for a scope, 1 for the office)",
+    )
     args = parser.parse_args()
+    repeat = args.repeat or (3 if args.size == "scope" else 1)
     args.work.mkdir(parents=True, exist_ok=True)
     server = fill_server(args.work, args.size, args.db)
     try:
         runs = Path(tempfile.mkdtemp(prefix="liaison-bench-sync-"))
-        store = _folder(runs, "pull")
-        store.sync.login(server.url, "bench", PASSWORD)
-        t = time.perf_counter()
-        report = store.sync.sync()
-        took = time.perf_counter() - t
-        received = report.bytes_received
-        rows = report.pulled
-        raw, raw_rows = raw_insert_seconds(runs / "pull")
-        wire = loopback_seconds(received)
+        took = raw = wire = float("inf")
+        store = None
+        for n in range(repeat):
+            if store is not None:
+                store.close()
+            store = _folder(runs, f"pull{n}")
+            store.sync.login(server.url, "bench", PASSWORD)
+            t = time.perf_counter()
+            report = store.sync.sync()
+            took = min(took, time.perf_counter() - t)
+            received = report.bytes_received
+            rows = report.pulled
+            raw_took, raw_rows = raw_insert_seconds(runs / f"pull{n}")
+            raw = min(raw, raw_took)
+            wire = min(wire, loopback_seconds(received))
+        if repeat > 1:
+            print(f"best of {repeat} runs")
         title = "first sync of a scope" if args.size == "scope" else "full office pull"
         print(f"\n{rows:,} records pulled; raw sqlite3 insert of {raw_rows:,} rows {raw:.2f} s, "
               f"{received / 2**20:.1f} MiB over loopback {wire:.2f} s")  # fmt: skip

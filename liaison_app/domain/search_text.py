@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from operator import add
 
 # Runs of characters that belong to words; everything else separates runs.
 _RUN = re.compile(r"[^\W_]+", re.UNICODE)
@@ -24,16 +25,17 @@ def runs(text: str) -> list[str]:
 
 
 def _run_tokens(run: str) -> list[str]:
-    return [run[i : i + 2] for i in range(len(run) - 1)] + [run[-1]]
+    tokens = list(map(add, run, run[1:]))
+    tokens.append(run[-1])
+    return tokens
 
 
 def index_tokens(*parts: str | None) -> str:
     """The token string to store in the FTS5 table for a record's searchable fields."""
     tokens: list[str] = []
-    for part in parts:
-        if part:
-            for run in runs(part):
-                tokens.extend(_run_tokens(run))
+    # One pass over all the fields: a space separates runs as a field boundary does.
+    for run in runs(" ".join(p for p in parts if p)):
+        tokens.extend(_run_tokens(run))
     return " ".join(tokens)
 
 

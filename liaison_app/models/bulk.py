@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+import orjson
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.schema import Table
 
@@ -89,3 +91,22 @@ def executemany(session: Session, sql: str, params: Sequence[Sequence[Any]]) -> 
     """Plain SQL with positional parameters (the search index's tables)."""
     if params:
         _raw(session)[0].executemany(sql, params)
+
+
+def among(column: Any, name: str = "ids") -> Any:
+    """``column IN`` a list given as one JSON array parameter (SQLite's json_each): one
+    statement compiled once for any number of ids, where an expanding IN renders 500
+    parameters per statement (a fifth of a pulled page's cost in SQLAlchemy's compiler)."""
+    each = func.json_each(bindparam(name)).table_valued("value")
+    return column.in_(select(each.c.value))
+
+
+def ids(values: Iterable[Any]) -> str:
+    """The parameter for :func:`among`."""
+    return orjson.dumps([str(v) for v in values]).decode()
+
+
+def rows_among(session: Session, sql: str, values: Iterable[Any]) -> list[Any]:
+    """Plain SQL whose one parameter is a list of ids as a JSON array, e.g. ``SELECT id FROM
+    visit WHERE id IN (SELECT value FROM json_each(?))``: the rows as sqlite3 gives them."""
+    return list(_raw(session)[0].execute(sql, (ids(values),)))

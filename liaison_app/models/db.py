@@ -31,7 +31,8 @@ def _json_loads(value: Any) -> Any:
 
 
 def make_engine(path: Path) -> Engine:
-    """An engine for a SQLite file with WAL, synchronous=FULL, foreign keys and a busy timeout."""
+    """An engine for a SQLite file with WAL, synchronous=FULL (NORMAL for refetchable writes),
+    foreign keys and a busy timeout."""
     # Background workers use their own pooled connection; the pool never shares one at a time.
     engine = create_engine(
         f"sqlite+pysqlite:///{path}",
@@ -54,8 +55,13 @@ def make_engine(path: Path) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
+        options = conn.get_execution_options()
+        if not options.get("liaison_read"):
+            # Set per transaction: the pool hands a connection back as the last user left it.
+            sync = "NORMAL" if options.get("liaison_refetchable") else "FULL"
+            conn.exec_driver_sql(f"PRAGMA synchronous={sync}")
         # Writers take the write lock up front: no deadlock-prone lock upgrade mid-transaction.
-        mode = "DEFERRED" if conn.get_execution_options().get("liaison_read") else "IMMEDIATE"
+        mode = "DEFERRED" if options.get("liaison_read") else "IMMEDIATE"
         conn.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
@@ -71,11 +77,23 @@ class Database:
         self._read = sessionmaker(
             self.engine.execution_options(liaison_read=True), expire_on_commit=False
         )
+        self._refetchable = sessionmaker(
+            self.engine.execution_options(liaison_refetchable=True), expire_on_commit=False
+        )
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """One unit of work: BEGIN IMMEDIATE, commit on success, roll back on any error."""
         with self._write() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def writing_refetchable(self) -> Iterator[Session]:
+        """A unit of work whose data can be fetched again, such as a pulled page with its
+        cursor: committed without waiting for the disk (WAL with synchronous=NORMAL). A power
+        cut may undo the last such commits, never half of one, and the pull fetches them
+        again; the next ordinary commit (synchronous=FULL) makes them durable with itself."""
+        with self._refetchable() as session, session.begin():
             yield session
 
     @contextmanager

@@ -82,14 +82,13 @@ def index_rows(session: Session, kind: str, rows: Iterable[Mapping[str, Any]]) -
     if not live:
         return
     ids = list(live)
-    existing: dict[str, int] = {}
-    for chunk in _chunks(ids, 500):
-        marks = ", ".join(f":r{i}" for i in range(len(chunk)))
-        found = session.execute(
-            text(f"SELECT ref_id, id FROM search_doc WHERE ref_id IN ({marks})"),
-            {f"r{i}": r for i, r in enumerate(chunk)},
+    existing: dict[str, int] = dict(
+        bulk.rows_among(
+            session,
+            "SELECT ref_id, id FROM search_doc WHERE ref_id IN (SELECT value FROM json_each(?))",
+            ids,
         )
-        existing.update({r[0]: r[1] for r in found})
+    )
     bulk.executemany(
         session, f"DELETE FROM {FTS_TABLE} WHERE rowid = ?", [(d,) for d in existing.values()]
     )
@@ -107,8 +106,3 @@ def index_rows(session: Session, kind: str, rows: Iterable[Mapping[str, Any]]) -
         f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (?, ?)",
         [(existing[r], body) for r, body in live.items()],
     )
-
-
-def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]

@@ -60,6 +60,21 @@ CODES = {
     ("problem", "lead_department"): "departments",
 }
 _BASE = cast(Table, BaseCopy.__table__)
+# The statements of a page, each given its ids as one JSON array (bulk.among).
+_BASES = select(
+    _BASE.c.record_id,
+    _BASE.c.entity,
+    _BASE.c.enterprise_id,
+    _BASE.c.version,
+    _BASE.c.deleted,
+    _BASE.c.data,
+).where(bulk.among(_BASE.c.record_id))
+_MATERIALIZED = update(_BASE).where(bulk.among(_BASE.c.record_id)).values(materialized=True)
+_EXISTING = {e: select(m.__table__).where(bulk.among(m.__table__.c.id)) for e, m in MODELS.items()}
+_PRESENT = {
+    m.__tablename__: f"SELECT id FROM {m.__tablename__} WHERE id IN (SELECT value FROM json_each(?))"
+    for m in MODELS.values()
+}
 
 
 def _date(value: Any) -> dt.date | None:
@@ -79,6 +94,10 @@ def _datetime(value: Any) -> dt.datetime | None:
     return (parsed - offset).replace(tzinfo=None)
 
 
+def _as_is(value: Any) -> Any:
+    return value
+
+
 def _converter(column: Any) -> Callable[[Any], Any]:
     kind = column.type
     if isinstance(kind, DateTime):
@@ -91,7 +110,7 @@ def _converter(column: Any) -> Callable[[Any], Any]:
         return lambda v: None if v is None else int(v)
     if isinstance(kind, Float):
         return lambda v: None if v is None else float(v)
-    return lambda v: v
+    return _as_is
 
 
 @dataclass(frozen=True)
@@ -99,6 +118,13 @@ class _Shape:
     table: Table
     synced: dict[str, Callable[[Any], Any]]  # column → converter from the wire
     required: frozenset[str]
+    # A new row's NOT NULL synced columns the server left out, and what fills them: False
+    # for a flag, an empty list for a JSON column (a 0 there would be stored as the integer 0,
+    # which no JSON reader takes back, and the row could not be read), else 0.
+    fill: tuple[tuple[str, str], ...]
+    local: frozenset[str]  # the local-only columns this table has
+    plain: frozenset[str]  # synced columns taken from the wire as they are (text, JSON)
+    converted: tuple[tuple[str, Callable[[Any], Any]], ...]  # the others, with their converter
 
 
 def _shape(entity: str) -> _Shape:
@@ -109,7 +135,18 @@ def _shape(entity: str) -> _Shape:
         for c in table.columns
         if not c.nullable and c.name in synced and c.default is None and c.server_default is None
     )
-    return _Shape(table, synced, required)
+    fill = tuple(
+        (
+            c.name,
+            "flag" if isinstance(c.type, Boolean) else "list" if isinstance(c.type, JSON) else "0",
+        )
+        for c in table.columns
+        if not c.nullable and c.name in synced
+    )
+    local = frozenset(c.name for c in table.columns if c.name in LOCAL_ONLY)
+    plain = frozenset(name for name, convert in synced.items() if convert is _as_is)
+    converted = tuple((name, convert) for name, convert in synced.items() if convert is not _as_is)
+    return _Shape(table, synced, required, fill, local, plain, converted)
 
 
 SHAPES = {entity: _shape(entity) for entity in ORDER}
@@ -204,6 +241,11 @@ class Waiting:
                 kids.discard(record_id)
                 if not kids:
                     del self.children[parent]
+
+    def forget(self, record_ids: Iterable[str]) -> None:
+        """Base copies deleted (their firm left the scope): nothing of them waits any more."""
+        for rid in record_ids:
+            self.discard(rid)
 
     def waiting_on(self, arrived: Iterable[str]) -> list[str]:
         """The waiting rows that name any of these records as a parent."""
@@ -352,33 +394,12 @@ class Applier:
         ids = list(ids)
         kept = self.waiting.bases
         if kept:
-            # A waiting row kept in memory is used when its base copy is still that version
-            # (the version alone is read: decoding the data again is what this saves).
-            known = [rid for rid in ids if rid in kept]
+            # A waiting row kept in memory is its base copy as this pull last wrote it (a
+            # newer version of it replaces it there), so its data is not read again.
+            bases.extend(kept[rid] for rid in ids if rid in kept)
             ids = [rid for rid in ids if rid not in kept]
-            for i in range(0, len(known), 500):
-                for rid, version in self.s.execute(
-                    select(_BASE.c.record_id, _BASE.c.version).where(
-                        _BASE.c.record_id.in_(known[i : i + 500])
-                    )
-                ):
-                    b = kept[rid]
-                    if b.version == version:
-                        bases.append(b)
-                    else:
-                        ids.append(rid)
-        for i in range(0, len(ids), 500):
-            for r in self.s.execute(
-                select(
-                    _BASE.c.record_id,
-                    _BASE.c.entity,
-                    _BASE.c.enterprise_id,
-                    _BASE.c.version,
-                    _BASE.c.deleted,
-                    _BASE.c.data,
-                ).where(_BASE.c.record_id.in_(ids[i : i + 500]))
-            ):
-                bases.append(Base(*r))
+        if ids:
+            bases.extend(Base(*r) for r in self.s.execute(_BASES, {"ids": bulk.ids(ids)}))
         return self._materialise(bases)
 
     def _materialise(self, bases: Sequence[Base]) -> int:
@@ -397,45 +418,48 @@ class Applier:
     ) -> int:
         shape = SHAPES[entity]
         table = shape.table
-        ids = [b.record_id for b in group]
-        by_id = {b.record_id: b for b in group}
+        shown: dict[str, tuple[Mapping[str, Any], bool]] = {}
+        for b in group:
+            entries = pending.get(b.record_id)
+            shown[b.record_id] = (
+                visible(b.data, b.deleted, b.version, entries) if entries else (b.data, b.deleted)
+            )
+        # Rows whose parents are not here yet wait as base copies, without being built.
+        waits = self._without_parents(entity, group, shown)
+        ready = [b for b in group if b.record_id not in waits]
         existing = {
             r["id"]: dict(r)
-            for r in self.s.execute(select(table).where(table.c.id.in_(ids))).mappings()
+            for r in self.s.execute(
+                _EXISTING[entity], {"ids": bulk.ids(b.record_id for b in ready)}
+            ).mappings()
         }
-        rows: dict[str, dict[str, Any]] = {}
-        for b in group:
-            values, deleted = visible(b.data, b.deleted, b.version, pending.get(b.record_id, ()))
-            row: dict[str, Any] = {"id": b.record_id}
-            for name, convert in shape.synced.items():
+        if entity == "problem":
+            fresh = sum(1 for b in ready if b.record_id not in existing)
+            self._local_nos = iter(range(self._reserve_local_nos(fresh), 1 << 62))
+        plain, converted = shape.plain, shape.converted
+        own_enterprise = entity != "enterprise" and "enterprise_id" in shape.synced
+        inserts, updates = [], []
+        for b in ready:
+            values, deleted = shown[b.record_id]
+            row: dict[str, Any] = {k: v for k, v in values.items() if k in plain}
+            row["id"] = b.record_id
+            for name, convert in converted:
                 if name in values:
                     try:
                         row[name] = convert(values[name])
                     except (TypeError, ValueError):
                         log.warning("%s %s: bad %s %r", entity, b.record_id, name, values[name])
-            if entity != "enterprise" and "enterprise_id" in shape.synced:
+            if own_enterprise:
                 row.setdefault("enterprise_id", b.enterprise_id)
-            row["_deleted"] = deleted
-            row["_version"] = b.version
-            rows[b.record_id] = row
-        ready = self._with_parents(entity, rows)
-        if entity == "problem":
-            fresh = sum(1 for rid in ready if rid not in existing)
-            self._local_nos = iter(range(self._reserve_local_nos(fresh), 1 << 62))
-        inserts, updates = [], []
-        for rid in ready:
-            row = rows[rid]
-            deleted = row.pop("_deleted")
-            version = row.pop("_version")
-            old = existing.get(rid)
+            old = existing.get(b.record_id)
             if old is None:
-                new = self._new_row(entity, shape, row, deleted, version)
+                new = self._new_row(entity, shape, row, deleted, b.version)
                 if new is not None:
                     inserts.append(new)
                 continue
             merged = {**old, **row}
             if "sync_version" in old:
-                merged["sync_version"] = version
+                merged["sync_version"] = b.version
             if "deleted_at" not in old:
                 pass  # follow-up actions are append-only: never deleted
             elif deleted and old["deleted_at"] is None:
@@ -454,18 +478,43 @@ class Applier:
         bulk.update_by_id(self.s, table, updates)
         if entity in INDEXED and (inserts or updates):
             index_rows(self.s, entity, [*inserts, *updates])
-        if ready:
-            self.s.execute(
-                update(_BASE).where(_BASE.c.record_id.in_(ready)).values(materialized=True)
-            )
-        done = set(ready)
-        for rid in rows:
-            if rid in done:
-                self.waiting.discard(rid)
-            else:
-                self.waiting.add(rid, parents_of(entity, rows[rid]), by_id.get(rid))
-        self.arrived.extend(ready)
-        return len(ready)
+        done = [b.record_id for b in ready]
+        if done:
+            self.s.execute(_MATERIALIZED, {"ids": bulk.ids(done)})
+        for rid in done:
+            self.waiting.discard(rid)
+        self.arrived.extend(done)
+        return len(done)
+
+    def _without_parents(
+        self,
+        entity: str,
+        group: Sequence[Base],
+        shown: Mapping[str, tuple[Mapping[str, Any], bool]],
+    ) -> set[str]:
+        """The rows of ``group`` naming a parent this folder does not have (they are added to
+        the waiting rows); a row names its enterprise by its data or else by its envelope."""
+        links = PARENTS.get(entity, ())
+        if not links:
+            return set()
+        named: dict[str, list[Any]] = {}
+        for b in group:
+            values = shown[b.record_id][0]
+            named[b.record_id] = [
+                values.get(name, b.enterprise_id if name == "enterprise_id" else None)
+                for name, _model in links
+            ]
+        waits: set[str] = set()
+        for i, (_name, model) in enumerate(links):
+            wanted = {str(p[i]) for p in named.values() if p[i]}
+            if not wanted:
+                continue
+            have = {r[0] for r in bulk.rows_among(self.s, _PRESENT[model.__tablename__], wanted)}
+            waits |= {rid for rid, p in named.items() if p[i] and p[i] not in have}
+        by_id = {b.record_id: b for b in group}
+        for rid in waits:
+            self.waiting.add(rid, [str(p) for p in named[rid] if p], by_id[rid])
+        return waits
 
     def _new_row(
         self, entity: str, shape: _Shape, row: dict[str, Any], deleted: bool, version: int
@@ -476,20 +525,17 @@ class Applier:
             return None
         full: dict[str, Any] = dict.fromkeys(shape.synced)
         full.update(row)
-        for c in shape.table.columns:
-            if full.get(c.name) is None and not c.nullable and c.name in shape.synced:
-                # A list column (JSON) gets an empty list: a 0 there would be stored as the
-                # integer 0, which no JSON reader takes back, and the row could not be read.
-                empty: Any = [] if isinstance(c.type, JSON) else 0
-                full[c.name] = False if isinstance(c.type, Boolean) else empty
-        full["id"] = row["id"]
-        if "created_at" in shape.table.c:
+        for name, kind in shape.fill:
+            if full[name] is None:
+                full[name] = False if kind == "flag" else [] if kind == "list" else 0
+        local = shape.local
+        if "created_at" in local:
             full["created_at"] = self.now
-        if "updated_at" in shape.table.c:
+        if "updated_at" in local:
             full["updated_at"] = self.now
-        if "sync_version" in shape.table.c:
+        if "sync_version" in local:
             full["sync_version"] = version
-        if "deleted_at" in shape.table.c:
+        if "deleted_at" in local:
             full["deleted_at"] = self.now if deleted else None
         if entity in ("visit", "problem"):
             full["deleted_with"] = self._deleted_parent(entity, full) if deleted else None
@@ -529,20 +575,6 @@ class Applier:
                 row.value = str(first + count - 1)
             self.s.flush()
         return first
-
-    def _with_parents(self, entity: str, rows: Mapping[str, Mapping[str, Any]]) -> list[str]:
-        """The rows whose parents are here; the others wait as base copies."""
-        ready = list(rows)
-        for name, model in PARENTS.get(entity, ()):
-            wanted = {str(r[name]) for r in rows.values() if r.get(name)}
-            have: set[str] = set()
-            chunk = sorted(wanted)
-            for i in range(0, len(chunk), 500):
-                have |= set(
-                    self.s.scalars(select(model.id).where(model.id.in_(chunk[i : i + 500])))
-                )
-            ready = [rid for rid in ready if not rows[rid].get(name) or rows[rid][name] in have]
-        return ready
 
     def refresh_records(self, record_ids: Sequence[str]) -> None:
         """Rebuild visible rows from base + overlays (after a discard, say)."""
@@ -620,7 +652,12 @@ class Applier:
                 self.s.execute(delete(Attachment).where(Attachment.owner_id.in_(visits)))
             self.s.execute(delete(Visit).where(Visit.enterprise_id == enterprise_id))
             self.s.execute(delete(Enterprise).where(Enterprise.id == enterprise_id))
-            self.s.execute(delete(_BASE).where(_BASE.c.enterprise_id == enterprise_id))
+            gone = self.s.scalars(
+                delete(_BASE)
+                .where(_BASE.c.enterprise_id == enterprise_id)
+                .returning(_BASE.c.record_id)
+            )
+            self.waiting.forget(gone)
             self.s.execute(delete(SyncConflict).where(SyncConflict.enterprise_id == enterprise_id))
         waiting = _waiting_drops(self.s)
         if enterprise_id in waiting:
@@ -678,6 +715,7 @@ class Applier:
                 self.s.execute(delete(model).where(model.id == record_id))
             self.s.execute(delete(_BASE).where(_BASE.c.record_id.in_([*owners, *attachments])))
             self.s.execute(delete(SyncConflict).where(SyncConflict.record_id == record_id))
+            self.waiting.forget([*owners, *attachments])
         if record_id in waiting:
             _save_waiting_drops(self.s, waiting - {record_id}, _RECORD_DROPS)
         return True

@@ -27,7 +27,7 @@ from liaison_app.errors import InputError
 from liaison_app.models.db import Database
 from liaison_app.models.entities import Attachment
 from liaison_app.models.sync_tables import OutboxEntry, SyncAccount, SyncBlob, SyncConflict
-from liaison_app.sync import outbox, prefetch, state
+from liaison_app.sync import gcpause, outbox, prefetch, state
 from liaison_app.sync.apply import Applier, waiting_rows
 from liaison_app.sync.blobs import CHUNK, LocalBlobs
 from liaison_app.sync.client import (
@@ -528,18 +528,20 @@ class SyncEngine:
         fetch = partial(server.pull, limit=self.page_size)
         self.crash("before_pull")
         try:
-            for page in prefetch.pages(lambda at: fetch(at), cursor):
-                self.progress("pull", report.pulled, 0)
-                self.crash("before_apply")
-                with self.db.writing() as s:
-                    result = Applier(s, generation, waiting).page(page)
-                    state.put(s, state.CURSOR, page.get("cursor"))
-                    if not page.get("more"):
-                        state.put(s, state.HEAD, str(page.get("head")))
-                self.crash("after_apply")
-                report.pulled += result.received
-                if page.get("more"):
-                    self.crash("before_pull")
+            with gcpause.paused():
+                for page in prefetch.pages(lambda at: fetch(at), cursor):
+                    self.progress("pull", report.pulled, 0)
+                    self.crash("before_apply")
+                    with self.db.writing_refetchable() as s:
+                        result = Applier(s, generation, waiting).page(page)
+                        state.put(s, state.CURSOR, page.get("cursor"))
+                        if not page.get("more"):
+                            state.put(s, state.HEAD, str(page.get("head")))
+                    gcpause.young()
+                    self.crash("after_apply")
+                    report.pulled += result.received
+                    if page.get("more"):
+                        self.crash("before_pull")
         except Refused as exc:
             if exc.status == 410:
                 with self.db.writing() as s:

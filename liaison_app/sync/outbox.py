@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 import orjson
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import CursorResult
 
+from liaison_app.models import bulk
 from liaison_app.models.base import utcnow
 from liaison_app.models.sync_tables import OutboxEntry, SyncAccount, SyncConflict
 from liaison_app.sync.protocol import MAX_PUSH, MAX_PUSH_BYTES
@@ -213,19 +214,15 @@ def overlays(s: Session, record_ids: Sequence[str]) -> dict[str, list[OutboxEntr
     accepted, and sent ones whose version no pulled base has reached yet (checked by the
     caller against the base version)."""
     out: dict[str, list[OutboxEntry]] = {}
-    ids = list(record_ids)
-    for i in range(0, len(ids), 500):
-        for row in s.scalars(_OVERLAYS, {"ids": ids[i : i + 500]}).all():
+    if record_ids:
+        for row in s.scalars(_OVERLAYS, {"ids": bulk.ids(record_ids)}).all():
             out.setdefault(row.record_id, []).append(row)
     return out
 
 
 _OVERLAYS = (
     select(OutboxEntry)
-    .where(
-        OutboxEntry.record_id.in_(bindparam("ids", expanding=True)),
-        OutboxEntry.state != "discarded",
-    )
+    .where(bulk.among(OutboxEntry.record_id), OutboxEntry.state != "discarded")
     .order_by(OutboxEntry.id)
 )
 

@@ -321,3 +321,19 @@ def test_a_0002_database_gets_sync_ready_keeping_every_record_and_old_undo(tmp_p
         assert store.sync.status().pending == 3
     finally:
         store.close()
+
+
+def test_pulled_pages_skip_the_disk_wait_and_every_other_write_waits(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A pulled page can be fetched again, so its commit need not wait for the disk; a local
+    edit must, even on the pooled connection a page used just before."""
+    from liaison_app.models.db import Database
+
+    db = Database(tmp_path / "x.sqlite3")
+    try:
+        for _ in range(2):
+            with db.writing_refetchable() as s:
+                assert s.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+            with db.writing() as s:
+                assert s.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+    finally:
+        db.dispose()

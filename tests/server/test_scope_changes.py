@@ -356,9 +356,7 @@ def test_a_firm_coming_back_into_scope_brings_its_open_conflicts(api, engine):
     scopes.unassign_enterprise(engine, eid, "li")
     _pull_all(li)
     wang.push(
-        wang.mutation(
-            "visit", "resolve-conflict", vid, conflict_id=settled, resolution="dismiss"
-        )
+        wang.mutation("visit", "resolve-conflict", vid, conflict_id=settled, resolution="dismiss")
     )
     scopes.assign_enterprise(engine, eid, "li")
     back = [c for p in _pull_all(li) for c in p["conflicts"]]
