@@ -55,6 +55,19 @@ def _print_id(args: argparse.Namespace, saved: Saved) -> int:
     return 0
 
 
+def ledger_filters(args: argparse.Namespace) -> dict[str, Any]:
+    """The ledger's filters as the PDF report and the Excel export both take them."""
+    return {
+        "date_from": _date(args.date_from, "from"),
+        "date_to": _date(args.date_to, "to"),
+        "district": args.district,
+        "department": args.department,
+        "category": args.category,
+        "status": args.status,
+        "overdue": args.overdue,
+    }
+
+
 def _show_record(record: Any) -> None:
     data = to_data(record)
     data.pop("actions", None)
@@ -391,16 +404,7 @@ def cmd_report(st: Store, args: argparse.Namespace) -> int:
     if args.action == "visit":
         report = st.reports.visit_record(args.id, args.lang)
     elif args.action == "ledger":
-        report = st.reports.ledger(
-            args.lang,
-            date_from=_date(args.date_from, "from"),
-            date_to=_date(args.date_to, "to"),
-            district=args.district,
-            department=args.department,
-            category=args.category,
-            status=args.status,
-            overdue=args.overdue,
-        )
+        report = st.reports.ledger(args.lang, **ledger_filters(args))
     else:
         report = st.reports.statistics(
             _date(args.date_from, "from"), _date(args.date_to, "to"), args.lang
@@ -444,7 +448,7 @@ def cmd_backup(st: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-from liaison_app.cli import sync_commands  # noqa: E402
+from liaison_app.cli import export_commands, import_commands, sync_commands  # noqa: E402
 
 HANDLERS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
     "login": sync_commands.cmd_login,
@@ -465,6 +469,8 @@ HANDLERS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
     "report": cmd_report,
     "check": cmd_check,
     "backup": cmd_backup,
+    "export": export_commands.cmd_export,
+    "import": import_commands.cmd_import,
 }
 
 

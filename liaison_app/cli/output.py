@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from liaison_app.domain.records import record_to_dict
@@ -53,3 +53,17 @@ def emit_table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> None:
         print(
             "  ".join(v + " " * (w - cells(v)) for v, w in zip(row, widths, strict=True)).rstrip()
         )
+
+
+def row_progress(quiet: bool, at_least: int) -> Callable[[int, int], None] | None:
+    """A "done/total rows" counter on stderr for long imports and exports (none with --json,
+    nor for files under ``at_least`` rows: they finish before a counter is worth printing)."""
+    if quiet:
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total >= at_least:
+            end = "\n" if done >= total else ""
+            print(f"\r{done:,}/{total:,} rows", end=end, file=sys.stderr, flush=True)
+
+    return show

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from liaison_app.cli.export_commands import add_export_commands
+from liaison_app.cli.import_commands import add_import_commands
 from liaison_app.domain.labels import SATISFACTION, URGENCIES, VISIT_MODES
 from liaison_app.domain.lifecycle import FOLLOW_UP_KINDS, STEPS
 
@@ -297,6 +299,8 @@ def build_parser() -> argparse.ArgumentParser:
     _report_options(p)
 
     _sync_commands(top, leaf, group)
+    add_export_commands(leaf, group)
+    add_import_commands(leaf, group)
 
     leaf(top, "check", "check the database's integrity (exit 1 when damaged)")
     p = leaf(top, "backup", "copy the database to PATH (a file or a folder)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -199,3 +200,26 @@ class SearchDoc(Base):
     kind: Mapped[str] = mapped_column(String(20))
     ref_id: Mapped[str] = mapped_column(String(36), unique=True)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ImportBatch(Base):
+    """One import of a sheet, kept so it can be undone as one step (local: never synced).
+
+    ``created_ids``: the records it created; ``previous``: for each record it updated, the
+    fields it changed with their values before (``before``) and as imported (``after``), so
+    undo puts back only what nobody has changed since.
+    """
+
+    __tablename__ = "import_batch"
+
+    id: Mapped[UuidPk]
+    kind: Mapped[Code]
+    file_name: Mapped[str] = mapped_column(String(500))
+    sheet: Mapped[Name | None]
+    created_at: Mapped[Stamp]
+    imported: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    created_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    previous: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

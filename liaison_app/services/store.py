@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from liaison_app.services.base import ServiceContext
     from liaison_app.services.demo.generator import DemoService
     from liaison_app.services.enterprises import EnterpriseService
+    from liaison_app.services.exports import ExportService
+    from liaison_app.services.imports import ImportService
     from liaison_app.services.maintenance import MaintenanceService
     from liaison_app.services.problems import ProblemService
     from liaison_app.services.reports import ReportService
@@ -44,6 +46,8 @@ _LAZY = {
     "reports": ("liaison_app.services.reports", "ReportService"),
     "sync": ("liaison_app.services.sync", "SyncService"),
     "attachments": ("liaison_app.services.attachments", "AttachmentService"),
+    "imports": ("liaison_app.services.imports", "ImportService"),
+    "exports": ("liaison_app.services.exports", "ExportService"),
 }
 
 
@@ -60,6 +64,8 @@ class Store:
     reports: ReportService
     sync: SyncService
     attachments: AttachmentService
+    imports: ImportService
+    exports: ExportService
 
     def __init__(self, data_dir: Path, clock: Clock, schema_action: str) -> None:
         self.data_dir = data_dir
