@@ -292,6 +292,11 @@ def _parse_row(
         row.errors.sort(key=lambda i: cells_order(i.column))
         return row
     row.values = cleaned
+    if not cleaned.get("uscc") and not cleaned.get("district_code"):
+        warnings.append(
+            "district_code: without a USCC, name and district identify the firm; "
+            "please give the district"
+        )
     for w in warnings:
         name = w.split(":", 1)[0]
         row.warnings.append(RowIssue(number, row.column_of(name), w, name))

@@ -299,10 +299,15 @@ def _delimiter(text: str) -> str:
 
 def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[Any]]]:
     csv.field_size_limit(CSV_FIELD_LIMIT)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quoted cell never closed (or text after a closing quote) is an error, not a
+    # cell that swallows the rest of the file.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     n = 0
     try:
         for n, row in enumerate(reader, start=1):  # noqa: B007 - n is reported on error
             yield n, row
     except csv.Error as exc:
-        raise InputError(f"row {n + 1} of the CSV file cannot be read: {exc}") from None
+        why = str(exc)
+        if why == "unexpected end of data":
+            why = 'a quote (") opened here is never closed'
+        raise InputError(f"row {n + 1} of the CSV file cannot be read: {why}") from None

@@ -68,6 +68,17 @@ def test_csv_imports_like_xlsx(store: Store, tmp_path: Path) -> None:
     assert report.imported == 1 and report.encoding == "gb18030"
 
 
+def test_a_firm_known_by_name_alone_is_imported_with_a_warning(
+    store: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "bare.csv"
+    path.write_text("企业名称,所属区县\n无区县公司,\n", "utf-8")
+    report = store.imports.enterprises(path)
+    assert report.imported == 1
+    assert [(w.row, w.field) for w in report.warnings] == [(2, "district_code")]
+    assert store.imports.enterprises(path).imported == 0  # and found again by its name
+
+
 def test_invalid_rows_refuse_everything_by_default(store: Store, tmp_path: Path) -> None:
     rows = sample_rows()
     rows.append([4, "沈阳坏码有限公司", "91310115MA1H8R7C6D", "铁西区", "C", "巨型", "123", None])

@@ -275,6 +275,15 @@ def test_a_csv_in_neither_encoding_is_refused(tmp_path: Path) -> None:
         decode(bytes(range(128, 256)) * 4)
 
 
+def test_a_quote_never_closed_is_an_error_not_a_cell_that_swallows_the_rest(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "quote.csv"
+    path.write_text('企业名称,所属区县\n"沈阳华辽机械有限公司,和平区\n大东公司,大东区\n', "utf-8")
+    with pytest.raises(InputError, match=r"row 2 .*quote \(\"\) opened here is never closed"):
+        list(read_sheet(path).rows)
+
+
 def test_a_workbook_named_csv_and_junk_named_xlsx(tmp_path: Path) -> None:
     xlsx = write_xlsx(tmp_path / "a.xlsx", sample_rows())
     renamed = tmp_path / "a.csv"
