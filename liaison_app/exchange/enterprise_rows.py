@@ -92,7 +92,7 @@ def parse_enterprises(
         head.append(item)
         if len(head) >= HEADER_SCAN_ROWS:
             break
-    remembered = _recalled(head, recall)
+    remembered = recalled(head, recall)
     header = find_header(head, sheet.first_col, {**(remembered or {}), **(mapping or {})})
     plan = _plan(header, sheet.first_col, resolver)
     name_column = header.fields()["name"][0]
@@ -122,7 +122,7 @@ def parse_enterprises(
     return ParsedSheet(header, parsed, n)
 
 
-def _recalled(
+def recalled(
     head: Sequence[tuple[int, Sequence[Any]]],
     recall: Callable[[str], Mapping[str, str | None] | None] | None,
 ) -> Mapping[str, str | None] | None:

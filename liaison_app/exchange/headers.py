@@ -177,7 +177,25 @@ def find_header(
     overrides: Mapping[str, str | None] | None = None,
 ) -> HeaderRow:
     """The row among the first ones that names the most known headers (a title row or merged
-    cells above it do not count), mapped with ``overrides`` (header → field or None) first."""
+    cells above it do not count), mapped with ``overrides`` (header → field or None) first;
+    InputError when no column gives the enterprise name."""
+    header = locate_header(rows, first_col, overrides)
+    if "name" not in header.fields():
+        shown = ", ".join(f"{c.letter} {c.header}" for c in header.columns)
+        raise InputError(
+            f"row {header.row} looks like the header row but no column holds the enterprise "
+            f"name (企业名称 / Enterprise name); its columns: {shown}"
+        )
+    return header
+
+
+def locate_header(
+    rows: Sequence[tuple[int, Sequence[Any]]],
+    first_col: int = 0,
+    overrides: Mapping[str, str | None] | None = None,
+) -> HeaderRow:
+    """As find_header, but a header row without a name column is returned too (a person
+    choosing the mapping may still point at the name column)."""
     overrides = dict(overrides or {})
     folded = {normalise_header(k): v for k, v in overrides.items()}
     best: tuple[int, int, list[str]] | None = None
@@ -209,11 +227,4 @@ def find_header(
             guess = guess_field(text)
             target = None if guess is _UNKNOWN else guess  # type: ignore[assignment]
         columns.append(Column(first_col + i, text, target))
-    header = HeaderRow(number, tuple(columns))
-    if "name" not in header.fields():
-        shown = ", ".join(f"{c.letter} {c.header}" for c in columns)
-        raise InputError(
-            f"row {number} looks like the header row but no column holds the enterprise "
-            f"name (企业名称 / Enterprise name); its columns: {shown}"
-        )
-    return header
+    return HeaderRow(number, tuple(columns))

@@ -8,7 +8,7 @@ entries and search index in the same transaction, and records the batch for undo
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
@@ -28,6 +28,7 @@ from liaison_app.exchange.enterprise_rows import (
     parse_enterprises,
 )
 from liaison_app.exchange.headers import header_key
+from liaison_app.exchange.preview import PREVIEW_ROWS, SheetPreview, preview_sheet
 from liaison_app.exchange.report import ImportBatchRecord, ImportReport, RowIssue, UndoReport
 from liaison_app.exchange.resolve import DistrictRef, Resolver
 from liaison_app.exchange.sheets import read_sheet
@@ -56,6 +57,24 @@ class _Stop(Exception):
 
 
 class ImportService(Service):
+    def preview(
+        self,
+        path: Path | str,
+        *,
+        sheet: str | None = None,
+        mapping: Mapping[str, str | None] | None = None,
+        limit: int = PREVIEW_ROWS,
+        rows: Collection[int] = (),
+    ) -> SheetPreview:
+        """The header row as the import would map it (the remembered mapping for its headers
+        included) and the first data rows, for a person to check; InputError when the file
+        cannot be read or has no header row."""
+        with self._db.reading() as s:
+            remembered = _remembered(s)
+        return preview_sheet(
+            Path(path), sheet, mapping, recall=remembered.get, limit=limit, rows=rows
+        )
+
     def enterprises(
         self,
         path: Path | str,

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
+from shiboken6 import isValid
 
 from liaison_app import __version__
 from liaison_app.domain.permissions import Permissions
@@ -124,6 +125,10 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self._action("act_export", "Ctrl+Shift+P", self.export_visits))
         self.file_menu.addSeparator()
         self.file_menu.addAction(
+            self._action("act_import", "Ctrl+Shift+I", self.import_enterprises)
+        )
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(
             self._action("act_quit", QKeySequence.StandardKey.Quit, self.close)
         )
         self.edit_menu = bar.addMenu("")
@@ -131,6 +136,9 @@ class MainWindow(QMainWindow):
         self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
         self.act_redo = self._ctx.undo.createRedoAction(self)
         self.act_redo.setShortcut(QKeySequence.StandardKey.Redo)
+        # Our own words around the command's ("撤销导入 名单.xlsx"), in our translation.
+        self._ctx.undo.undoTextChanged.connect(self._on_undo_text_changed)
+        self._ctx.undo.redoTextChanged.connect(self._on_redo_text_changed)
         self.edit_menu.addAction(self.act_undo)
         self.edit_menu.addAction(self.act_redo)
         self.edit_menu.addSeparator()
@@ -207,9 +215,23 @@ class MainWindow(QMainWindow):
         self.act_quit.setText(self.tr("&Quit"))
         self.act_find.setText(self.tr("&Find"))
         self.act_about.setText(self.tr("&About Liaison"))
-        self.act_undo.setText(self.tr("&Undo"))
-        self.act_redo.setText(self.tr("&Redo"))
+        self.act_import.setText(self.tr("&Import enterprises…"))
+        self._undo_texts()
         self.update_counts()
+
+    def _undo_texts(self) -> None:
+        self._on_undo_text_changed(self._ctx.undo.undoText())
+        self._on_redo_text_changed(self._ctx.undo.redoText())
+
+    def _on_undo_text_changed(self, text: str) -> None:
+        if not isValid(self.act_undo):  # the stack outlives the window (it is the app's)
+            return
+        self.act_undo.setText(self.tr("&Undo %1").replace("%1", text) if text else self.tr("&Undo"))
+
+    def _on_redo_text_changed(self, text: str) -> None:
+        if not isValid(self.act_redo):
+            return
+        self.act_redo.setText(self.tr("&Redo %1").replace("%1", text) if text else self.tr("&Redo"))
 
     # ---- navigation ----------------------------------------------------------------------
     def show_page(self, index: int) -> None:
@@ -248,6 +270,11 @@ class MainWindow(QMainWindow):
         from liaison_app.ui.reports.batch import BatchExportDialog
 
         BatchExportDialog(self._ctx, self).exec()
+
+    def import_enterprises(self) -> None:
+        from liaison_app.ui.exchange.import_wizard import ImportWizard
+
+        self.run_dialog(ImportWizard(self._ctx, self))
 
     def save_current(self) -> None:
         if self.current_page() == "visits":

@@ -21,6 +21,8 @@ class Key(Generic[T]):
 # User preferences
 LANGUAGE: Key[str] = Key("prefs/language", str, "system")  # system | zh_CN | en
 LAST_DATA_DIR: Key[str] = Key("prefs/last_data_dir", str, "")
+# The folder an enterprise list was last imported from or a ledger exported to.
+EXCHANGE_DIR: Key[str] = Key("prefs/exchange_dir", str, "")
 DUE_WITHIN_DAYS: Key[int] = Key("prefs/due_within_days", int, 7)
 SYNC_SERVER: Key[str] = Key("prefs/sync_server", str, "")  # offered again at the next sign-in
 SYNC_USER: Key[str] = Key("prefs/sync_user", str, "")

@@ -1,14 +1,15 @@
-"""Undoable deletes: a delete is a tombstone, so undo is a restore (cheap and exact)."""
+"""Undoable deletes (a tombstone, so undo is a restore) and imports (undone as one step)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
-from liaison_app.domain.records import Saved
+from liaison_app.domain.records import Changes, Saved
 from liaison_app.ui.events import DataEvents
 
 
@@ -55,3 +56,48 @@ def delete_undoably(
         stack.push(command)
     except Exception as exc:  # noqa: BLE001
         ErrorDialog.show_error(parent, exc)
+
+
+class ImportCommand(QUndoCommand):
+    """An import already written: pushing it does nothing more; undo takes the whole import
+    back through the service. Redo would need the file again, so an undone import leaves the
+    stack (Redo is not offered); an undo the service refuses (the firms got visits since)
+    is shown and the import stays on the stack, to be undone once those are dealt with."""
+
+    def __init__(
+        self,
+        text: str,
+        events: DataEvents,
+        undo: Callable[[], tuple[Any, Changes]],
+        stack: QUndoStack,
+        parent: QWidget | None,
+    ) -> None:
+        super().__init__(text)
+        self._events, self._undo, self._stack, self._parent = events, undo, stack, parent
+        self._written = True  # redo() on push: the import is written already
+        self.undone: Any = None  # the service's UndoReport once undone
+
+    def redo(self) -> None:
+        # Reached on push, and when a refused undo puts the command back: nothing to do.
+        self._written = True
+
+    def undo(self) -> None:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            report, changes = self._undo()
+        except Exception as exc:  # noqa: BLE001 - refused (or failed): shown, stack restored
+            self._written = False
+            QTimer.singleShot(0, lambda e=exc: self._refused(e))
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.undone = report
+        self.setObsolete(True)
+        self._events.emit_changes(changes)
+
+    def _refused(self, exc: BaseException) -> None:
+        from liaison_app.ui.errors import ErrorDialog
+
+        if not self._written:
+            self._stack.redo()  # back on the stack as it was: Edit › Undo offers it again
+        ErrorDialog.show_error(self._parent, exc)

@@ -194,6 +194,99 @@
     </message>
 </context>
 <context>
+    <name>CheckPage</name>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="396" />
+        <source>Check the rows</source>
+        <translation>检查各行</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="397" />
+        <source>A trial run: nothing is written until you press Import.</source>
+        <translation>试运行：按“导入”之前不会写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="398" />
+        <source>S&amp;kip rows with errors (import the others)</source>
+        <translation>跳过有错误的行，导入其余各行(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="399" />
+        <source>Enterprises already on &amp;record:</source>
+        <translation>已登记的企业(&amp;R)：</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="400" />
+        <source>update them with the file's values</source>
+        <translation>用文件中的值更新</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="401" />
+        <source>leave them as they are</source>
+        <translation>保持不变（跳过）</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="402" />
+        <source>&amp;Cancel check</source>
+        <translation>取消检查(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="403" />
+        <source>Press Enter on a problem to see its row here.</source>
+        <translation>在上方的问题上按回车键（或双击），这里显示该行的各个单元格。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="434" />
+        <source>Checking every row…</source>
+        <translation>正在检查每一行…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="465" />
+        <source>The check failed: %1</source>
+        <translation>检查未完成：%1</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="471" />
+        <source>Check cancelled. Press Back, or change an option.</source>
+        <translation>检查已取消。可以返回上一步，或更改选项重新检查。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="476" />
+        <source>%1 rows read: %2 new enterprises, %3 to update, %4 unchanged, %5 rows skipped.</source>
+        <translation>共读取 %1 行：新增 %2 家企业，更新 %3 家，%4 家无变化，跳过 %5 行。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="486" />
+        <source>%1 rows read.</source>
+        <translation>共读取 %1 行。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="488" />
+        <source>%n problem(s) found: nothing is imported while a row has an error. Correct the file and choose it again, or skip the rows with errors.</source>
+        <translation><numerusform>发现 %n 处问题：只要有一行有错误，就不会导入任何内容。请改正文件后重新选择，或勾选“跳过有错误的行”。</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="494" />
+        <source>%n problem(s) found in the rows skipped.</source>
+        <translation><numerusform>跳过的行中共有 %n 处问题。</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="496" />
+        <source>Nothing to import: every enterprise is already on record.</source>
+        <translation>没有需要导入的内容：所有企业均已登记且没有变化。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="498" />
+        <source>No problems found.</source>
+        <translation>没有发现问题。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="543" />
+        <source>Row %1 of the sheet:</source>
+        <translation>工作表第 %1 行：</translation>
+    </message>
+</context>
+<context>
     <name>ConflictsDialog</name>
     <message>
         <location filename="../../liaison_app/ui/sync/conflicts.py" line="168" />
@@ -318,97 +411,107 @@
 <context>
     <name>DashboardView</name>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="198" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="203" />
         <source>%1 resolved of %2 received</source>
         <translation>已办结 %1 件 / 受理 %2 件</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="203" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="208" />
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="204" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="209" />
         <source>On-time rate</source>
         <translation>按期办结率</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="205" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="210" />
         <source>Call-back rate</source>
         <translation>回访率</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="206" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="211" />
         <source>Satisfaction rate</source>
         <translation>满意率</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="214" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="219" />
         <source>Received</source>
         <translation>受理数</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="214" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="219" />
         <source>Resolved</source>
         <translation>办结数</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="232" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="237" />
         <source>All time</source>
         <translation>全部时间</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="233" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="238" />
         <source>This year</source>
         <translation>本年度</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="234" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="239" />
         <source>Last 90 days</source>
         <translation>近90天</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="235" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="240" />
         <source>Last 30 days</source>
         <translation>近30天</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="239" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="244" />
         <source>Resolution rate (resolved / received)</source>
         <translation>办结率（办结数 / 受理数）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="240" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="245" />
         <source>&amp;Print statistics…</source>
         <translation>打印统计报表(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="242" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="246" />
+        <source>E&amp;xport ledger to Excel…</source>
+        <translation>导出问题台账到 Excel(&amp;X)…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="247" />
+        <source>Every problem, whatever the period shown</source>
+        <translation>导出全部问题，与所选统计期间无关</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="249" />
         <source>By category</source>
         <translation>按问题类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="243" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="250" />
         <source>By department</source>
         <translation>按承办部门</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="244" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="251" />
         <source>By district</source>
         <translation>按区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="245" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="252" />
         <source>By officer</source>
         <translation>按联络员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="251" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="258" />
         <source>Satisfaction rate counts very satisfied, satisfied and basically satisfied among rated problems; periods count problems by the date raised.</source>
         <translation>满意率 =（非常满意 + 满意 + 基本满意）/ 已评价数；统计期间按问题提出日期计算。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="265" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="278" />
         <source>Statistics</source>
         <translation>统计报表</translation>
     </message>
@@ -677,7 +780,7 @@
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="370" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="362" />
         <source>Delete %1</source>
         <translation>删除 %1</translation>
     </message>
@@ -703,6 +806,69 @@
         <location filename="../../liaison_app/ui/errors.py" line="58" />
         <source>Something went wrong. Nothing you saved before is lost. The details are in the log; please send them to support.</source>
         <translation>程序出现错误。之前保存的内容不会丢失。详细信息已写入日志，请发送给技术支持。</translation>
+    </message>
+</context>
+<context>
+    <name>Exporter</name>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/export.py" line="36" />
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/export.py" line="37" />
+        <source>CSV, UTF-8 with BOM — opens in Excel (*.csv)</source>
+        <translation>CSV，UTF-8 带 BOM — Excel 可直接打开 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/export.py" line="40" />
+        <source>CSV, GB18030 — for older software (*.csv)</source>
+        <translation>CSV，GB18030 — 适用于旧版软件 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/export.py" line="60" />
+        <source>&amp;Open folder</source>
+        <translation>打开所在文件夹(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/export.py" line="94" />
+        <source>Writing %1…</source>
+        <translation>正在写入 %1…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/export.py" line="96" />
+        <source>&amp;Cancel</source>
+        <translation>取消(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/export.py" line="123" />
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/export.py" line="144" />
+        <source>%n row(s) written to %1.</source>
+        <translation>已将 %n 行写入 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/export.py" line="167" />
+        <source>Export the problem ledger</source>
+        <translation>导出问题台账</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/export.py" line="168" />
+        <source>problem-ledger</source>
+        <translation>问题台账</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/export.py" line="193" />
+        <source>Export visits</source>
+        <translation>导出走访记录</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/export.py" line="194" />
+        <source>visits</source>
+        <translation>走访记录</translation>
     </message>
 </context>
 <context>
@@ -744,203 +910,468 @@
     </message>
 </context>
 <context>
+    <name>FilePage</name>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="125" />
+        <source>Choose the file</source>
+        <translation>选择文件</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="128" />
+        <source>An Excel workbook (.xlsx) or a CSV file with one enterprise per row and a header row naming the columns (title rows above it are fine).</source>
+        <translation>Excel 工作簿（.xlsx）或 CSV 文件：每行一家企业，并有一行表头写明各列名称（表头上方可以有标题行）。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="132" />
+        <source>&amp;File:</source>
+        <translation>文件(&amp;F)：</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="133" />
+        <source>&amp;Sheet:</source>
+        <translation>工作表(&amp;S)：</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="134" />
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="135" />
+        <source>Path of an .xlsx or .csv file</source>
+        <translation>.xlsx 或 .csv 文件的路径</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="158" />
+        <source>Reading %1…</source>
+        <translation>正在读取 %1…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="182" />
+        <source>Cannot import this file: %1</source>
+        <translation>无法导入此文件：%1</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="192" />
+        <source>Sheet “%1”: the header is row %2, with %3 columns. Next: check the mapping.</source>
+        <translation>工作表“%1”：表头在第 %2 行，共 %3 列。下一步：核对各列对应的字段。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportFields</name>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_models.py" line="28" />
+        <source>(do not import)</source>
+        <translation>不导入</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_models.py" line="29" />
+        <source>Enterprise name</source>
+        <translation>企业名称</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_models.py" line="30" />
+        <source>USCC</source>
+        <translation>统一社会信用代码</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_models.py" line="31" />
+        <source>District</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_models.py" line="32" />
+        <source>Industry</source>
+        <translation>行业</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_models.py" line="33" />
+        <source>Size</source>
+        <translation>规模</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_models.py" line="34" />
+        <source>Ownership</source>
+        <translation>经济类型</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_models.py" line="35" />
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_models.py" line="36" />
+        <source>Legal representative</source>
+        <translation>法定代表人</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_models.py" line="37" />
+        <source>Contact person</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_models.py" line="38" />
+        <source>Contact's title</source>
+        <translation>联系人职务</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_models.py" line="39" />
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_models.py" line="40" />
+        <source>Park / street</source>
+        <translation>园区 / 街道</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_models.py" line="41" />
+        <source>Liaison officer</source>
+        <translation>联络员</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_models.py" line="42" />
+        <source>Officer's unit</source>
+        <translation>联络员单位</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_models.py" line="43" />
+        <source>Specialised &amp; innovative</source>
+        <translation>专精特新</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_models.py" line="44" />
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_models.py" line="45" />
+        <source>City (to tell districts apart)</source>
+        <translation>所属城市（用于区分同名区县）</translation>
+    </message>
+</context>
+<context>
+    <name>ImportWizard</name>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_wizard.py" line="136" />
+        <source>Enterprise list to import</source>
+        <translation>选择要导入的企业名单</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_wizard.py" line="138" />
+        <source>Enterprise lists (*.xlsx *.csv);;All files (*)</source>
+        <translation>企业名单 (*.xlsx *.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_wizard.py" line="156" />
+        <source>import %1</source>
+        <translation>导入 %1</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_wizard.py" line="168" />
+        <source>Import enterprises</source>
+        <translation>导入企业名单</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_wizard.py" line="169" />
+        <source>&amp;Import</source>
+        <translation>导入(&amp;I)</translation>
+    </message>
+</context>
+<context>
+    <name>IssuesTableModel</name>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_models.py" line="173" />
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_models.py" line="174" />
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_models.py" line="175" />
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_models.py" line="176" />
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_models.py" line="188" />
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_models.py" line="190" />
+        <source>Warning</source>
+        <translation>提示</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="92" />
+        <location filename="../../liaison_app/ui/main_window.py" line="93" />
         <source>Visit saved</source>
         <translation>走访已保存</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="175" />
+        <location filename="../../liaison_app/ui/main_window.py" line="183" />
         <source>Liaison — enterprise problems, visits and follow-ups</source>
         <translation>驻企联络 — 企业诉求、走访与跟踪办理</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="177" />
+        <location filename="../../liaison_app/ui/main_window.py" line="185" />
         <source>My enterprises</source>
         <translation>我的企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="178" />
+        <location filename="../../liaison_app/ui/main_window.py" line="186" />
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="179" />
+        <location filename="../../liaison_app/ui/main_window.py" line="187" />
         <source>Problem ledger</source>
         <translation>问题台账</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="180" />
+        <location filename="../../liaison_app/ui/main_window.py" line="188" />
         <source>Follow-ups due</source>
         <translation>待跟进</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="181" />
+        <location filename="../../liaison_app/ui/main_window.py" line="189" />
         <source>Dashboard</source>
         <translation>统计看板</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="186" />
+        <location filename="../../liaison_app/ui/main_window.py" line="196" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="187" />
+        <location filename="../../liaison_app/ui/main_window.py" line="197" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="188" />
+        <location filename="../../liaison_app/ui/main_window.py" line="198" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="189" />
+        <location filename="../../liaison_app/ui/main_window.py" line="199" />
         <source>S&amp;ync</source>
         <translation>同步(&amp;Y)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="190" />
+        <location filename="../../liaison_app/ui/main_window.py" line="200" />
         <source>Sync &amp;now</source>
         <translation>立即同步(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="191" />
+        <location filename="../../liaison_app/ui/main_window.py" line="201" />
         <source>Sign &amp;in…</source>
         <translation>登录(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="192" />
+        <location filename="../../liaison_app/ui/main_window.py" line="202" />
         <source>Sign &amp;out</source>
         <translation>退出登录(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="193" />
+        <location filename="../../liaison_app/ui/main_window.py" line="203" />
         <source>&amp;Conflicts…</source>
         <translation>冲突(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="194" />
+        <location filename="../../liaison_app/ui/main_window.py" line="204" />
         <source>Changes &amp;not accepted…</source>
         <translation>未被接受的更改(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="195" />
+        <location filename="../../liaison_app/ui/main_window.py" line="205" />
         <source>&amp;Settings</source>
         <translation>设置(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="196" />
+        <location filename="../../liaison_app/ui/main_window.py" line="206" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="197" />
+        <location filename="../../liaison_app/ui/main_window.py" line="207" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="198" />
+        <location filename="../../liaison_app/ui/main_window.py" line="208" />
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="201" />
+        <location filename="../../liaison_app/ui/main_window.py" line="211" />
         <source>New &amp;visit</source>
         <translation>新建走访(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="202" />
+        <location filename="../../liaison_app/ui/main_window.py" line="212" />
         <source>New &amp;enterprise</source>
         <translation>新增企业(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="203" />
+        <location filename="../../liaison_app/ui/main_window.py" line="213" />
         <source>&amp;Save visit</source>
         <translation>保存走访(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="204" />
+        <location filename="../../liaison_app/ui/main_window.py" line="214" />
         <source>E&amp;xport visit records…</source>
         <translation>导出走访记录(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="205" />
+        <location filename="../../liaison_app/ui/main_window.py" line="215" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="206" />
+        <location filename="../../liaison_app/ui/main_window.py" line="216" />
         <source>&amp;Find</source>
         <translation>查找(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="207" />
+        <location filename="../../liaison_app/ui/main_window.py" line="217" />
         <source>&amp;About Liaison</source>
         <translation>关于驻企联络(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="208" />
+        <location filename="../../liaison_app/ui/main_window.py" line="218" />
+        <source>&amp;Import enterprises…</source>
+        <translation>导入企业名单(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="229" />
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="209" />
+        <location filename="../../liaison_app/ui/main_window.py" line="229" />
+        <source>&amp;Undo %1</source>
+        <translation>撤销%1(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="234" />
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="266" />
+        <location filename="../../liaison_app/ui/main_window.py" line="234" />
+        <source>&amp;Redo %1</source>
+        <translation>重做%1(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="295" />
         <source>About Liaison</source>
         <translation>关于驻企联络</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="268" />
+        <location filename="../../liaison_app/ui/main_window.py" line="297" />
         <source>Liaison %1 — records of enterprise visits and the problems raised, kept on this computer and usable offline.</source>
         <translation>驻企联络 %1 — 企业走访与诉求办理记录，保存在本机，离线可用。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="277" />
-        <location filename="../../liaison_app/ui/main_window.py" line="327" />
+        <location filename="../../liaison_app/ui/main_window.py" line="306" />
+        <location filename="../../liaison_app/ui/main_window.py" line="356" />
         <source>(no officer set)</source>
         <translation>（未设置联络员）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="278" />
-        <location filename="../../liaison_app/ui/main_window.py" line="328" />
+        <location filename="../../liaison_app/ui/main_window.py" line="307" />
+        <location filename="../../liaison_app/ui/main_window.py" line="357" />
         <source>Officer: %1</source>
         <translation>联络员：%1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="298" />
+        <location filename="../../liaison_app/ui/main_window.py" line="327" />
         <source>%1 enterprises · %2 open problems · %3 overdue</source>
         <translation>企业 %1 家 · 未办结问题 %2 件 · 超期 %3 件</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="352" />
+        <location filename="../../liaison_app/ui/main_window.py" line="381" />
         <source>Supervisor of %1</source>
         <translation>%1 督导</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="354" />
+        <location filename="../../liaison_app/ui/main_window.py" line="383" />
         <source>Supervisor (no district assigned yet)</source>
         <translation>督导（尚未分配区县）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="357" />
+        <location filename="../../liaison_app/ui/main_window.py" line="386" />
         <source>Administrator</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="447" />
+        <location filename="../../liaison_app/ui/main_window.py" line="476" />
         <source>Unsaved visit</source>
         <translation>未保存的走访</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="449" />
+        <location filename="../../liaison_app/ui/main_window.py" line="478" />
         <source>The visit you are recording is not saved. Quit anyway? (It is kept as a draft and offered again next time.)</source>
         <translation>正在登记的走访尚未保存。仍要退出吗？（已存为草稿，下次启动时可恢复。）</translation>
+    </message>
+</context>
+<context>
+    <name>MappingPage</name>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="253" />
+        <source>Check the mapping</source>
+        <translation>核对列的对应关系</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="254" />
+        <source>Which enterprise field each column of the file fills.</source>
+        <translation>文件中的每一列分别导入为企业的哪个字段。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="258" />
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="259" />
+        <source>Header in the file</source>
+        <translation>文件中的表头</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="260" />
+        <source>Import as</source>
+        <translation>导入为</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="261" />
+        <source>First row</source>
+        <translation>第一行的值</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="266" />
+        <source>The first rows of the sheet:</source>
+        <translation>工作表的前几行：</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="280" />
+        <source>Row %1 of “%2” is the header row. Choose “(do not import)” for a column the enterprise list should leave out; the enterprise name is required.</source>
+        <translation>“%2”的第 %1 行是表头。不需要的列请选“不导入”；企业名称为必填。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="285" />
+        <source>The mapping you chose for these headers last time is used.</source>
+        <translation>已沿用上次为这组表头选择的对应关系。</translation>
     </message>
 </context>
 <context>
@@ -1163,72 +1594,77 @@
 <context>
     <name>ProblemLedgerView</name>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/problems/view.py" line="176" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="179" />
         <source>%n problem(s)</source>
         <translation><numerusform>%n 个问题</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="188" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="191" />
         <source>Search number, description, result… (Ctrl+F)</source>
         <translation>搜索编号、问题描述、办理结果…（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="189" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="192" />
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="190" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="193" />
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="191" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="194" />
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="192" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="195" />
         <source>All districts</source>
         <translation>全部区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="193" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="196" />
         <source>All officers</source>
         <translation>全部联络员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="194" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="197" />
         <source>&amp;Overdue only</source>
         <translation>仅看超期(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="195" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="198" />
         <source>Raised between</source>
         <translation>提出日期介于</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="196" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="199" />
         <source>Delete problem</source>
         <translation>删除问题</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="197" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="200" />
         <source>&amp;Print ledger…</source>
         <translation>打印问题台账(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="199" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="201" />
+        <source>E&amp;xport to Excel…</source>
+        <translation>导出到 Excel(&amp;X)…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/view.py" line="203" />
         <source>My open problems that are overdue or due within 7 days, most urgent first.</source>
         <translation>我负责的已超期或7天内到期的未办结问题，最紧急的在前。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="283" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="279" />
         <source>Delete problem %1</source>
         <translation>删除问题 %1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="298" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="301" />
         <source>Problem ledger</source>
         <translation>问题台账</translation>
     </message>
@@ -1312,6 +1748,71 @@
         <location filename="../../liaison_app/ui/reports/preview.py" line="122" />
         <source>The printer could not be started.</source>
         <translation>无法启动打印机。</translation>
+    </message>
+</context>
+<context>
+    <name>ResultPage</name>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_result.py" line="30" />
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_result.py" line="31" />
+        <source>&amp;Cancel import</source>
+        <translation>取消导入(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_result.py" line="39" />
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_result.py" line="64" />
+        <source>Nothing was imported: %1</source>
+        <translation>没有导入任何内容：%1</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_result.py" line="71" />
+        <source>Import cancelled: nothing was written.</source>
+        <translation>导入已取消：没有写入任何内容。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../liaison_app/ui/exchange/import_result.py" line="75" />
+        <source>Nothing was imported: %n problem(s) were found (the file or the enterprises on record changed since the check).</source>
+        <translation><numerusform>没有导入任何内容：发现 %n 处问题（检查之后，文件或已登记的企业发生了变化）。</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_result.py" line="84" />
+        <source>Imported from %1: %2 new enterprises, %3 updated, %4 unchanged, %5 rows skipped.
+
+Edit › Undo takes the whole import back.</source>
+        <translation>已从 %1 导入：新增 %2 家企业，更新 %3 家，%4 家无变化，跳过 %5 行。
+
+如需撤回，可使用“编辑 › 撤销”一次撤销整个导入。</translation>
+    </message>
+</context>
+<context>
+    <name>RowCellsTableModel</name>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_models.py" line="235" />
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_models.py" line="236" />
+        <source>Header in the file</source>
+        <translation>文件中的表头</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_models.py" line="237" />
+        <source>Imported as</source>
+        <translation>导入为</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/exchange/import_models.py" line="238" />
+        <source>Value</source>
+        <translation>值</translation>
     </message>
 </context>
 <context>
@@ -1770,27 +2271,27 @@
 <context>
     <name>VisitTableModel</name>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="70" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="71" />
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="71" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="72" />
         <source>Mode</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="72" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="73" />
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="73" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="74" />
         <source>Officers</source>
         <translation>走访人员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="74" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="75" />
         <source>Summary</source>
         <translation>小结</translation>
     </message>
@@ -1798,22 +2299,27 @@
 <context>
     <name>VisitsView</name>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="186" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="193" />
         <source>Record a visit</source>
         <translation>登记走访</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="187" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="194" />
         <source>All visits</source>
         <translation>全部走访</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="188" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="195" />
         <source>&amp;Print visit record…</source>
         <translation>打印走访记录表(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="206" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="196" />
+        <source>E&amp;xport visits to Excel…</source>
+        <translation>导出走访记录到 Excel(&amp;X)…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/view.py" line="220" />
         <source>Visit record</source>
         <translation>走访记录表</translation>
     </message>

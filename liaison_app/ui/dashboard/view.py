@@ -137,6 +137,9 @@ class DashboardView(QWidget):
         self.print_button = QPushButton()
         self.print_button.clicked.connect(self.print_statistics)
         side.addWidget(self.print_button)
+        self.export_button = QPushButton()
+        self.export_button.clicked.connect(self.export_ledger)
+        side.addWidget(self.export_button)
         side.addStretch(1)
         top.addLayout(side)
         self.tabs = QTabWidget()
@@ -240,6 +243,8 @@ class DashboardView(QWidget):
             self.period.setItemText(i, names[p])
         self.headline_caption.setText(self.tr("Resolution rate (resolved / received)"))
         self.print_button.setText(self.tr("&Print statistics…"))
+        self.export_button.setText(self.tr("E&xport ledger to Excel…"))
+        self.export_button.setToolTip(self.tr("Every problem, whatever the period shown"))
         tab_names = {
             "category": self.tr("By category"),
             "department": self.tr("By department"),
@@ -253,6 +258,12 @@ class DashboardView(QWidget):
                 "Satisfaction rate counts very satisfied, satisfied and basically satisfied among rated problems; periods count problems by the date raised."
             )
         )
+
+    def export_ledger(self) -> None:
+        """The ledger of every problem, to .xlsx or .csv."""
+        from liaison_app.ui.exchange.export import export_ledger
+
+        self.exporter = export_ledger(self._ctx, self, {})
 
     def print_statistics(self) -> None:
         from liaison_app.ui.reports.preview import show_report

@@ -68,6 +68,7 @@ class ProblemLedgerView(QWidget):
         self.count_label = QLabel()
         self.delete_button = QPushButton()
         self.print_button = QPushButton()
+        self.export_button = QPushButton()
         self.model = ProblemTableModel(ctx, self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -80,6 +81,7 @@ class ProblemLedgerView(QWidget):
         self.detail = ProblemDetail(ctx)
         self.delete_button.clicked.connect(self.delete_selected)
         self.print_button.clicked.connect(self.print_ledger)
+        self.export_button.clicked.connect(self.export_ledger)
 
         grid = QGridLayout()
         grid.addWidget(self.search, 0, 0, 1, 3)
@@ -104,6 +106,7 @@ class ProblemLedgerView(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.delete_button)
         buttons.addWidget(self.print_button)
+        buttons.addWidget(self.export_button)
         buttons.addStretch(1)
         ll.addLayout(buttons)
         self.due_label = QLabel()
@@ -195,6 +198,7 @@ class ProblemLedgerView(QWidget):
         self.use_dates.setText(self.tr("Raised between"))
         self.delete_button.setText(self.tr("Delete problem"))
         self.print_button.setText(self.tr("&Print ledger…"))
+        self.export_button.setText(self.tr("E&xport to Excel…"))
         self.due_label.setText(
             self.tr("My open problems that are overdue or due within 7 days, most urgent first.")
         )
@@ -275,6 +279,13 @@ class ProblemLedgerView(QWidget):
             self.tr("Delete problem %1").replace("%1", self._ctx.labels.number(p)),
             self,
         )
+
+    def export_ledger(self) -> None:
+        """The ledger of what the filters select now, to .xlsx or .csv."""
+        from liaison_app.ui.exchange.export import export_ledger
+
+        filters = self.filters() if self.mode == "ledger" else {"open_only": True}
+        self.exporter = export_ledger(self._ctx, self, filters)
 
     def print_ledger(self) -> None:
         """The ledger of what the filters select now (or, for follow-ups due, of open problems)."""

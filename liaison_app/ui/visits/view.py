@@ -12,6 +12,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QPushButton,
     QSplitter,
@@ -109,13 +110,19 @@ class VisitsView(QWidget):
         fit_sync_column(self.table, self.model.SYNC_COLUMN, self.model.marks)
         self.print_button = QPushButton()
         self.print_button.clicked.connect(self.print_selected)
+        self.export_button = QPushButton()
+        self.export_button.clicked.connect(self.export_visits)
         self.table.doubleClicked.connect(lambda _i: self.print_selected())
         self.detail = VisitDetail(ctx)
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(self.table)
-        ll.addWidget(self.print_button, 0, Qt.AlignmentFlag.AlignLeft)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.export_button)
+        buttons.addStretch(1)
+        ll.addLayout(buttons)
         listing = QSplitter(Qt.Orientation.Horizontal)
         listing.addWidget(left)
         listing.addWidget(self.detail)
@@ -186,7 +193,14 @@ class VisitsView(QWidget):
         self.tabs.setTabText(0, self.tr("Record a visit"))
         self.tabs.setTabText(1, self.tr("All visits"))
         self.print_button.setText(self.tr("&Print visit record…"))
+        self.export_button.setText(self.tr("E&xport visits to Excel…"))
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 4)
+
+    def export_visits(self) -> None:
+        """Every visit (the list has no period of its own), to .xlsx or .csv."""
+        from liaison_app.ui.exchange.export import export_visits
+
+        self.exporter = export_visits(self._ctx, self)
 
     def print_selected(self) -> None:
         record = self.model.record(self.table.currentIndex().row())

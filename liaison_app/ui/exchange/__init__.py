@@ -1,0 +1,1 @@
+"""Excel and CSV exchange: the import wizard, export actions, the undoable import."""
