@@ -58,12 +58,12 @@ def cmd_export(st: Store, args: argparse.Namespace) -> int:
     from liaison_app.cli.commands import _date, ledger_filters  # what every command reads
 
     target = Path(args.file).expanduser()
-    date_from, date_to = _date(args.date_from, "from"), _date(args.date_to, "to")
     if args.action == "ledger":
         written = st.exports.ledger(
             target, args.lang, _progress(args), encoding=args.encoding, **ledger_filters(args)
         )
     else:
+        date_from, date_to = _date(args.date_from, "from"), _date(args.date_to, "to")
         written = st.exports.visits(
             target, date_from, date_to, args.lang, _progress(args), encoding=args.encoding
         )

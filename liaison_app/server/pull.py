@@ -246,9 +246,8 @@ def _moved_away(role: str) -> Any:
     )
 
 
-@cache
-def _conflicts(role: str) -> Any:
-    """Conflicts in scope created or resolved in (lo, last], with their resolution."""
+def _conflict_visible(role: str) -> list[Any]:
+    """A conflict the role sees in a pull: its record in scope, and a duplicate's twin too."""
     visible = [_in_scope(role, conflicts.c.enterprise_id)]
     if role != "admin":
         visible.append(
@@ -257,6 +256,12 @@ def _conflicts(role: str) -> Any:
                 _in_scope(role, conflicts.c.other_enterprise_id),
             )
         )
+    return visible
+
+
+@cache
+def _conflicts(role: str) -> Any:
+    """Conflicts in scope created or resolved in (lo, last], with their resolution."""
     return (
         select(conflicts)
         .where(
@@ -267,7 +272,7 @@ def _conflicts(role: str) -> Any:
                     conflicts.c.resolved_seq <= bindparam("last"),
                 ),
             ),
-            *visible,
+            *_conflict_visible(role),
         )
         .order_by(conflicts.c.id)
     )
@@ -283,15 +288,8 @@ def _conflicts_of(role: str) -> Any:
         or_(conflicts.c.record_id.in_(ids), conflicts.c.other_enterprise_id.in_(ids)),
         conflicts.c.seq <= bindparam("base"),
         or_(conflicts.c.resolved_seq.is_(None), conflicts.c.resolved_seq > bindparam("base")),
-        _in_scope(role, conflicts.c.enterprise_id),
+        *_conflict_visible(role),
     )
-    if role != "admin":
-        q = q.where(
-            or_(
-                conflicts.c.other_enterprise_id.is_(None),
-                _in_scope(role, conflicts.c.other_enterprise_id),
-            )
-        )
     return q.order_by(conflicts.c.id)
 
 

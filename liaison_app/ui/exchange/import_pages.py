@@ -39,7 +39,6 @@ from liaison_app.ui.exchange.import_models import (
     field_label,
 )
 from liaison_app.ui.forms import current_language
-from liaison_app.ui.tasks import TaskState
 
 if TYPE_CHECKING:
     from liaison_app.ui.exchange.import_wizard import ImportWizard
@@ -433,21 +432,7 @@ class CheckPage(QWizardPage):
         self.completeChanged.emit()
         self.summary.setText(self.tr("Checking every row…"))
         self.progress.start()
-        imports, path, sheet = w.ctx.store.imports, w.path, w.preview.sheet
-        mapping, options = w.mapping(), self.options()
-
-        def work(state: TaskState) -> ImportReport:
-            return imports.enterprises(
-                path,
-                dry_run=True,
-                sheet=sheet,
-                mapping=mapping,
-                progress=state.progress,
-                cancelled=lambda: state.cancelled,
-                **options,
-            )
-
-        w.run(work, self._done, self._failed, self.progress.advance)
+        w.run(w.import_task(dry_run=True), self._done, self._failed, self.progress.advance)
 
     def _done(self, report: ImportReport) -> None:
         self.progress.stop()

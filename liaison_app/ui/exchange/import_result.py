@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QVBoxLayout, QWizardPage
 from liaison_app.errors import LiaisonError
 from liaison_app.exchange.report import ImportReport
 from liaison_app.ui.exchange.import_pages import ProgressRow, said, wrapped_label
-from liaison_app.ui.tasks import TaskState
 
 if TYPE_CHECKING:
     from liaison_app.ui.exchange.import_wizard import ImportWizard
@@ -38,20 +37,7 @@ class ResultPage(QWizardPage):
             return
         self.summary.setText(self.tr("Importing…"))
         self.progress.start()
-        imports, path, sheet = w.ctx.store.imports, w.path, w.preview.sheet
-        mapping, options = w.mapping(), w.options()
-
-        def work(state: TaskState) -> ImportReport:
-            return imports.enterprises(
-                path,
-                sheet=sheet,
-                mapping=mapping,
-                progress=state.progress,
-                cancelled=lambda: state.cancelled,
-                **options,
-            )
-
-        w.run(work, self._done, self._failed, self.progress.advance)
+        w.run(w.import_task(dry_run=False), self._done, self._failed, self.progress.advance)
 
     def _done(self, report: ImportReport) -> None:
         self.progress.stop()

@@ -78,6 +78,26 @@ class ImportWizard(QWizard):
     def options(self) -> dict[str, Any]:
         return self.check_page.options()
 
+    def import_task(self, *, dry_run: bool) -> Callable[[TaskState], ImportReport]:
+        """The import of the chosen file with the mapping and options shown, for the runner
+        (read here, on the GUI thread: the task itself touches no widget)."""
+        assert self.path is not None and self.preview is not None
+        imports, path, sheet = self.ctx.store.imports, self.path, self.preview.sheet
+        mapping, options = self.mapping(), self.options()
+
+        def work(state: TaskState) -> ImportReport:
+            return imports.enterprises(
+                path,
+                dry_run=dry_run,
+                sheet=sheet,
+                mapping=mapping,
+                progress=state.progress,
+                cancelled=lambda: state.cancelled,
+                **options,
+            )
+
+        return work
+
     def run(
         self,
         fn: Callable[[TaskState], Any],
