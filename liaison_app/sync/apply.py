@@ -220,6 +220,9 @@ class Waiting:
         self.parents: dict[str, frozenset[str]] = {}
         self.children: dict[str, set[str]] = {}
         self.bases: dict[str, Base] = {}
+        # Reference codes this pull found or made here (none is ever taken away): a page looks
+        # up only codes it has not met yet.
+        self.codes: dict[str, set[str]] = {}
 
     def __len__(self) -> int:
         return len(self.parents)
@@ -376,8 +379,13 @@ class Applier:
                 if isinstance(code, str) and code:
                     wanted.setdefault(kind, set()).add(code)
         for kind, codes in wanted.items():
+            known = self.waiting.codes.setdefault(kind, set())
+            codes -= known
+            if not codes:
+                continue
             table = REF_MODELS[kind].__table__  # type: ignore[attr-defined]
             have = set(self.s.scalars(select(table.c.code).where(table.c.code.in_(codes))))
+            known |= codes
             missing = sorted(codes - have)
             if missing:
                 log.warning("pulled rows name unknown %s codes %s", kind, missing)
@@ -415,9 +423,12 @@ class Applier:
         if not bases:
             return 0
         pending = overlays(self.s, [b.record_id for b in bases])
+        groups: dict[str, list[Base]] = {}
+        for b in bases:
+            groups.setdefault(b.entity, []).append(b)
         done = 0
         for entity in ORDER:
-            group = [b for b in bases if b.entity == entity]
+            group = groups.get(entity)
             if group:
                 done += self._write(entity, group, pending)
         return done
