@@ -1,47 +1,157 @@
-"""The one bundled CJK font, embedded as a subset; characters it lacks are found and named."""
+"""The bundled CJK font plus fallback fonts for rare characters, embedded as subsets.
+
+Every character is drawn in the first font that has it (the body font, then the fallbacks
+under resources/fonts/fallback: CJK Extensions A, B and beyond, which people's and firms' names
+use); a character no font has is drawn as a visible placeholder (〓) and counted on the canvas, so
+the page says so and the caller can refuse (``--strict``).
+
+reportlab writes characters beyond the Basic Multilingual Plane into the font's ToUnicode map as
+bare code points (<20BB7>), which readers take for two characters; they are written here as
+UTF-16 surrogate pairs (<D842DFB7>), so copying and searching the PDF gives the name back.
+"""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from pathlib import Path
 
 from reportlab import rl_config
 from reportlab.graphics.shapes import STATE_DEFAULTS
 from reportlab.lib.fonts import addMapping
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 
 from liaison_app.resources import font_path
 
 FONT = "LiaisonCJK"
+PLACEHOLDER = "〓"  # GB/T 15834's mark for a character that cannot be set
 _lock = threading.Lock()
-_font: TTFont | None = None
+_fonts: list[tuple[str, TTFont]] = []  # body font first, then the fallbacks
+_owner: dict[str, str] = {}  # character -> the font name that draws it ("" when none)
+
+
+def _utf16_hex(code: int) -> str:
+    if code <= 0xFFFF:
+        return f"{code:04X}"
+    code -= 0x10000
+    return f"{0xD800 + (code >> 10):04X}{0xDC00 + (code & 0x3FF):04X}"
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode CMap, with code points beyond U+FFFF as surrogate pairs."""
+    return "\n".join(
+        [
+            "/CIDInit /ProcSet findresource begin",
+            "12 dict begin",
+            "begincmap",
+            "/CIDSystemInfo",
+            f"<< /Registry ({fontname})",
+            f"/Ordering ({fontname})",
+            "/Supplement 0",
+            ">> def",
+            f"/CMapName /{fontname} def",
+            "/CMapType 2 def",
+            "1 begincodespacerange",
+            f"<00> <{len(subset) - 1:02X}>",
+            "endcodespacerange",
+            f"{len(subset)} beginbfchar",
+            *(f"<{i:02X}> <{_utf16_hex(v)}>" for i, v in enumerate(subset)),
+            "endbfchar",
+            "endcmap",
+            "CMapName currentdict /CMap defineresource pop",
+            "end",
+            "end",
+        ]
+    )
+
+
+def fallback_paths() -> list[Path]:
+    folder = font_path().parent / "fallback"
+    return sorted(p for p in folder.glob("*.tt[fc]")) if folder.is_dir() else []
 
 
 def register() -> str:
-    """Register the font once per process (TrueType outlines: reportlab embeds a subset)."""
-    global _font
+    """Register the fonts once per process (TrueType outlines: reportlab embeds subsets)."""
     with _lock:
-        if _font is None:
-            _font = TTFont(FONT, str(font_path()), subfontIndex=0)
-            pdfmetrics.registerFont(_font)
+        if not _fonts:
+            ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # type: ignore[assignment]
+            body = TTFont(FONT, str(font_path()), subfontIndex=0)
+            pdfmetrics.registerFont(body)
+            found = [(FONT, body)]
+            for i, path in enumerate(fallback_paths()):
+                name = f"LiaisonFallback{i}"
+                font = TTFont(name, str(path), subfontIndex=0)
+                pdfmetrics.registerFont(font)
+                found.append((name, font))
             for bold in (0, 1):
                 for italic in (0, 1):
                     addMapping(FONT, bold, italic, FONT)  # no bold face: the same outlines
             # Nothing may fall back to an unembedded standard font, charts included.
             rl_config.canvas_basefontname = FONT
             STATE_DEFAULTS["fontName"] = FONT
+            _fonts.extend(found)
     return FONT
 
 
+def font_for(ch: str) -> str:
+    """The name of the font that draws ``ch`` ("" when none has it)."""
+    name = _owner.get(ch)
+    if name is None:
+        register()
+        code = ord(ch)
+        name = next((n for n, f in _fonts if code in f.face.charToGlyph), "")
+        _owner[ch] = name
+    return name
+
+
+def char_width(ch: str, font: str = FONT) -> float:
+    """Advance width in thousandths of an em, in the font that will draw ``ch``."""
+    owner = font_for(ch) if ch not in "\n\r\t" else font
+    if not owner:
+        owner, ch = FONT, PLACEHOLDER
+    return pdfmetrics.stringWidth(ch, owner, 1000)
+
+
+def runs(text: str, font: str = FONT, gaps: set[str] | None = None) -> list[tuple[str, str]]:
+    """``text`` cut into (font, text) runs; characters no font has become the placeholder
+    (and are added to ``gaps``)."""
+    out: list[tuple[str, str]] = []
+    for ch in text:
+        owner = font_for(ch)
+        if not owner:
+            if gaps is not None:
+                gaps.add(ch)
+            owner, ch = font, PLACEHOLDER
+        elif owner == FONT:
+            owner = font
+        if out and out[-1][0] == owner:
+            out[-1] = (owner, out[-1][1] + ch)
+        else:
+            out.append((owner, ch))
+    return out
+
+
+def draw_string(
+    canvas: Canvas, x: float, y: float, text: str, font: str, size: float, *, bold: bool = False
+) -> None:
+    """One line at (x, y), each character in a font that has it; bold is fill + stroke."""
+    t = canvas.beginText(x, y)
+    if bold:
+        t.setTextRenderMode(2)
+    for owner, part in runs(text, font, getattr(canvas, "missing_chars", None)):
+        t.setFont(owner, size)
+        t.textOut(part)
+    canvas.drawText(t)
+
+
 def missing_glyphs(texts: Iterable[str | None]) -> list[str]:
-    """Characters the font cannot draw (reportlab would drop them silently)."""
+    """Characters no bundled font can draw (they are printed as the placeholder)."""
     register()
-    assert _font is not None
-    covered = _font.face.charToGlyph
     missing: set[str] = set()
     for text in texts:
         for ch in text or "":
-            if ch not in "\n\r\t" and ord(ch) not in covered:
+            if ch not in "\n\r\t" and not font_for(ch):
                 missing.add(ch)
     return sorted(missing)
