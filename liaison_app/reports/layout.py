@@ -352,7 +352,7 @@ def numbered_canvas(
     class NumberedCanvas(Canvas):
         def __init__(self, *args: object, **kwargs: object) -> None:
             kwargs.setdefault("initialFontName", font)  # no unembedded Helvetica, even unused
-            kwargs.setdefault("lang", "zh-CN" if is_zh(meta.lang) else "en")
+            kwargs["lang"] = "zh-CN" if is_zh(meta.lang) else "en"
             super().__init__(*args, **kwargs)  # type: ignore[arg-type]
             self._saved: list[dict[str, object]] = []
             self.record = ""

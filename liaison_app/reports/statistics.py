@@ -12,7 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether
 
 from liaison_app.domain.figures import Figures, StatsReport
-from liaison_app.domain.labels import format_rate
+from liaison_app.domain.labels import format_rate, is_zh
 from liaison_app.domain.reference import cities
 from liaison_app.reports.fonts import draw_string, register
 from liaison_app.reports.layout import (
@@ -54,7 +54,7 @@ class BarChart(Flowable):
     FONT_SIZE = 8.0
     BAR = 9.0  # points per bar
 
-    def __init__(self, groups: Sequence[Figures], apart: Figures | None, names: Names) -> None:
+    def __init__(self, groups: Sequence[Figures], apart: Sequence[Figures], names: Names) -> None:
         super().__init__()
         self.groups, self.apart, self.names = list(groups), apart, names
         measure = measurer(register(), self.FONT_SIZE)
@@ -63,7 +63,7 @@ class BarChart(Flowable):
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         self.width = min(availWidth, WIDTH)
-        self.height = sum(self._rows) + 22 + (14 if self.apart else 0)
+        self.height = sum(self._rows) + 22 + 14 * len(self.apart)
         return self.width, self.height
 
     def draw(self) -> None:
@@ -95,10 +95,9 @@ class BarChart(Flowable):
         c.setStrokeColor(RULE)
         c.line(bar_x, y, bar_x, top)
         y -= 4
-        if self.apart is not None:
-            a = self.apart
+        for a in self.apart:  # apart from the bars: they would dwarf the rest
             text = f"{_label(a)}{punct(self.names.lang)[0]}{w('received')} {a.received:,}，{w('resolved')} {a.resolved:,}"
-            if not self.names.lang.startswith("zh"):
+            if not is_zh(self.names.lang):
                 text = text.replace("，", ", ")
             draw_string(c, bar_x, y - 10, text, font, self.FONT_SIZE)
             y -= 14
@@ -110,21 +109,38 @@ class BarChart(Flowable):
             draw_string(c, x + 11, y - 12, w(key), font, self.FONT_SIZE)
 
 
-def chart_groups(report: StatsReport, names: Names) -> tuple[list[Figures], Figures | None]:
-    """All groups, or the largest and one "其余 N 项" bar; the no-department group apart."""
+def by_city(groups: Sequence[Figures], names: Names) -> list[tuple[Figures, list[Figures]]]:
+    """Districts under their city (GB/T 2260: the city is the code's first four digits)."""
+    members: dict[str, list[Figures]] = {}
+    for g in groups:
+        members.setdefault((g.key or "")[:4] + "00" if g.key else "", []).append(g)
+    names_of = cities()
+    zh = is_zh(names.lang)
+    out = []
+    for city, group in members.items():
+        label = names_of.get(city, ("—", "—"))[0 if zh else 1]
+        out.append((add_up(group, city, label), group))
+    return out
+
+
+def chart_groups(report: StatsReport, names: Names) -> tuple[list[Figures], list[Figures]]:
+    """The bars (districts: one per city) and the groups told apart in words under the chart:
+    the no-department group and, past CHART_BARS, "其余 N 项" — as bars they would dwarf the
+    rest."""
     groups = list(report.groups)
-    apart = None
+    apart: list[Figures] = []
+    if report.by == "district":
+        groups = [city for city, _members in by_city(groups, names)]
     if report.by == "department":
         none = [g for g in groups if not g.key]
         groups = [g for g in groups if g.key]
         if none:
-            apart = add_up(none, None, names.word("no_department"))
+            apart.append(add_up(none, None, names.word("no_department")))
     groups.sort(key=lambda g: -g.received)
     if len(groups) > CHART_BARS:
-        rest = groups[CHART_BARS - 1 :]
-        groups = groups[: CHART_BARS - 1] + [
-            add_up(rest, "_others", names.word("others").format(n=len(rest)))
-        ]
+        rest = groups[CHART_BARS:]
+        groups = groups[:CHART_BARS]
+        apart.append(add_up(rest, "_others", names.word("others").format(n=len(rest))))
     return groups, apart
 
 

@@ -28,6 +28,7 @@ from liaison_app.reports import fonts
 CLOSING = frozenset("，。、；：？！）］｝〕〉》」』】〗〙〛”’·・％‰℃°．｡､〞﹚﹜﹞,.;:?!)]}%")
 OPENING = frozenset("（［｛〔〈《「『【〖〘〚“‘〝﹙﹛﹝([{")
 RUNS = frozenset("—…⋯―")  # dashes and ellipses: a run of them is one unit
+NO_START = CLOSING | RUNS
 EPS = 0.01
 
 
@@ -112,14 +113,22 @@ def break_lines(
 
 
 def _hard_split(word: str, width: float, measure: Measure) -> list[str]:
+    """A piece wider than the line, cut by characters; a cut is moved back rather than start a
+    line with a closing mark or a dash, or end one with an opening mark."""
     pieces: list[str] = []
-    cur = ""
-    for ch in word:
-        if cur and measure(cur + ch) > width + EPS:
-            pieces.append(cur)
-            cur = ""
-        cur += ch
-    pieces.append(cur)
+    rest = word
+    while rest:
+        k = 1
+        while k < len(rest) and measure(rest[: k + 1]) <= width + EPS:
+            k += 1
+        if k < len(rest):
+            good = k
+            while good > 1 and (rest[good] in NO_START or rest[good - 1] in OPENING):
+                good -= 1
+            if not (rest[good] in NO_START or rest[good - 1] in OPENING):
+                k = good
+        pieces.append(rest[:k])
+        rest = rest[k:]
     return pieces
 
 
