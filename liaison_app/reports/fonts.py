@@ -90,6 +90,7 @@ def register() -> str:
                     addMapping(FONT, bold, italic, FONT)  # no bold face: the same outlines
             # Nothing may fall back to an unembedded standard font, charts included.
             rl_config.canvas_basefontname = FONT
+            rl_config.useA85 = 0  # binary page streams: smaller and faster than ASCII85
             STATE_DEFAULTS["fontName"] = FONT
             _fonts.extend(found)
     return FONT
@@ -136,14 +137,19 @@ def runs(text: str, font: str = FONT, gaps: set[str] | None = None) -> list[tupl
 def draw_string(
     canvas: Canvas, x: float, y: float, text: str, font: str, size: float, *, bold: bool = False
 ) -> None:
-    """One line at (x, y), each character in a font that has it; bold is fill + stroke."""
-    t = canvas.beginText(x, y)
-    if bold:
-        t.setTextRenderMode(2)
+    """One line at (x, y), each character in a font that has it; bold is fill + stroke.
+
+    The text object is written straight to the page (what reportlab's text object writes, less
+    its per-call bookkeeping: a ledger draws tens of thousands of lines)."""
+    doc = canvas._doc
+    code = [f"BT {'2 Tr ' if bold else ''}1 0 0 1 {x:.3f} {y:.3f} Tm"]
     for owner, part in runs(text, font, getattr(canvas, "missing_chars", None)):
-        t.setFont(owner, size)
-        t.textOut(part)
-    canvas.drawText(t)
+        face = pdfmetrics.getFont(owner)
+        for subset, chunk in face.splitString(part, doc):
+            name = face.getSubsetInternalName(subset, doc)
+            code.append(f"{name} {size:g} Tf ({canvas._escape(chunk)}) Tj")
+    code.append("0 Tr ET" if bold else "ET")
+    canvas._code.append(" ".join(code))
 
 
 def missing_glyphs(texts: Iterable[str | None]) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -28,7 +29,7 @@ from reportlab.platypus import (
 
 from liaison_app.domain.labels import is_zh
 from liaison_app.reports.fonts import PLACEHOLDER, draw_string, missing_glyphs, register
-from liaison_app.reports.text import Text, break_lines, measurer, units
+from liaison_app.reports.text import Text, break_lines, measurer
 
 RULE = colors.black
 CELL_PAD = 3.0  # points left and right inside a cell
@@ -145,10 +146,18 @@ def natural(text: str, style: ParagraphStyle) -> float:
     return max((measurer(style.fontName, style.fontSize)(x) for x in text.split("\n")), default=0)
 
 
+_LATIN = re.compile(r"[!-~]+")
+
+
 def longest_unit(text: str, style: ParagraphStyle, words_only: bool = False) -> float:
+    """The widest piece of ``text`` that a line cannot break inside (at most: a Latin word or
+    number with a mark glued on either side; a Chinese character with its marks)."""
     measure = measurer(style.fontName, style.fontSize)
-    pieces = text.split() if words_only else units(text)
-    return max((measure(u) for u in pieces), default=0.0)
+    if words_only:
+        return max((measure(u) for u in text.split()), default=0.0)
+    glue = 3 * style.fontSize  # a character and the marks kept with it
+    latin = max((measure(u) for u in _LATIN.findall(text)), default=0.0)
+    return (latin + 2 * style.fontSize if latin else 0.0) or min(glue, natural(text, style))
 
 
 def fit_widths(
@@ -304,6 +313,24 @@ def stacked(
     return out
 
 
+class HeadOnce(Flowable):
+    """A table heading placed in the story, noting on the canvas which page holds it (from the
+    next page on the page draws the heading itself)."""
+
+    def __init__(self, head: Flowable) -> None:
+        super().__init__()
+        self.head = head
+        self.keepWithNext = True
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self.width, self.height = self.head.wrap(availWidth, availHeight)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.canv.head_page = self.canv.getPageNumber()
+        self.head.drawOn(self.canv, 0, 0)
+
+
 class Mark(Flowable):
     """Invisible: from here on the pages belong to ``record`` and carry ``header``."""
 
@@ -390,7 +417,7 @@ def numbered_canvas(
                 draw_string(self, MARGIN, height - 12 * mm, running, font, 8.5)
                 self.setLineWidth(0.5)
                 self.line(MARGIN, height - 13.5 * mm, width - MARGIN, height - 13.5 * mm)
-                if page_head is not None and self._pageNumber > 1:
+                if page_head is not None and self._pageNumber > state.get("head_page", 1):
                     page_head(self, width, height)
                 page = page_tpl.format(page=seen[key], total=per_record[key])
                 page_w = measurer(font, 8.5)(page)

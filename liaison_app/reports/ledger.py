@@ -20,6 +20,7 @@ from liaison_app.domain.records import ProblemRecord
 from liaison_app.reports.layout import (
     MARGIN,
     TOP,
+    HeadOnce,
     Meta,
     Report,
     build,
@@ -149,8 +150,7 @@ def render_ledger(
         head.wrapOn(canvas, PAGE_WIDTH, head_h)
         head.drawOn(canvas, MARGIN, height - TOP - head_h)
 
-    head.keepWithNext = True
-    story.append(head)
+    story.append(HeadOnce(grid(header, [], widths, st)))
     start = 0
     size = FIRST_CHUNK
     while start < len(rows) or start == 0:

@@ -16,7 +16,6 @@ which is also several times faster than a ``Paragraph`` for the plain text repor
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -32,45 +31,33 @@ NO_START = CLOSING | RUNS
 EPS = 0.01
 
 
-def _is_wide(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in "WF"
+_WIDE = (
+    "\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6"
+    "\U00020000-\U0003fffd"
+)
+_NOT_LATIN = re.escape("".join(sorted(OPENING | RUNS | {c for c in CLOSING if not c.isascii()})))
+_TOKEN = re.compile(
+    rf"(?P<space>[^\S\u3000]+)|(?P<run>(?P<run_ch>[{re.escape(''.join(sorted(RUNS)))}])(?P=run_ch)*)"
+    rf"|(?P<latin>[^\s{_WIDE}{_NOT_LATIN}]+)|.",
+    re.DOTALL,
+)
 
 
 def units(text: str) -> list[str]:
     """The pieces a line may break between; spaces are their own pieces (dropped at a break)."""
-    raw: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        j = i + 1
-        if ch.isspace() and ch != "\u3000":  # an ideographic space is a character
-            while j < n and text[j].isspace() and text[j] not in "\n\u3000":
-                j += 1
-            raw.append(" ")
-        elif ch in RUNS:
-            while j < n and text[j] == ch:
-                j += 1
-            raw.append(text[i:j])
-        elif ch in OPENING or ch in CLOSING or _is_wide(ch):
-            raw.append(ch)
-        else:  # a Latin word or number: ASCII punctuation inside it stays with it
-            while j < n:
-                c = text[j]
-                if c.isspace() or c in RUNS or c in OPENING or _is_wide(c):
-                    break
-                if c in CLOSING and not c.isascii():
-                    break
-                j += 1
-            raw.append(text[i:j])
-        i = j
     out: list[str] = []
     glue_next = False
-    for u in raw:
-        if u == " ":
-            out.append(u)
+    for m in _TOKEN.finditer(text):
+        if m.lastgroup == "space":
+            out.append(" ")
             glue_next = False
             continue
-        if out and out[-1] != " " and (glue_next or u[0] in CLOSING or u[0] in RUNS):
+        u = m.group()
+        if u[0] in NO_START and len(out) >= 2 and out[-1] == " ":
+            out.pop()  # "word ’": the mark stays with the word, the space with them
+            out[-1] += " " + u
+        elif out and out[-1] != " " and (glue_next or u[0] in NO_START):
             out[-1] += u  # a closing mark (or ——, ……) stays with what comes before it
         else:
             out.append(u)
