@@ -157,7 +157,7 @@ def longest_unit(text: str, style: ParagraphStyle, words_only: bool = False) -> 
         return max((measure(u) for u in text.split()), default=0.0)
     glue = 3 * style.fontSize  # a character and the marks kept with it
     latin = max((measure(u) for u in _LATIN.findall(text)), default=0.0)
-    return (latin + 2 * style.fontSize if latin else 0.0) or min(glue, natural(text, style))
+    return latin or min(glue, natural(text, style))
 
 
 def fit_widths(
@@ -310,6 +310,86 @@ def stacked(
             run = []
         if isinstance(item, str):
             out.append(grid(None, [[item]], [sum(widths)], st))
+    return out
+
+
+class Row(Flowable):
+    """One table row drawn by itself: its cells' text and its rules, split across pages cell by
+    cell (``repeat`` cells printed again on the continuation). Thousands of these lay out in
+    linear time, where one reportlab Table re-measures its remaining rows at every page."""
+
+    VPAD = 2.5
+
+    def __init__(self, cells: Sequence[Text], widths: Sequence[float]) -> None:
+        super().__init__()
+        self.cells, self.widths = list(cells), list(widths)
+        self.width = sum(self.widths)
+        self.height = 0.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        inner = [
+            c.wrap(w - 2 * CELL_PAD, 1e9)[1] for c, w in zip(self.cells, self.widths, strict=True)
+        ]
+        self.height = max(inner, default=0.0) + 2 * self.VPAD
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        self.wrap(availWidth, availHeight)
+        room = availHeight - 2 * self.VPAD
+        first: list[Text] = []
+        rest: list[Text] = []
+        for cell, w in zip(self.cells, self.widths, strict=True):
+            if cell.height <= room:
+                first.append(cell)
+                rest.append(cell.continued() if cell.repeat else Text("", cell.style))
+                continue
+            parts = cell.split(w - 2 * CELL_PAD, room)
+            if len(parts) != 2:
+                return []
+            first.append(parts[0])  # type: ignore[arg-type]
+            rest.append(parts[1])  # type: ignore[arg-type]
+        if all(not c.text and c.repeat is False for c in rest):
+            return []
+        return [Row(first, self.widths), Row(rest, self.widths)]
+
+    def draw(self) -> None:
+        canvas = self.canv
+        x = 0.0
+        top = self.height - self.VPAD
+        for cell, w in zip(self.cells, self.widths, strict=True):
+            cell.draw_at(canvas, x + CELL_PAD, top - cell.height)
+            x += w
+        # The rules, written as PDF path operators (reportlab's path object formats each number
+        # in Python): thin between cells, heavy at the table's left and right edges.
+        w, h = self.width, self.height
+        ops = [f"0.5 w 0 0 m {w:.2f} 0 l 0 {h:.2f} m {w:.2f} {h:.2f} l"]
+        x = 0.0
+        for cw in self.widths[:-1]:
+            x += cw
+            ops.append(f"{x:.2f} 0 m {x:.2f} {h:.2f} l")
+        ops.append(f"S 1 w 0 0 m 0 {h:.2f} l {w:.2f} 0 m {w:.2f} {h:.2f} l S")
+        canvas._code.append(" ".join(ops))
+
+
+def rows_of(
+    rows: Sequence[list[object] | str],
+    widths: Sequence[float],
+    st: dict[str, ParagraphStyle],
+    *,
+    repeat: Sequence[int] = (),
+    numeric: Sequence[int] = (),
+) -> list[Flowable]:
+    """Row flowables; a ``str`` item (a long text moved below its row) spans the full width."""
+    out: list[Flowable] = []
+    for row in rows:
+        if isinstance(row, str):
+            out.append(Row([para(row, st["cell"])], [sum(widths)]))
+            continue
+        cells = [
+            para(c, st["num"] if i in numeric else st["cell"], repeat=i in repeat)
+            for i, c in enumerate(row)
+        ]
+        out.append(Row(cells, widths))
     return out
 
 

@@ -1,8 +1,8 @@
 """The problem ledger (问题台账): a landscape table, its heading on every page, summary on top.
 
-Rows are laid out in chunks of small tables (one table of 10,000 rows costs reportlab time
-quadratic in its length when it splits page after page); from page 2 on the page itself draws
-the column heading above the frame, so the heading repeats as in one table.
+Each row is its own flowable (one reportlab Table of 10,000 rows costs time quadratic in its
+length as it splits page after page); from page 2 on the page itself draws the column heading
+above the frame, so the heading repeats as in one table.
 """
 
 from __future__ import annotations
@@ -23,21 +23,21 @@ from liaison_app.reports.layout import (
     HeadOnce,
     Meta,
     Report,
+    Row,
     build,
     cn_date,
     fit_widths,
     grid,
+    head_cell,
     move_long,
     para,
     punct,
-    stacked,
+    rows_of,
     styles,
 )
 from liaison_app.reports.words import Names
 
 PAGE_WIDTH = 267 * mm  # landscape A4 less the margins
-CHUNK = 25  # rows per table
-FIRST_CHUNK = 3  # rows kept with the heading on page 1
 
 
 def summary_table(f: Figures, names: Names, st: dict, width: float = PAGE_WIDTH):  # type: ignore[no-untyped-def]
@@ -143,37 +143,22 @@ def render_ledger(
             ]
         )
     widths = fit_widths(header, rows, PAGE_WIDTH, {2: 1.2, 5: 3.0, 11: 2.0}, st)  # type: ignore[arg-type]
-    head = grid(header, [], widths, st)
+    head = Row([head_cell(h, st["head"]) for h in header], widths)
     _hw, head_h = head.wrap(PAGE_WIDTH, 1000)
 
     def page_head(canvas: Canvas, _width: float, height: float) -> None:
-        head.wrapOn(canvas, PAGE_WIDTH, head_h)
         head.drawOn(canvas, MARGIN, height - TOP - head_h)
 
-    story.append(HeadOnce(grid(header, [], widths, st)))
-    start = 0
-    size = FIRST_CHUNK
-    while start < len(rows) or start == 0:
-        chunk = rows[start : start + size]
-        if not chunk:
-            break
-        story += stacked(
-            None,
-            move_long(
-                chunk,
-                5,
-                widths[5],
-                st,
-                lambda row: f"{w('in_full')}（{row[1]}）{colon}",
-                w("below"),
-            ),
-            widths,
-            st,
-            repeat=(0, 1, 2),
-            numeric=(0, 9),
-        )
-        start += size
-        size = CHUNK
+    story.append(HeadOnce(Row([head_cell(h, st["head"]) for h in header], widths)))
+    story += rows_of(
+        move_long(
+            rows, 5, widths[5], st, lambda row: f"{w('in_full')}（{row[1]}）{colon}", w("below")
+        ),
+        widths,
+        st,
+        repeat=(0, 1, 2),
+        numeric=(0, 9),
+    )
     story.append(bottom)
     texts = [x for p in problems for x in (p.enterprise_name, p.description, p.result)]
     meta = Meta(w("ledger_title"), names.lang, names.author, filters or w("all"))

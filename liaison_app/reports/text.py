@@ -19,7 +19,9 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
+from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from liaison_app.reports import fonts
@@ -206,22 +208,29 @@ class Text(Flowable):
         return Text(self.text, self.style, self._lines, repeat=True, bold=self.bold)
 
     def draw(self) -> None:
+        self.draw_at(self.canv, 0.0, 0.0)
+
+    def draw_at(self, canvas: Canvas, x0: float, y0: float) -> None:
+        """Draw with the bottom-left corner at (x0, y0) (a row draws its cells without a
+        save/translate/restore per cell)."""
         st = self.style
-        canvas = self.canv
         leading, size = st.leading, st.fontSize
         measure = measurer(st.fontName, size)
-        canvas.setFillColor(st.textColor)
+        plain = st.textColor is colors.black
+        if not plain:
+            canvas.setFillColor(st.textColor)
         if self.bold:
-            canvas.setStrokeColor(st.textColor)
             canvas.setLineWidth(size * 0.035)
         for i, line in enumerate(self._lines or ()):
             if not line:
                 continue
-            y = self.height - (i + 1) * leading + (leading - size) / 2 + 0.14 * size
+            y = y0 + self.height - (i + 1) * leading + (leading - size) / 2 + 0.14 * size
             if st.alignment == 1:
-                x = (self.width - measure(line)) / 2
+                x = x0 + (self.width - measure(line)) / 2
             elif st.alignment == 2:
-                x = self.width - measure(line) - self.INSET
+                x = x0 + self.width - measure(line) - self.INSET
             else:
-                x = 0.0
+                x = x0
             fonts.draw_string(canvas, x, y, line, st.fontName, size, bold=self.bold)
+        if not plain:
+            canvas.setFillColor(colors.black)
