@@ -30,6 +30,7 @@ PLACEHOLDER = "〓"  # GB/T 15834's mark for a character that cannot be set
 _lock = threading.Lock()
 _fonts: list[tuple[str, TTFont]] = []  # body font first, then the fallbacks
 _owner: dict[str, str] = {}  # character -> the font name that draws it ("" when none)
+_fallbacks_loaded = False
 
 
 def _utf16_hex(code: int) -> str:
@@ -80,11 +81,6 @@ def register() -> str:
             body = TTFont(FONT, str(font_path()), subfontIndex=0)
             pdfmetrics.registerFont(body)
             found = [(FONT, body)]
-            for i, path in enumerate(fallback_paths()):
-                name = f"LiaisonFallback{i}"
-                font = TTFont(name, str(path), subfontIndex=0)
-                pdfmetrics.registerFont(font)
-                found.append((name, font))
             for bold in (0, 1):
                 for italic in (0, 1):
                     addMapping(FONT, bold, italic, FONT)  # no bold face: the same outlines
@@ -96,12 +92,29 @@ def register() -> str:
     return FONT
 
 
+def _load_fallbacks() -> None:
+    """The fallback fonts, read the first time a character is missing from the body font
+    (they are large: most documents never need them)."""
+    global _fallbacks_loaded
+    with _lock:
+        if _fallbacks_loaded:
+            return
+        for i, path in enumerate(fallback_paths()):
+            name = f"LiaisonFallback{i}"
+            font = TTFont(name, str(path), subfontIndex=0)
+            pdfmetrics.registerFont(font)
+            _fonts.append((name, font))
+        _fallbacks_loaded = True
+
+
 def font_for(ch: str) -> str:
     """The name of the font that draws ``ch`` ("" when none has it)."""
     name = _owner.get(ch)
     if name is None:
         register()
         code = ord(ch)
+        if code not in _fonts[0][1].face.charToGlyph:
+            _load_fallbacks()
         name = next((n for n, f in _fonts if code in f.face.charToGlyph), "")
         _owner[ch] = name
     return name
