@@ -88,6 +88,25 @@ def form_lines(names: Names, st: dict, today: dt.date) -> tuple[Flowable, Flowab
     return top, bottom
 
 
+def row_cells(i: int, p: ProblemRecord, names: Names, today: dt.date) -> list[object]:
+    """The words of one ledger row, as printed."""
+    status = names("status", p.status) + (f"（{names.word('overdue')}）" if p.overdue else "")
+    return [
+        f"{i:,}" if i >= 10_000 else str(i),
+        problem_number(p.number, p.number_provisional, names.lang),
+        p.enterprise_name,
+        names("districts", p.district_code),
+        names("categories", p.category),
+        p.description,
+        names("departments", p.lead_department),
+        p.raised_on.isoformat(),
+        p.deadline.isoformat() if p.deadline else "",
+        overdue_days(p, today),
+        status,
+        p.result or "",
+    ]
+
+
 def render_ledger(
     problems: Sequence[ProblemRecord],
     figures: Figures,
@@ -123,25 +142,9 @@ def render_ledger(
         w("status"),
         w("result"),
     ]
-    rows: list[list[object]] = []
-    for i, p in enumerate(problems, start=1):
-        status = names("status", p.status) + (f"（{w('overdue')}）" if p.overdue else "")
-        rows.append(
-            [
-                f"{i:,}" if i >= 10_000 else str(i),
-                problem_number(p.number, p.number_provisional, names.lang),
-                p.enterprise_name,
-                names("districts", p.district_code),
-                names("categories", p.category),
-                p.description,
-                names("departments", p.lead_department),
-                p.raised_on.isoformat(),
-                p.deadline.isoformat() if p.deadline else "",
-                overdue_days(p, today),
-                status,
-                p.result or "",
-            ]
-        )
+    rows: list[list[object]] = [
+        row_cells(i, p, names, today) for i, p in enumerate(problems, start=1)
+    ]
     widths = fit_widths(header, rows, PAGE_WIDTH, {2: 1.2, 5: 3.0, 11: 2.0}, st)  # type: ignore[arg-type]
     head = Row([head_cell(h, st["head"]) for h in header], widths)
     _hw, head_h = head.wrap(PAGE_WIDTH, 1000)
