@@ -167,7 +167,7 @@ def fit_widths(
     flex: dict[int, float],
     st: dict[str, ParagraphStyle],
     cap: float = 40 * mm,
-    floor: float = 20 * mm,
+    floor: float = 15 * mm,
 ) -> list[float]:
     """Column widths that split nothing a reader needs.
 
@@ -592,6 +592,42 @@ def build(
 
 
 __all__ = ["Report", "Meta", "break_lines"]
+
+
+class Headed(Flowable):
+    """A heading and the table under it, split in the table: the heading goes with the first
+    rows (where keepWithNext would carry it and the whole table to the next page)."""
+
+    def __init__(self, heading: Flowable, body: Flowable) -> None:
+        super().__init__()
+        self.heading, self.body = heading, body
+        self._h = (0.0, 0.0, 0.0)
+
+    def getSpaceBefore(self) -> float:  # noqa: N802 - reportlab's name
+        return float(self.heading.getSpaceBefore())
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        _w, hh = self.heading.wrap(availWidth, availHeight)
+        gap = float(self.heading.getSpaceAfter())
+        bw, bh = self.body.wrap(availWidth, availHeight)
+        self._h = (hh, gap, bw)
+        self.width, self.height = availWidth, hh + gap + bh
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        self.wrap(availWidth, availHeight)
+        hh, gap, _bw = self._h
+        parts = self.body.split(availWidth, availHeight - hh - gap)
+        if len(parts) < 2:
+            return []
+        return [Headed(self.heading, parts[0]), *parts[1:]]
+
+    def draw(self) -> None:
+        hh, gap, bw = self._h
+        self.heading.drawOn(self.canv, 0, self.height - hh)
+        align = getattr(self.body, "hAlign", "LEFT")
+        x = (self.width - bw) / 2 if align in ("CENTER", "CENTRE") else 0.0
+        self.body.drawOn(self.canv, x, 0)
 
 
 class Tail(Flowable):

@@ -15,6 +15,7 @@ from liaison_app.domain.records import EnterpriseRecord, ProblemRecord, VisitRec
 from liaison_app.reports.layout import (
     RULE,
     Grid,
+    Headed,
     Mark,
     Meta,
     Report,
@@ -30,6 +31,7 @@ from liaison_app.reports.layout import (
     styles,
     table_style,
 )
+from liaison_app.reports.text import Text
 from liaison_app.reports.words import Names
 
 WIDTH = 180 * mm  # A4 portrait less the margins
@@ -280,7 +282,10 @@ def visit_story(data: VisitRecordData, names: Names) -> tuple[list[Flowable], li
         photo_grid.setStyle(table_style())
         story.append(photo_grid)
 
-    story[-1] = Tail(story[-1], signature_block(names, st), 8 * mm)
+    last = story.pop()
+    if isinstance(story[-1], Text) and story[-1].style is st["h2"]:  # its heading goes with it
+        last = Headed(story.pop(), last)
+    story.append(Tail(last, signature_block(names, st), 8 * mm))
 
     texts = [
         e.name,
