@@ -154,15 +154,28 @@ def draw_string(
 
     The text object is written straight to the page (what reportlab's text object writes, less
     its per-call bookkeeping: a ledger draws tens of thousands of lines)."""
-    doc = canvas._doc
-    code = [f"BT {'2 Tr ' if bold else ''}1 0 0 1 {x:.3f} {y:.3f} Tm"]
-    for owner, part in runs(text, font, getattr(canvas, "missing_chars", None)):
-        face = pdfmetrics.getFont(owner)
-        for subset, chunk in face.splitString(part, doc):
-            name = face.getSubsetInternalName(subset, doc)
-            code.append(f"{name} {size:g} Tf ({canvas._escape(chunk)}) Tj")
-    code.append("0 Tr ET" if bold else "ET")
-    canvas._code.append(" ".join(code))
+    cache: dict[tuple[str, str, float], tuple[str, frozenset[str]]]
+    cache = canvas.__dict__.setdefault("liaison_line_cache", {})
+    key = (text, font, size)
+    hit = cache.get(key)
+    if hit is None:  # ledgers repeat their dates, districts and statuses: encode once
+        doc = canvas._doc
+        gaps: set[str] = set()
+        parts = []
+        for owner, part in runs(text, font, gaps):
+            face = pdfmetrics.getFont(owner)
+            for subset, chunk in face.splitString(part, doc):
+                name = face.getSubsetInternalName(subset, doc)
+                parts.append(f"{name} {size:g} Tf ({canvas._escape(chunk)}) Tj")
+        hit = cache[key] = (" ".join(parts), frozenset(gaps))
+    shown, gaps_here = hit
+    if gaps_here:
+        missing = getattr(canvas, "missing_chars", None)
+        if missing is not None:
+            missing.update(gaps_here)
+    mode = "2 Tr " if bold else ""
+    end = "0 Tr ET" if bold else "ET"
+    canvas._code.append(f"BT {mode}1 0 0 1 {x:.3f} {y:.3f} Tm {shown} {end}")
 
 
 def missing_glyphs(texts: Iterable[str | None]) -> list[str]:

@@ -67,6 +67,7 @@ def units(text: str) -> list[str]:
     return out
 
 
+_BLANKS = {ord(c): " " for c in "\t\v\f"}  # printed as spaces, never as 〓
 Measure = Callable[[str], float]
 
 
@@ -76,7 +77,11 @@ def break_lines(
     """``text`` broken into lines no wider than ``width`` (newlines kept as line breaks);
     ``words_only``: break at spaces only (a heading: a Chinese heading is one word)."""
     lines: list[str] = []
+    text = text.translate(_BLANKS)
     for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if not words_only and measure(paragraph) <= width + EPS:  # fits: nothing to break
+            lines.append(paragraph.strip(" "))
+            continue
         cur, cur_w = "", 0.0
         pieces = [u or " " for u in re.split(r"([ \t]+)", paragraph)] if words_only else None
         for u in pieces if pieces is not None else units(paragraph):

@@ -376,3 +376,9 @@ def test_build_sets_metadata():
     )
     meta = PdfReader(io.BytesIO(report.pdf)).metadata
     assert (meta.title, meta.author, meta.subject) == ("标题", "某单位 某人", "主题")
+
+
+def test_tabs_and_form_feeds_print_as_spaces_not_placeholders():
+    lines = lines_of(plain_pdf(["甲\t乙\v丙\f丁", "企业\t名称" * 30], 200))
+    assert not any("〓" in line for line in lines)
+    assert "甲 乙 丙 丁" in lines
