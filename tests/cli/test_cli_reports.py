@@ -41,16 +41,3 @@ def test_bad_report_requests_exit_2_and_write_nothing(base, tmp_path):
     _, err = cli("report", "stats", "--from", "2026-13-01", "-o", str(tmp_path / "s.pdf"), expect=2)
     assert "from" in err
     assert not list(tmp_path.glob("*.pdf")) and db_snapshot(cli.db_path) == before
-
-
-def test_officer_unit_is_kept_and_printed_on_the_reports(base, tmp_path):
-    cli = base.cli
-    info = cli.json("officer", "--unit", "市委组织部两新工委")
-    assert info["unit"] == "市委组织部两新工委"
-    _, err = cli("officer", "--unit", "单" * 101, expect=2)
-    assert "100" in err
-    target = tmp_path / "visit.pdf"
-    cli("report", "visit", base.visit, "-o", str(target))
-    assert "走访单位：市委组织部两新工委" in text_of(target)
-    reader = PdfReader(io.BytesIO(target.read_bytes()))
-    assert reader.metadata.author.startswith("市委组织部两新工委")

@@ -382,3 +382,19 @@ def test_tabs_and_form_feeds_print_as_spaces_not_placeholders():
     lines = lines_of(plain_pdf(["甲\t乙\v丙\f丁", "企业\t名称" * 30], 200))
     assert not any("〓" in line for line in lines)
     assert "甲 乙 丙 丁" in lines
+
+
+def test_officer_unit_from_the_command_line_is_printed_as_the_visiting_unit(
+    store, two_visits, tmp_path, capsys
+):
+    from liaison_app.cli import main
+
+    data = str(store.data_dir)
+    assert main(["--data-dir", data, "--json", "officer", "--unit", "市委组织部两新工委"]) == 0
+    assert '"unit": "市委组织部两新工委"' in capsys.readouterr().out
+    assert main(["--data-dir", data, "officer", "--unit", "单" * 101]) == 2
+    target = tmp_path / "visit.pdf"
+    assert main(["--data-dir", data, "report", "visit", two_visits[1].id, "-o", str(target)]) == 0
+    assert "走访单位：市委组织部两新工委" in lines_of(target.read_bytes())
+    author = PdfReader(io.BytesIO(target.read_bytes())).metadata.author
+    assert author == "市委组织部两新工委 王小明"
