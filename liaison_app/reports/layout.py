@@ -639,6 +639,9 @@ class Tail(Flowable):
         self.content, self.block, self.gap = content, block, gap
         self._sizes = (0.0, 0.0, 0.0, 0.0)
 
+    def getSpaceBefore(self) -> float:  # noqa: N802 - reportlab's name
+        return float(self.content.getSpaceBefore())
+
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         cw, ch = self.content.wrap(availWidth, availHeight)
         bw, bh = self.block.wrap(availWidth, availHeight)
