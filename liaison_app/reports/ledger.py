@@ -92,7 +92,7 @@ def row_cells(i: int, p: ProblemRecord, names: Names, today: dt.date) -> list[ob
     """The words of one ledger row, as printed."""
     status = names("status", p.status) + (f"（{names.word('overdue')}）" if p.overdue else "")
     return [
-        f"{i:,}" if i >= 10_000 else str(i),
+        str(i),
         problem_number(p.number, p.number_provisional, names.lang),
         p.enterprise_name,
         names("districts", p.district_code),
