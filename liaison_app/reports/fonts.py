@@ -92,19 +92,35 @@ def register() -> str:
     return FONT
 
 
-def _load_fallbacks() -> None:
-    """The fallback fonts, read the first time a character is missing from the body font
-    (they are large: most documents never need them)."""
+def _fallback_having(code: int) -> str:
+    """The fallback font that draws ``code`` ("" when none), reading the fallback files one at a
+    time, in order, only until one has it: they are large (the one for Extensions B to F is
+    30 MB) and most documents need none of them; a name in Extension A never reads B."""
     global _fallbacks_loaded
     with _lock:
+        for name, font in _fonts[1:]:
+            if code in font.face.charToGlyph:
+                return name
         if _fallbacks_loaded:
-            return
-        for i, path in enumerate(fallback_paths()):
-            name = f"LiaisonFallback{i}"
+            return ""
+        paths = fallback_paths()
+        for path in paths[len(_fonts) - 1 :]:
+            name = f"LiaisonFallback-{path.stem}"
             font = TTFont(name, str(path), subfontIndex=0)
+            # reportlab takes a second font of the same face name for the first (HanaMinA-ExtA
+            # and HanaMinA-CompatSup are both "HanaMinA"), and names the embedded subset by it
+            font.face.name = path.stem.encode("ascii")
             pdfmetrics.registerFont(font)
             _fonts.append((name, font))
+            if code in font.face.charToGlyph:
+                return name
         _fallbacks_loaded = True
+        return ""
+
+
+def loaded_fallbacks() -> list[Path]:
+    """The fallback files read so far in this process."""
+    return fallback_paths()[: len(_fonts) - 1]
 
 
 def font_for(ch: str) -> str:
@@ -113,9 +129,7 @@ def font_for(ch: str) -> str:
     if name is None:
         register()
         code = ord(ch)
-        if code not in _fonts[0][1].face.charToGlyph:
-            _load_fallbacks()
-        name = next((n for n, f in _fonts if code in f.face.charToGlyph), "")
+        name = FONT if code in _fonts[0][1].face.charToGlyph else _fallback_having(code)
         _owner[ch] = name
     return name
 
