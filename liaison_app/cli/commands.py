@@ -138,11 +138,14 @@ def cmd_demo(st: Store, args: argparse.Namespace) -> int:
 def cmd_officer(st: Store, args: argparse.Namespace) -> int:
     if args.name is not None:
         st.settings.set_officer_name(args.name)
+    if args.unit is not None:
+        st.settings.set_officer_unit(args.unit)
     name = st.settings.officer_name()
+    unit = st.settings.officer_unit()
     if args.json:
-        emit_json({"officer": name})
+        emit_json({"officer": name, "unit": unit})
     else:
-        print(name or "(not set)")
+        print(" ".join(filter(None, [name or "(not set)", f"({unit})" if unit else ""])))
     return 0
 
 
@@ -405,6 +408,10 @@ def cmd_report(st: Store, args: argparse.Namespace) -> int:
         report = st.reports.visit_record(args.id, args.lang)
     elif args.action == "ledger":
         report = st.reports.ledger(args.lang, **ledger_filters(args))
+    elif args.action == "visits":
+        report = st.reports.visit_records(
+            _date(args.date_from, "from"), _date(args.date_to, "to"), args.lang
+        )
     else:
         report = st.reports.statistics(
             _date(args.date_from, "from"), _date(args.date_to, "to"), args.lang
@@ -424,6 +431,8 @@ def cmd_report(st: Store, args: argparse.Namespace) -> int:
         )
     else:
         print(target)
+    if args.strict and report.missing:
+        return 1
     return 0
 
 

@@ -109,6 +109,11 @@ def _period(p: argparse.ArgumentParser) -> None:
 def _report_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", metavar="FILE", required=True, help="the PDF to write")
     p.add_argument("--lang", choices=("zh_CN", "en"), default="zh_CN")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 when a character cannot be printed (no bundled font has it)",
+    )
 
 
 def _sync_commands(top: argparse._SubParsersAction, leaf: Any, group: Any) -> None:  # type: ignore[type-arg]
@@ -176,8 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--size", choices=("small", "office"), default="small")
     d.add_argument("--seed", type=int, default=1)
 
-    o = leaf(top, "officer", "show or set this data folder's officer name")
+    o = leaf(top, "officer", "show or set this data folder's officer name (and unit)")
     o.add_argument("name", nargs="?")
+    o.add_argument("--unit", metavar="TEXT", help="the officer's unit, printed on the reports")
 
     ent = group("enterprise", "enterprises")
     p = leaf(ent, "add", "add an enterprise; prints its id")
@@ -296,6 +302,10 @@ def build_parser() -> argparse.ArgumentParser:
     _report_options(p)
     p = leaf(rep, "stats", "figures for a period with charts by category, department, district")
     _period(p)
+    _report_options(p)
+    p = leaf(rep, "visits", "every visit record of a period in one document")
+    p.add_argument("--from", metavar="DATE", dest="date_from", required=True)
+    p.add_argument("--to", metavar="DATE", dest="date_to", required=True)
     _report_options(p)
 
     _sync_commands(top, leaf, group)

@@ -1,57 +1,188 @@
-"""The statistics report: the dashboard's figures for a period, with bar charts per grouping."""
+"""The statistics report: the dashboard's figures for a period, a bar chart and a table per
+grouping, each table closed by a 合计 row; districts grouped by city with subtotals."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import fields, replace
 
-from reportlab.graphics.charts.barcharts import HorizontalBarChart
-from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether
+from reportlab.platypus import Flowable, KeepTogether
 
-from liaison_app.domain.figures import StatsReport
-from liaison_app.domain.labels import format_rate
-from liaison_app.reports.fonts import register
-from liaison_app.reports.layout import Report, build, para, styles
-from liaison_app.reports.ledger import summary_table
-from liaison_app.reports.visit_record import _grid
+from liaison_app.domain.figures import Figures, StatsReport
+from liaison_app.domain.labels import format_rate, is_zh
+from liaison_app.domain.reference import cities
+from liaison_app.reports.fonts import draw_string, register
+from liaison_app.reports.layout import (
+    RULE,
+    Meta,
+    Report,
+    build,
+    cn_date,
+    fit_widths,
+    grid,
+    para,
+    punct,
+    styles,
+)
+from liaison_app.reports.ledger import form_lines, summary_table
+from liaison_app.reports.text import break_lines, measurer
 from liaison_app.reports.words import Names
 
-CHART_BARS = 12
-RECEIVED = colors.HexColor("#2a78b8")
-RESOLVED = colors.HexColor("#7fb13d")
+WIDTH = 180 * mm
+CHART_BARS = 15  # groups drawn as bars; the rest are one "其余 N 项" bar
+RECEIVED = colors.HexColor("#404040")
+RESOLVED = colors.HexColor("#b0b0b0")
+COUNTS = [f.name for f in fields(Figures) if f.type in ("int", int)]
 
 
-def bar_chart(report: StatsReport, names: Names) -> Drawing:
-    """Received and resolved per group, largest first, labels in the bundled font."""
-    font = register()
-    groups = list(report.groups[:CHART_BARS])[::-1]
-    height = 22 * mm + 9 * mm * max(len(groups), 1)
-    drawing = Drawing(180 * mm, height)
-    chart = HorizontalBarChart()
-    chart.x, chart.y = 45 * mm, 14 * mm
-    chart.width, chart.height = 125 * mm, height - 20 * mm
-    chart.data = [[g.received for g in groups] or [0], [g.resolved for g in groups] or [0]]
-    chart.categoryAxis.categoryNames = [(g.label or g.key or "—")[:14] for g in groups] or [""]
-    chart.categoryAxis.labels.fontName = font
-    chart.categoryAxis.labels.fontSize = 7.5
-    chart.valueAxis.labels.fontName = font
-    chart.valueAxis.labels.fontSize = 7
-    chart.valueAxis.valueMin = 0
-    chart.bars[0].fillColor = RECEIVED
-    chart.bars[1].fillColor = RESOLVED
-    chart.barSpacing = 1
-    chart.groupSpacing = 4
-    drawing.add(chart)
-    for i, (word_key, color) in enumerate((("received", RECEIVED), ("resolved", RESOLVED))):
-        x = 45 * mm + i * 35 * mm
-        drawing.add(String(x + 5 * mm, 3 * mm, names.word(word_key), fontName=font, fontSize=8))
-        legend = String(x, 3 * mm, "■", fontName=font, fontSize=9)
-        legend.fillColor = color
-        drawing.add(legend)
-    return drawing
+def add_up(groups: Sequence[Figures], key: str | None, label: str) -> Figures:
+    totals = {name: sum(getattr(g, name) for g in groups) for name in COUNTS}
+    return Figures(key=key, label=label, **totals)
+
+
+def _label(g: Figures) -> str:
+    return g.label or g.key or "—"
+
+
+class BarChart(Flowable):
+    """Received and resolved per group, every label whole (wrapped), each value on its bar."""
+
+    LABEL_W = 42 * mm
+    FONT_SIZE = 8.0
+    BAR = 9.0  # points per bar
+
+    def __init__(self, groups: Sequence[Figures], apart: Sequence[Figures], names: Names) -> None:
+        super().__init__()
+        self.groups, self.apart, self.names = list(groups), apart, names
+        measure = measurer(register(), self.FONT_SIZE)
+        self._labels = [break_lines(_label(g), self.LABEL_W - 4, measure) for g in self.groups]
+        self._rows = [max(2 * self.BAR + 5, len(lines) * 10 + 3) for lines in self._labels]
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self.width = min(availWidth, WIDTH)
+        self.height = sum(self._rows) + 22 + 14 * len(self.apart)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        font = register()
+        w = self.names.word
+        top = self.height - 4
+        bar_x = self.LABEL_W
+        bar_w = self.width - bar_x - 40
+        peak = max([g.received for g in self.groups] + [1])
+        y = top
+        c.setLineWidth(0.4)
+        for g, lines, row_h in zip(self.groups, self._labels, self._rows, strict=True):
+            ly = y - (row_h - len(lines) * 10) / 2 - 8
+            for line in lines:
+                lw = measurer(font, self.FONT_SIZE)(line)
+                draw_string(c, self.LABEL_W - 4 - lw, ly, line, font, self.FONT_SIZE)
+                ly -= 10
+            by = y - (row_h - 2 * self.BAR) / 2 - self.BAR
+            for value, fill in ((g.received, RECEIVED), (g.resolved, RESOLVED)):
+                length = bar_w * value / peak
+                c.setFillColor(fill)
+                c.setStrokeColor(RULE)
+                c.rect(bar_x, by + 1, max(length, 0.5), self.BAR - 2, stroke=1, fill=1)
+                c.setFillColor(colors.black)
+                draw_string(c, bar_x + length + 3, by + 2.5, f"{value:,}", font, self.FONT_SIZE)
+                by -= self.BAR
+            y -= row_h
+        c.setStrokeColor(RULE)
+        c.line(bar_x, y, bar_x, top)
+        y -= 4
+        for a in self.apart:  # apart from the bars: they would dwarf the rest
+            text = f"{_label(a)}{punct(self.names.lang)[0]}{w('received')} {a.received:,}，{w('resolved')} {a.resolved:,}"
+            if not is_zh(self.names.lang):
+                text = text.replace("，", ", ")
+            draw_string(c, bar_x, y - 10, text, font, self.FONT_SIZE)
+            y -= 14
+        for i, (key, fill) in enumerate((("received", RECEIVED), ("resolved", RESOLVED))):
+            x = bar_x + i * 30 * mm
+            c.setFillColor(fill)
+            c.rect(x, y - 12, 8, 7, stroke=1, fill=1)
+            c.setFillColor(colors.black)
+            draw_string(c, x + 11, y - 12, w(key), font, self.FONT_SIZE)
+
+
+def by_city(groups: Sequence[Figures], names: Names) -> list[tuple[Figures, list[Figures]]]:
+    """Districts under their city (GB/T 2260: the city is the code's first four digits)."""
+    members: dict[str, list[Figures]] = {}
+    for g in groups:
+        members.setdefault((g.key or "")[:4] + "00" if g.key else "", []).append(g)
+    names_of = cities()
+    zh = is_zh(names.lang)
+    out = []
+    for city, group in members.items():
+        label = names_of.get(city, ("—", "—"))[0 if zh else 1]
+        out.append((add_up(group, city, label), group))
+    return out
+
+
+def chart_groups(report: StatsReport, names: Names) -> tuple[list[Figures], list[Figures]]:
+    """The bars (districts: one per city) and the groups told apart in words under the chart:
+    the no-department group and, past CHART_BARS, "其余 N 项" — as bars they would dwarf the
+    rest."""
+    groups = list(report.groups)
+    apart: list[Figures] = []
+    if report.by == "district":
+        groups = [city for city, _members in by_city(groups, names)]
+    if report.by == "department":
+        none = [g for g in groups if not g.key]
+        groups = [g for g in groups if g.key]
+        if none:
+            apart.append(add_up(none, None, names.word("no_department")))
+    groups.sort(key=lambda g: -g.received)
+    if len(groups) > CHART_BARS:
+        rest = groups[CHART_BARS:]
+        groups = groups[:CHART_BARS]
+        apart.append(add_up(rest, "_others", names.word("others").format(n=len(rest))))
+    return groups, apart
+
+
+def _row(g: Figures, label: str) -> list[object]:
+    return [
+        label,
+        f"{g.received:,}",
+        f"{g.resolved:,}",
+        format_rate(g.resolution_rate),
+        f"{g.overdue:,}",
+        format_rate(g.on_time_rate),
+        format_rate(g.satisfaction_rate),
+    ]
+
+
+def table_rows(report: StatsReport, names: Names) -> tuple[list[list[object]], list[int]]:
+    """Rows and which of them are totals (bold): 合计 last; districts under their city."""
+    w = names.word
+    rows: list[list[object]] = []
+    bold: list[int] = []
+    if report.by == "district":
+        by_city: dict[str, list[Figures]] = {}
+        for g in report.groups:
+            city = (g.key or "")[:4] + "00" if g.key else ""
+            by_city.setdefault(city, []).append(g)
+        names_of = cities()
+        zh = names.lang.startswith("zh")
+        for city, members in by_city.items():
+            city_name = names_of.get(city, ("—", "—"))[0 if zh else 1]
+            bold.append(len(rows))
+            rows.append(
+                _row(
+                    add_up(members, city, city_name),
+                    f"{city_name}（{w('subtotal')}）" if zh else f"{city_name} ({w('subtotal')})",
+                )
+            )
+            rows += [_row(g, "　" + _label(g)) for g in members]
+    else:
+        rows = [_row(g, _label(g)) for g in report.groups]
+    bold.append(len(rows))
+    rows.append(_row(report.overall, w("total")))
+    return rows, bold
 
 
 def render_statistics(
@@ -64,44 +195,39 @@ def render_statistics(
     """``reports`` maps "category" / "department" / "district" to figures for the same period."""
     st = styles()
     w = names.word
-    period = (
-        f"{date_from.isoformat() if date_from else '…'} – {date_to.isoformat() if date_to else '…'}"
-    )
+    made = made or dt.datetime.now()
+    colon = punct(names.lang)[0]
+    period = f"{cn_date(date_from, names.lang) or '…'} – {cn_date(date_to, names.lang) or '…'}"
     first = next(iter(reports.values()))
-    story: list = [
+    top, bottom = form_lines(names, st, made.date())
+    story: list[Flowable] = [
         para(w("stats_title"), st["title"]),
-        para(f"{w('period')}：{period}", st["subtitle"]),
-        summary_table(first.overall, names, st, width=180),
+        para(f"{w('period')}{colon}{period}", st["subtitle"]),
+        top,
+        summary_table(first.overall, names, st, width=WIDTH),
         para(w("satisfaction_note"), st["small"]),
     ]
     texts: list[str | None] = []
+    header = [
+        w("group"),
+        w("received"),
+        w("resolved"),
+        w("resolution_rate"),
+        w("overdue_count"),
+        w("on_time_rate"),
+        w("satisfaction_rate"),
+    ]
     for by, report in reports.items():
-        rows = [
-            [
-                g.label or g.key or "—",
-                f"{g.received:,}",
-                f"{g.resolved:,}",
-                format_rate(g.resolution_rate),
-                f"{g.overdue:,}",
-                format_rate(g.on_time_rate),
-                format_rate(g.satisfaction_rate),
-            ]
-            for g in report.groups
-        ]
+        report = replace(report, by=report.by or by)
+        rows, bold = table_rows(report, names)
         texts += [g.label for g in report.groups]
-        table = _grid(
-            [
-                w("group"),
-                w("received"),
-                w("resolved"),
-                w("resolution_rate"),
-                w("overdue_count"),
-                w("on_time_rate"),
-                w("satisfaction_rate"),
-            ],
-            rows,
-            [50 * mm, 20 * mm, 20 * mm, 24 * mm, 20 * mm, 24 * mm, 22 * mm],
-            st,
-        )
-        story += [KeepTogether([para(w(f"by_{by}"), st["h2"]), bar_chart(report, names)]), table]
-    return build(story, lang=names.lang, title=w("stats_title"), texts=texts, made=made)
+        widths = fit_widths(header, rows, WIDTH, {0: 1.0}, st)  # type: ignore[arg-type]
+        table = grid(header, rows, widths, st, numeric=range(1, 7), bold_rows=bold)
+        groups, apart = chart_groups(report, names)
+        story += [
+            KeepTogether([para(w(f"by_{by}"), st["h2"]), BarChart(groups, apart, names)]),
+            table,
+        ]
+    story.append(bottom)
+    meta = Meta(w("stats_title"), names.lang, names.author, f"{w('period')}{colon}{period}")
+    return build(story, meta=meta, texts=texts, made=made)

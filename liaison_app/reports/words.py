@@ -52,6 +52,31 @@ WORDS: dict[str, tuple[str, str]] = {
     "sign_enterprise": ("企业代表（签字）：", "Enterprise representative (signature):"),
     "sign_officers": ("走访人员（签字）：", "Officers (signature):"),
     "sign_date": ("日期：", "Date:"),
+    "blank_date": ("　　　　年　　月　　日", "____-__-__"),
+    "seal": ("企业（盖章）", "Enterprise (seal)"),
+    "unit": ("走访单位", "Visiting unit"),
+    "record_no": ("记录编号", "Record no."),
+    "figures": ("经营数据", "Business figures"),
+    "output_value": ("产值（万元）", "Output (10k yuan)"),
+    "revenue": ("营业收入（万元）", "Revenue (10k yuan)"),
+    "staff": ("员工人数", "Staff"),
+    "capacity_use": ("产能利用率", "Capacity use"),
+    "fill_unit": ("填报单位", "Reporting unit"),
+    "filler": ("填表人", "Prepared by"),
+    "reviewer": ("审核人", "Reviewed by"),
+    "fill_date": ("填报日期", "Date"),
+    "overdue_days": ("超期天数", "Days overdue"),
+    "total": ("合计", "Total"),
+    "subtotal": ("小计", "Subtotal"),
+    "others": ("其余 {n} 项", "{n} others"),
+    "no_department": ("未指定牵头部门", "No lead department"),
+    "below": ("（全文见本行下方）", "(in full below this row)"),
+    "in_full": ("问题描述全文", "Description in full"),
+    "volume_title": (
+        "{period}企业走访记录表（共 {n} 份）",
+        "Enterprise visit records, {period} ({n})",
+    ),
+    "visit_subject": ("企业走访记录", "Enterprise visit record"),
     "filters": ("筛选条件", "Filters"),
     "all": ("全部", "all"),
     "period": ("统计期间", "Period"),
@@ -85,6 +110,12 @@ class Names:
 
     lang: str
     reference: Mapping[str, Mapping[str, tuple[str, str]]] = field(default_factory=dict)
+    officer: str = ""  # this folder's officer: 填表人, the documents' author
+    unit: str = ""  # the officer's unit: 走访单位, 填报单位
+
+    @property
+    def author(self) -> str:
+        return " ".join(filter(None, [self.unit, self.officer])) or "Liaison"
 
     def __call__(self, kind: str, code: str | None) -> str:
         if not code:

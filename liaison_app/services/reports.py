@@ -14,7 +14,7 @@ from typing import Any
 from liaison_app.domain.labels import SIGNED_SCAN_CAPTIONS
 from liaison_app.domain.records import VisitRecord
 from liaison_app.errors import InputError, ValidationError
-from liaison_app.reports.layout import Report
+from liaison_app.reports.layout import Report, punct
 from liaison_app.reports.ledger import render_ledger
 from liaison_app.reports.statistics import render_statistics
 from liaison_app.reports.visit_record import VisitRecordData, render_visit_records
@@ -25,6 +25,7 @@ from liaison_app.services.enterprises import EnterpriseService
 from liaison_app.services.photos import is_readable_image, shrink
 from liaison_app.services.problems import ProblemService
 from liaison_app.services.quick import QuickReads
+from liaison_app.services.settings import FolderSettings
 from liaison_app.services.statistics import StatisticsService
 from liaison_app.services.visits import VisitService
 
@@ -52,7 +53,8 @@ class ReportService(Service):
             kind: {r.code: (r.name_zh, r.name_en) for r in self._quick.reference(kind, True)}
             for kind in ("categories", "departments", "districts", "industries")
         }
-        return Names(lang, reference)
+        settings = FolderSettings(self._quick, lambda: self._db)
+        return Names(lang, reference, settings.officer_name() or "", settings.officer_unit() or "")
 
     def _visit_data(self, visit: VisitRecord) -> VisitRecordData:
         problems = [self._problems.get(p.id) for p in self._problems.list(visit_id=visit.id)]
@@ -92,6 +94,19 @@ class ReportService(Service):
             [self._visit_data(self._visits.get(visit_id))], self.names(lang)
         )
 
+    def visit_records(
+        self, date_from: dt.date | None, date_to: dt.date | None, lang: str = "zh_CN"
+    ) -> Report:
+        """Every visit record of a period in one document (oldest first)."""
+        if date_from is None or date_to is None:
+            raise InputError("give the period: --from DATE --to DATE")
+        if date_from > date_to:
+            raise ValidationError.single("from", "after_to", f"{date_from} is after {date_to}")
+        visits = self._visits.list(date_from=date_from, date_to=date_to)[::-1]
+        if not visits:
+            raise InputError(f"no visits between {date_from} and {date_to}")
+        return render_visit_records([self._visit_data(v) for v in visits], self.names(lang))
+
     def ledger(self, lang: str = "zh_CN", **filters: Any) -> Report:
         """The ledger of the problems a filter selects (period by date raised)."""
         total = self._problems.count(**filters)
@@ -124,7 +139,7 @@ class ReportService(Service):
                 parts.append(f"{names.word('raised')} {'≥' if key == 'date_from' else '≤'} {value}")
             else:
                 parts.append(f"{key}={value}")
-        return "；".join(parts)
+        return punct(names.lang)[1].join(parts)
 
     def statistics(
         self, date_from: dt.date | None, date_to: dt.date | None, lang: str = "zh_CN"

@@ -1,4 +1,4 @@
-"""Facts about this data folder that live in its database: the officer's name."""
+"""Facts about this data folder that live in its database: the officer's name and unit."""
 
 from __future__ import annotations
 
@@ -37,3 +37,16 @@ class FolderSettings:
             raise ValidationError.single("officer_name", "too_long", "at most 100 characters")
         with self._db().writing() as s:
             set_meta(s, "officer_name", name)
+
+    def officer_unit(self) -> str | None:
+        """The officer's unit (走访单位 / 填报单位 on the printed forms)."""
+        return self._quick.meta("officer_unit")
+
+    def set_officer_unit(self, unit: str) -> None:
+        from liaison_app.services.base import set_meta
+
+        unit = (unit or "").strip()
+        if len(unit) > 100:
+            raise ValidationError.single("officer_unit", "too_long", "at most 100 characters")
+        with self._db().writing() as s:
+            set_meta(s, "officer_unit", unit or None)

@@ -176,7 +176,7 @@ def test_statistics_report_has_charts_and_tables(store, visit):
         "按区县",
         "资金与融资",
         "和平区",
-        "2026-01-01–2026-11-20",
+        "2026年1月1日–2026年11月20日",
         "50.0%",
     ):
         assert squeeze(expected) in whole, expected
