@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from liaison_app.sync.protocol import ENTITIES, LIFECYCLE_FIELDS, OPS, SYNCED_FIELDS
-from tests.server.support import Device, firm, new_id
+from tests.server.support import Device, firm, furnish, new_id
 
 JSON = {"Content-Type": "application/json"}
 
@@ -263,22 +263,8 @@ def test_references_name_a_record_of_the_same_enterprise_or_are_rejected(api):
         firm(wang, name="沈阳另一家有限公司"),
         firm(li, name="沈阳李家有限公司"),
     )
-    visit, problem, their_visit, other_visit = new_id(), new_id(), new_id(), new_id()
-    created = wang.push(
-        wang.mutation("visit", "create", visit, {"visit_date": "2026-01-05"}, enterprise_id=mine),
-        wang.mutation(
-            "problem",
-            "create",
-            problem,
-            {"category": "funding", "description": "d", "visit_id": visit},
-            enterprise_id=mine,
-        ),  # fmt: skip
-        wang.mutation(
-            "visit", "create", other_visit, {"visit_date": "2026-01-05"}, enterprise_id=other
-        ),  # fmt: skip
-    )
-    assert [r["status"] for r in created["results"]] == ["applied"] * 3, created
-    li.push(li.mutation("visit", "create", their_visit, {"visit_date": "2026-01-05"}, enterprise_id=theirs))  # fmt: skip
+    visit, problem, _action, _photo = furnish(wang, mine)
+    other_visit, their_visit = furnish(wang, other)[0], furnish(li, theirs)[0]
     wrong_ids = [None, "dangling-0001", their_visit, other_visit, problem, mine]
     note = {"at": "2026-01-05T10:00:00", "kind": "note"}
     photo = {"filename": "a.jpg", "size": 1, "sha256": "ab" * 32}
@@ -325,3 +311,34 @@ def test_references_name_a_record_of_the_same_enterprise_or_are_rejected(api):
     assert stored[problem]["data"]["visit_id"] == visit and stored[problem]["enterprise_id"] == mine
     new_records = {m["record_id"] for m in batch[:-1] if m["op"] == "create"}
     assert not new_records & stored.keys() and kept in stored
+
+
+def test_many_creates_of_one_firm_record_a_bounded_number_of_twins(api, engine):
+    """Each new enterprise is flagged against a handful of its twins: 40 creates of one name
+    made a conflict with every earlier twin (780 here; 124,761 for a push of 500), and the
+    district supervisor's pull carried them all."""
+    from sqlalchemy import func, select
+
+    from liaison_app.server.schema import conflicts
+
+    handful = 5
+
+    wang, zhao = Device(api, "wang"), Device(api, "zhao")
+    for _ in range(2):
+        batch = [
+            wang.mutation(
+                "enterprise",
+                "create",
+                new_id(),
+                {"name": "沈阳重名有限公司", "district_code": "210102"},
+            )  # fmt: skip
+            for _ in range(20)
+        ]
+        results = wang.push(*batch)["results"]
+        assert all(r["status"] == "conflict" or r["status"] == "applied" for r in results)
+        assert all(len(r.get("conflicts", [])) <= handful for r in results)
+    with engine.connect() as conn:
+        recorded = conn.execute(select(func.count()).select_from(conflicts)).scalar_one()
+    assert 0 < recorded <= 40 * handful
+    page = zhao.pull()
+    assert 0 < len(page["conflicts"]) <= 40 * handful
