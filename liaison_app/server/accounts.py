@@ -42,6 +42,10 @@ class RateLimited(LiaisonError):
         self.retry_after = retry_after
 
 
+def _wrong_credentials() -> AuthError:
+    return AuthError("wrong user name or password, or the user is disabled")
+
+
 # Where a failed sign-in names no user: what was typed may be a password, so it is never kept;
 # its keyed hash (``name_key``) lets an administrator see repeated attempts at one name.
 UNKNOWN_USER = "(unknown user)"
@@ -326,29 +330,47 @@ def login(
     if not ok or row is None or row.disabled:
         with engine.begin() as conn:  # the reserved attempt stays, as the failure it was
             _audit_login(conn, who, "login.failed")
-        raise AuthError("wrong user name or password, or the user is disabled")
+        raise _wrong_credentials()
     refusal: AuthError | None = None
+    client_id = client_id or str(uuid.uuid4())
     with engine.begin() as conn:
-        throttle.succeeded(conn, found, now)
-        client_id = client_id or str(uuid.uuid4())
-        existing = conn.execute(select(clients).where(clients.c.id == client_id)).first()
-        if existing is None:
-            conn.execute(
-                insert(clients).values(
-                    id=client_id, user_id=row.id, name=device, created_at=now, last_seen=now
-                )
-            )
-        elif existing.user_id != row.id or existing.revoked_at is not None:
-            # A folder's outbox belongs to the user who wrote it (design.md §3).
-            refusal = AuthError(
-                "this client belongs to another user or was revoked; use a new data folder"
-            )
+        # The user as of now, locked: a password change or a disable in flight waits, then
+        # signs out what this issues. The password was checked against the hash read before
+        # argon2; a sign-in with the old password must not outlive its change.
+        current = conn.execute(_LOCKED_USER, {"id": row.id}).first()
+        if current is None or current.disabled or _credentials(current) != _credentials(row):
+            _audit_login(conn, who, "login.failed")  # the reserved attempt stays a failure
+            refusal = _wrong_credentials()
         else:
-            conn.execute(update(clients).where(clients.c.id == client_id).values(last_seen=now))
+            throttle.succeeded(conn, found, now)
+            existing = conn.execute(select(clients).where(clients.c.id == client_id)).first()
+            if existing is None:
+                conn.execute(
+                    insert(clients).values(
+                        id=client_id, user_id=row.id, name=device, created_at=now, last_seen=now
+                    )
+                )
+            elif existing.user_id != row.id or existing.revoked_at is not None:
+                # A folder's outbox belongs to the user who wrote it (design.md §3).
+                refusal = AuthError(
+                    "this client belongs to another user or was revoked; use a new data folder"
+                )
+            else:
+                conn.execute(update(clients).where(clients.c.id == client_id).values(last_seen=now))
         if refusal is None:
             audit(conn, name, "login", client=client_id)
-            return _tokens(conn, row, client_id, now)
+            return _tokens(conn, current, client_id, now)
     raise refusal  # after the commit: the right password still cleared this pair's failures
+
+
+# On PostgreSQL row locks, always the user's before the client's: password changes and disables
+# (UPDATE users) wait for a sign-in or refresh holding the user's, and a refresh waits for
+# theirs. SQLite's BEGIN IMMEDIATE serialises them already (FOR UPDATE is not rendered there).
+_LOCKED_USER = select(users).where(users.c.id == bindparam("id")).with_for_update(read=True)
+
+
+def _credentials(user: Any) -> tuple[Any, Any]:
+    return user.password_hash, user.token_epoch
 
 
 def _audit_login(conn: Connection, who: dict[str, Any], action: str) -> None:
@@ -393,19 +415,28 @@ def refresh(engine: Engine, token: str, now: dt.datetime | None = None) -> Token
     }
     expired = AuthError("the sign-in has expired; sign in again")
     with engine.begin() as conn:
+        # The token's user and client, locked (in that order, as sign-in does) before the token
+        # is rotated: a password change, a disable or a revocation in flight either finishes
+        # first (and this finds the token gone) or waits, then deletes what this issues too.
+        owner = conn.execute(_TOKEN_OWNER, params).first()
+        if owner is None:
+            raise expired
+        user = conn.execute(_LOCKED_USER, {"id": owner.user_id}).one()
+        client = conn.execute(_LOCKED_CLIENT, {"id": owner.client_id}).one()
         if not conn.execute(_ROTATE, params).rowcount and not conn.execute(_GRACE, params).rowcount:
             raise expired
-        stored = conn.execute(
-            select(refresh_tokens.c.client_id).where(
-                refresh_tokens.c.token_hash == params["digest"]
-            )
-        ).scalar_one()
-        client = conn.execute(select(clients).where(clients.c.id == stored)).one()
-        user = conn.execute(select(users).where(users.c.id == client.user_id)).one()
         if client.revoked_at is not None or user.disabled:
             raise AuthError("this device was signed out by an administrator")
         conn.execute(update(clients).where(clients.c.id == client.id).values(last_seen=now))
         return _tokens(conn, user, client.id, now)
+
+
+_TOKEN_OWNER = (
+    select(refresh_tokens.c.client_id, clients.c.user_id)
+    .join(clients, clients.c.id == refresh_tokens.c.client_id)
+    .where(refresh_tokens.c.token_hash == bindparam("digest"))
+)
+_LOCKED_CLIENT = select(clients).where(clients.c.id == bindparam("id")).with_for_update()
 
 
 @dataclass(frozen=True)

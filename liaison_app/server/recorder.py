@@ -35,6 +35,12 @@ _SERVER_SET = {"problem": (*LIFECYCLE_FIELDS, "number")}
 _IGNORED = {"problem": ("officer",), "action": ("actor",)}
 # What may move to another enterprise (its actions and attachments follow it).
 MOVABLE = ("visit", "problem")
+# The fields naming another record, and its kind ("owner": the attachment's owner_kind).
+_REFERENCES = {
+    "problem": (("visit_id", "visit"),),
+    "action": (("problem_id", "problem"),),
+    "attachment": (("owner_id", "owner"),),
+}
 
 
 def unknown_record(rid: str) -> InputError:
@@ -86,6 +92,11 @@ class Recorder:
         user = {k: v for k, v in fields.items() if k not in _IGNORED.get(entity, ())}
         typed = check_fields(entity, user, creating=creating)
         moved = typed.get("enterprise_id")
+        if "enterprise_id" in typed and moved is None:
+            # Stored, a null would override the record's enterprise in every folder that pulls it.
+            raise ValidationError.single(
+                "enterprise_id", "required", "a visit or problem stays in an enterprise"
+            )
         if moved is not None and moved != anchor_id and (creating or entity not in MOVABLE):
             # A create is anchored by the mutation's enterprise_id; a visit or problem moves
             # by an update (merging duplicate firms, _check_move), nothing else moves.
@@ -154,6 +165,7 @@ class Recorder:
                 # goes where its parent is, so the parent's people see it.
                 anchor_id, anchor = followed, self.rows[followed]
         data = self.clean(entity, fields, creating=True, anchor_id=anchor_id)
+        self._check_references(entity, data, anchor_id)
         if (
             entity == "enterprise"
             and c.role == "supervisor"
@@ -258,6 +270,11 @@ class Recorder:
             target = fields.get("enterprise_id")
             if target is not None and target != rec["enterprise_id"]:
                 self._check_move(target)
+            changed = {k: v for k, v in fields.items() if v != state.data.get(k)}
+            if changed.keys() & {"visit_id", "problem_id", "owner_id", "owner_kind"}:
+                self._check_references(
+                    entity, {**state.data, **fields}, target or rec["enterprise_id"]
+                )
         decision = decide(
             state,
             op=op,
@@ -303,6 +320,26 @@ class Recorder:
             return None
         target = parent["enterprise_id"]
         return target if self.access.may_write(self.rows.get(target)) else None
+
+    def _check_references(self, entity: str, data: dict[str, Any], anchor_id: str) -> None:
+        """A visit, problem or action a record names is one of its own enterprise (deleted or
+        not): anything else, missing or outside the caller's scope, is refused with the same
+        words. Left dangling, it kept the record waiting for its parent in every folder."""
+        for field, kind in _REFERENCES.get(entity, ()):
+            if kind == "owner":
+                kind = str(data.get("owner_kind") or "")
+            target = data.get(field)
+            if target is None:
+                continue
+            if kind == "enterprise":
+                ok = target == anchor_id
+            else:
+                row = self.rows.get(target) or self.access.load(str(target))
+                ok = row is not None and row["entity"] == kind and row["enterprise_id"] == anchor_id
+            if not ok:
+                raise ValidationError.single(
+                    field, "unknown", f"unknown {kind or 'record'} (or outside your scope)"
+                )
 
     def _check_move(self, target: str) -> None:
         """A record moves only onto a live enterprise the caller may write to; anything else

@@ -88,8 +88,12 @@ def serve(
     """Serve until SIGINT or SIGTERM; with workers > 1, supervise that many processes."""
     import uvicorn
 
-    # Our JSON lines (logs.py) replace uvicorn's logging setup and its access log.
+    from liaison_app.server.http_head import BoundedHttpToolsProtocol
+
+    # Our JSON lines (logs.py) replace uvicorn's logging setup and its access log; the request
+    # head is bounded (http_head.py) as bodies are (limits.py).
     options: dict[str, Any] = {
+        "http": BoundedHttpToolsProtocol,
         "ssl_certfile": tls_cert,
         "ssl_keyfile": tls_key,
         "log_level": log_level,

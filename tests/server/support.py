@@ -63,3 +63,41 @@ def firm(device: Device, name: str = "沈阳君威新能科技有限公司", **f
     )
     assert result["results"][0]["status"] == "applied", result
     return eid
+
+
+def furnish(device: Device, eid: str) -> tuple[str, str, str, str]:
+    """A visit, a problem raised on it, a follow-up and a photo of the problem in ``eid``:
+    their ids."""
+    vid, pid, aid, att = new_id(), new_id(), new_id(), new_id()
+    out = device.push(
+        device.mutation("visit", "create", vid, {"visit_date": "2026-11-01"}, enterprise_id=eid),
+        device.mutation(
+            "problem",
+            "create",
+            pid,
+            {"category": "tax", "description": "退税慢", "visit_id": vid},
+            enterprise_id=eid,
+        ),
+        device.mutation(
+            "action",
+            "create",
+            aid,
+            {"problem_id": pid, "at": "2026-11-20T09:00:00", "kind": "chase"},
+            enterprise_id=eid,
+        ),
+        device.mutation(
+            "attachment",
+            "create",
+            att,
+            {
+                "owner_kind": "problem",
+                "owner_id": pid,
+                "filename": "a.jpg",
+                "size": 3,
+                "sha256": "1" * 64,
+            },
+            enterprise_id=eid,
+        ),
+    )
+    assert {r["status"] for r in out["results"]} == {"applied"}, out
+    return vid, pid, aid, att

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from liaison_app.server import accounts, auth, logs
 from liaison_app.server.schema import audit_log, login_failures
@@ -207,6 +207,77 @@ def test_password_change_and_disable_end_access_tokens_at_once(api, engine):
     )
     accounts.disable_user(engine, "zhao")
     assert api.post("/v1/push", json={"mutations": []}, headers=zhao).status_code == 401
+
+
+def _usable(engine, tokens: accounts.Tokens) -> list[str]:
+    """What of a sign-in still works: its access token, its refresh token."""
+    out = []
+    with engine.connect() as conn:
+        try:
+            accounts.identify(
+                conn, accounts.read_token(accounts.signing_key(engine), tokens.access_token)
+            )
+            out.append("access")
+        except accounts.AuthError:
+            pass
+    try:
+        accounts.refresh(engine, tokens.refresh_token)
+        out.append("refresh")
+    except accounts.AuthError:
+        pass
+    return out
+
+
+@pytest.mark.parametrize("change", ["passwd", "disable"])
+def test_a_sign_in_racing_a_password_change_leaves_nothing_usable(engine, monkeypatch, change):
+    """The password is checked against the hash read before argon2; an administrator changing
+    it (or disabling the user) meanwhile must not leave the old password a working sign-in."""
+    accounts.add_user(engine, "wang", "officer", PASSWORD)
+    checked = auth.password_ok
+
+    def while_checking(stored: str | None, password: str) -> bool:
+        if change == "passwd":
+            accounts.set_password(engine, "wang", "a new password")
+        else:
+            accounts.disable_user(engine, "wang")
+        return checked(stored, password)
+
+    monkeypatch.setattr(auth, "password_ok", while_checking)
+    try:
+        tokens = accounts.login(engine, "wang", PASSWORD, None, "t", address="10.0.0.1")
+    except accounts.AuthError:
+        return  # refused: nothing was issued
+    assert _usable(engine, tokens) == []
+
+
+def test_a_refresh_racing_a_password_change_leaves_no_live_chain(engine):
+    """A password change while a refresh is between rotating the token and issuing the next:
+    once the change is done, nothing the refresh issued still works (on PostgreSQL the change
+    deleted the old token but not the new one, whose refresh then gave a current token)."""
+    accounts.add_user(engine, "wang", "officer", PASSWORD)
+    first = accounts.login(engine, "wang", PASSWORD, None, "t")
+    changer: list[threading.Thread] = []
+
+    def change_now(_conn, _cursor, statement: str, *_args: Any) -> None:
+        if not changer and statement.lstrip().upper().startswith("UPDATE REFRESH_TOKENS"):
+            thread = threading.Thread(
+                target=accounts.set_password, args=(engine, "wang", "a new password")
+            )
+            changer.append(thread)
+            thread.start()
+            thread.join(timeout=1)  # done unless it waits for this refresh (which it should)
+
+    event.listen(engine, "after_cursor_execute", change_now)
+    try:
+        try:
+            issued = accounts.refresh(engine, first.refresh_token)
+        except accounts.AuthError:
+            issued = None
+    finally:
+        event.remove(engine, "after_cursor_execute", change_now)
+    changer[0].join()
+    if issued is not None:
+        assert _usable(engine, issued) == []
 
 
 def test_tokens_from_before_epochs_still_work_until_the_password_changes(engine):

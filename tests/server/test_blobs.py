@@ -35,8 +35,8 @@ def upload(api, device, data=PHOTO, sha=SHA):
 
 def attach(device, eid, sha=SHA):
     fields = {
-        "owner_kind": "visit",
-        "owner_id": new_id(),
+        "owner_kind": "enterprise",
+        "owner_id": eid,
         "filename": "现场.jpg",
         "size": len(PHOTO),
         "sha256": sha,

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from liaison_app.sync.protocol import ENTITIES, LIFECYCLE_FIELDS, OPS, SYNCED_FIELDS
-from tests.server.support import Device, firm, new_id
+from tests.server.support import Device, firm, furnish, new_id
 
 JSON = {"Content-Type": "application/json"}
 
@@ -249,3 +249,96 @@ def test_legacy_junk_in_stored_records_is_a_rejection_or_a_merge_never_a_5xx(api
     assert r.status_code == 200, r.text[:500]
     assert r.json()["results"][-1]["status"] == "applied"
     assert api.post("/v1/pull", json={}, headers=wang.headers).status_code == 200
+
+
+def test_references_name_a_record_of_the_same_enterprise_or_are_rejected(api):
+    """A visit, problem or action named by another record (and a visit's or problem's own
+    enterprise) is one of the record's own enterprise: null, dangling, of another kind or of
+    another firm — even one the caller sees — is that mutation's rejection, nothing stored.
+    (They were stored, and a pulled null enterprise or a parent that never comes broke or hid
+    the record in every folder.)"""
+    wang, li = Device(api, "wang"), Device(api, "li")
+    mine, other, theirs = (
+        firm(wang),
+        firm(wang, name="沈阳另一家有限公司"),
+        firm(li, name="沈阳李家有限公司"),
+    )
+    visit, problem, _action, _photo = furnish(wang, mine)
+    other_visit, their_visit = furnish(wang, other)[0], furnish(li, theirs)[0]
+    wrong_ids = [None, "dangling-0001", their_visit, other_visit, problem, mine]
+    note = {"at": "2026-01-05T10:00:00", "kind": "note"}
+    photo = {"filename": "a.jpg", "size": 1, "sha256": "ab" * 32}
+    cases = [
+        ("visit", "create", {"visit_date": "2026-01-05", "enterprise_id": None}),
+        ("problem", "create", {"category": "funding", "description": "d", "enterprise_id": None}),
+        ("visit", visit, {"enterprise_id": None}),
+        ("problem", problem, {"enterprise_id": None}),
+    ]
+    for wrong in wrong_ids[1:]:
+        cases += [
+            ("problem", "create", {"category": "funding", "description": "d", "visit_id": wrong}),
+            ("problem", problem, {"visit_id": wrong}),
+        ]
+        if wrong != problem:
+            cases.append(("action", "create", {**note, "problem_id": wrong}))
+        if wrong != other_visit:  # a new attachment follows its parent to a firm the caller writes
+            cases.append(
+                ("attachment", "create", {**photo, "owner_kind": "visit", "owner_id": wrong})
+            )
+    cases += [
+        ("attachment", "create", {**photo, "owner_kind": "enterprise", "owner_id": other}),
+        ("attachment", "create", {**photo, "owner_kind": "problem", "owner_id": visit}),
+    ]
+    batch = [
+        wang.mutation(
+            entity,
+            "create" if target == "create" else "update",
+            new_id() if target == "create" else target,
+            fields,
+            enterprise_id=mine,
+        )  # fmt: skip
+        for entity, target, fields in cases
+    ]
+    kept = new_id()  # the mutation after them all still applies
+    batch.append(wang.mutation("action", "create", kept, {**note, "problem_id": problem}, enterprise_id=mine))  # fmt: skip
+    results = wang.push(*batch)["results"]
+    refused = [(c, r) for c, r in zip(cases, results, strict=False) if r["status"] != "rejected"]
+    assert not refused, refused
+    assert all("unknown" in r["reason"] or "stays in" in r["reason"] for r in results[:-1])
+    assert results[-1]["status"] == "applied"
+    stored = {c["id"]: c for c in wang.pull()["changes"]}
+    assert stored[visit]["data"].get("enterprise_id") in (None, mine)  # never emptied
+    assert stored[problem]["data"]["visit_id"] == visit and stored[problem]["enterprise_id"] == mine
+    new_records = {m["record_id"] for m in batch[:-1] if m["op"] == "create"}
+    assert not new_records & stored.keys() and kept in stored
+
+
+def test_many_creates_of_one_firm_record_a_bounded_number_of_twins(api, engine):
+    """Each new enterprise is flagged against a handful of its twins: 40 creates of one name
+    made a conflict with every earlier twin (780 here; 124,761 for a push of 500), and the
+    district supervisor's pull carried them all."""
+    from sqlalchemy import func, select
+
+    from liaison_app.server.schema import conflicts
+
+    handful = 5
+
+    wang, zhao = Device(api, "wang"), Device(api, "zhao")
+    for _ in range(2):
+        batch = [
+            wang.mutation(
+                "enterprise",
+                "create",
+                new_id(),
+                {"name": "沈阳重名有限公司", "district_code": "210102"},
+            )  # fmt: skip
+            for _ in range(20)
+        ]
+        results = wang.push(*batch)["results"]
+        assert all(r["status"] == "conflict" or r["status"] == "applied" for r in results)
+        assert all(len(r.get("conflicts", [])) <= handful for r in results)
+    with engine.connect() as conn:
+        recorded = conn.execute(select(func.count()).select_from(conflicts)).scalar_one()
+    assert 0 < recorded <= 40 * handful
+    page = zhao.pull()
+    assert 0 < len(page["conflicts"]) <= 40 * handful

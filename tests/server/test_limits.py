@@ -250,3 +250,48 @@ def test_a_stale_token_does_not_stop_a_sign_in(api):
     assert (
         api.get("/v1/hello", headers={"Authorization": "Bearer expired.token"}).status_code == 401
     )
+
+
+def test_a_connection_whose_head_never_ends_is_closed(app):
+    """A connection that sends nothing, half a request head, or half of its next one is closed
+    once the head's time is up (they stayed open for good: anyone could hold every file
+    descriptor); a complete request on the same kind of connection is served."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from liaison_app.server.http_head import BoundedHttpToolsProtocol
+
+    class Quick(BoundedHttpToolsProtocol):
+        head_timeout = 0.3
+
+    sock = socket.create_server(("127.0.0.1", 0))
+    # Idle kept-alive connections are uvicorn's to close (after 5 s): not within this test.
+    config = uvicorn.Config(
+        app, http=Quick, log_config=None, access_log=False, timeout_keep_alive=60
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    port = sock.getsockname()[1]
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.01)  # waiting for the server to listen, not timing anything
+    health = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+    try:
+        openings = [b"", b"GET /healthz HTTP/1.1\r\nHost: x\r\n", health + b"GET /healthz HTT"]
+        for sent in openings:
+            with socket.create_connection(("127.0.0.1", port), timeout=15) as conn:
+                conn.sendall(sent)
+                received = b""
+                t0 = time.monotonic()
+                while piece := conn.recv(65536):  # until the server closes the connection
+                    received += piece
+                assert time.monotonic() - t0 < 10, sent
+                assert received.count(b"HTTP/1.1 200") == sent.count(b"\r\n\r\n"), received
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()

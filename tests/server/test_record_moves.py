@@ -8,43 +8,7 @@ from sqlalchemy import select
 
 from liaison_app.server import scopes
 from liaison_app.server.schema import record_moves, records
-from tests.server.support import USCC, Device, firm, new_id
-
-
-def _furnish(device: Device, eid: str) -> tuple[str, str, str, str]:
-    vid, pid, aid, att = new_id(), new_id(), new_id(), new_id()
-    out = device.push(
-        device.mutation("visit", "create", vid, {"visit_date": "2026-11-01"}, enterprise_id=eid),
-        device.mutation(
-            "problem",
-            "create",
-            pid,
-            {"category": "tax", "description": "退税慢", "visit_id": vid},
-            enterprise_id=eid,
-        ),
-        device.mutation(
-            "action",
-            "create",
-            aid,
-            {"problem_id": pid, "at": "2026-11-20T09:00:00", "kind": "chase"},
-            enterprise_id=eid,
-        ),
-        device.mutation(
-            "attachment",
-            "create",
-            att,
-            {
-                "owner_kind": "problem",
-                "owner_id": pid,
-                "filename": "a.jpg",
-                "size": 3,
-                "sha256": "1" * 64,
-            },
-            enterprise_id=eid,
-        ),
-    )
-    assert {r["status"] for r in out["results"]} == {"applied"}, out
-    return vid, pid, aid, att
+from tests.server.support import USCC, Device, firm, furnish, new_id
 
 
 def _anchors(engine, ids) -> dict[str, str]:
@@ -68,7 +32,7 @@ def test_a_merge_rescopes_the_records_and_their_children(api, engine):
     wang, li = Device(api, "wang"), Device(api, "li")
     kept = firm(wang, uscc=USCC)
     gone = firm(li, name="君威新能", uscc=USCC)  # li's twin: a duplicate candidate
-    vid, pid, aid, att = _furnish(li, gone)
+    vid, pid, aid, att = furnish(li, gone)
     scopes.assign_enterprise(engine, gone, "wang")  # wang sees both, li only the twin
     _drain(wang)
     _drain(li)
@@ -120,7 +84,7 @@ def test_moving_to_a_firm_outside_the_scope_is_refused_per_mutation(api, engine)
     wang, li = Device(api, "wang"), Device(api, "li")
     mine = firm(wang)
     theirs = firm(li, name="别人的企业")
-    vid, pid, _aid, _att = _furnish(wang, mine)
+    vid, pid, _aid, _att = furnish(wang, mine)
     out = wang.push(
         wang.mutation("visit", "update", vid, {"enterprise_id": theirs}),
         wang.mutation("problem", "update", pid, {"enterprise_id": new_id()}),  # unknown
@@ -147,7 +111,7 @@ def test_moving_to_a_firm_outside_the_scope_is_refused_per_mutation(api, engine)
 def test_an_edit_made_before_the_merge_was_known_still_lands(api, engine):
     wang, li = Device(api, "wang"), Device(api, "li")
     kept, gone = firm(wang), firm(li, name="君威")
-    vid, pid, aid, _att = _furnish(li, gone)
+    vid, pid, aid, _att = furnish(li, gone)
     scopes.assign_enterprise(engine, gone, "wang")
     _drain(wang)
     _drain(li)

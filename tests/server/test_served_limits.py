@@ -1,5 +1,6 @@
 """Against a real `liaison-server serve` in a subprocess: a 1 GB body, with and without a token,
-costs the server no more than a few MB and is answered at once; concurrent sign-in attacks
+and a request head that never ends cost the server no more than a few MB and are answered at
+once; concurrent sign-in attacks
 over real HTTP check at most the limit."""
 
 from __future__ import annotations
@@ -107,6 +108,33 @@ def stream(
     return at_answer
 
 
+def stream_head(port: int, start: bytes, piece: bytes, total: int) -> dict[str, float]:
+    """Send a request head that never ends (``start``, then ``piece`` up to ``total`` bytes)
+    while waiting for the answer."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=60)
+    sock.sendall(start)
+    sent = 0
+
+    def send() -> None:
+        nonlocal sent
+        try:
+            while sent < total:
+                sock.sendall(piece)
+                sent += len(piece)
+        except OSError:  # the server closed the connection: what it should do
+            pass
+
+    t0 = time.perf_counter()
+    sender = threading.Thread(target=send)
+    sender.start()
+    status, body = read_answer(sock)
+    seconds = time.perf_counter() - t0
+    sock.close()
+    sender.join()
+    assert len(body) < 200 and b"error" in body
+    return {"status": status, "seconds": seconds, "sent_mb": sent / MB}
+
+
 def test_a_1_gb_body_costs_the_server_a_few_mb(tmp_path, db_url, capsys):  # noqa: F811
     admin(
         tmp_path,
@@ -174,6 +202,25 @@ def test_a_1_gb_body_costs_the_server_a_few_mb(tmp_path, db_url, capsys):  # noq
             )
             assert result["status"] == expect, report[-1]
             assert result["after"] == 200, report[-1]  # the connection still serves
+            assert result["seconds"] < 10 and result["sent_mb"] < 256, report[-1]
+            assert grew_mb < 12, report[-1]
+        # A head that never ends: one endless header line, endless headers, an endless URL.
+        heads = [
+            ("header line", b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: ", b"a" * MB),
+            ("headers", b"GET /healthz HTTP/1.1\r\nHost: x\r\n", b"X-B: " + b"b" * 994 + b"\r\n"),
+            ("URL", b"GET /healthz?q=", b"a" * MB),
+            ("token", b"POST /v1/push HTTP/1.1\r\nAuthorization: Bearer ", b"a" * MB),
+        ]
+        for what, start, piece in heads:
+            with Sampler(proc.pid) as sampler:
+                result = stream_head(port, start, piece, GB)
+            grew_mb = (sampler.peak - idle["VmRSS"]) / 1024
+            report.append(
+                f"endless {what}: {result['status']:.0f} after {result['seconds']:.2f} s and "
+                f"{result['sent_mb']:.0f} MB sent; RSS peak {sampler.peak / 1024:.1f} MB "
+                f"(+{grew_mb:.1f})"
+            )
+            assert result["status"] == 431, report[-1]
             assert result["seconds"] < 10 and result["sent_mb"] < 256, report[-1]
             assert grew_mb < 12, report[-1]
         peak = memory(proc.pid)["VmHWM"]
