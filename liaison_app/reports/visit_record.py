@@ -18,6 +18,7 @@ from reportlab.platypus import (
     Table,
 )
 
+from liaison_app.domain.dates import local_minute
 from liaison_app.domain.labels import problem_number
 from liaison_app.domain.records import EnterpriseRecord, ProblemRecord, VisitRecord
 from liaison_app.reports.layout import Report, build, para, styles, table_style
@@ -191,7 +192,7 @@ def visit_story(data: VisitRecordData, names: Names) -> tuple[list, list[str | N
         story.append(para(w("actions"), st["h2"]))
         rows = [
             [
-                a.at.strftime("%Y-%m-%d %H:%M"),
+                local_minute(a.at),
                 problem_number(p.number, p.number_provisional, names.lang),
                 names("action_kind", a.kind),
                 names("status", a.to_status),

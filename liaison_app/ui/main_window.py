@@ -341,14 +341,15 @@ class MainWindow(QMainWindow):
         self.sync.start()
 
     def sync_now(self) -> None:
-        if not self.sync.view.signed_in:
+        view = self.sync.view
+        if not view.signed_in or view.needs_sign_in:
             self.sign_in()
             return
         self.sync.sync_now()
 
     def _on_sync_view(self, view: SyncView) -> None:
         self.sync_status.show_view(view)
-        self.act_sign_in.setEnabled(not view.signed_in)
+        self.act_sign_in.setEnabled(not view.signed_in or view.needs_sign_in)
         self.act_sign_out.setEnabled(view.signed_in)
         self.act_sync_now.setEnabled(not view.running)
         self.act_conflicts.setEnabled(view.conflicts > 0)
@@ -397,7 +398,8 @@ class MainWindow(QMainWindow):
     def sign_in(self) -> None:
         from liaison_app.ui.sync.sign_in import SignInDialog
 
-        dialog = SignInDialog(self._ctx, self)
+        view = self.sync.view  # signing in again: the folder's server and user, filled in
+        dialog = SignInDialog(self._ctx, self, server=view.server, user=view.user)
         if self.run_dialog(dialog):
             self.sync.signed_in()
             self.update_counts()

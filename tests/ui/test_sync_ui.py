@@ -3,10 +3,14 @@ its states, the automatic sync after a change, conflicts settled in the view, re
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
+from liaison_app.domain.dates import local_minute
+from liaison_app.services.store import open_store
 from liaison_app.ui.main_window import MainWindow
 from liaison_app.ui.sync.conflicts import ConflictsDialog
 from liaison_app.ui.sync.controller import SyncController
@@ -20,6 +24,16 @@ from tests.sync.harness import PASSWORD, Folder, free_port, unique
 @pytest.fixture
 def server(sqlite_server):  # noqa: F811
     return sqlite_server
+
+
+@pytest.fixture
+def shenyang(monkeypatch):  # type: ignore[no-untyped-def]
+    """This computer's clock in China (UTC+8), where stored UTC times read 8 hours early."""
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 def signed_in_controller(ctx, server, user, **timers):
@@ -87,6 +101,8 @@ def test_the_status_bar_goes_offline_syncing_up_to_date_pending(ctx, qtbot, serv
     controller.refresh()
     assert status.pending.isVisible() is False or status.pending.text().startswith("1")
     assert "1 change" in status.pending.text()
+    # Not "up to date" while a change waits: when it last synced, nothing more.
+    assert status.state.text().startswith("Last sync")
     server.stop()  # the server goes away
     try:
         controller.sync_now()
@@ -112,7 +128,7 @@ def test_a_local_change_is_sent_shortly_after_by_itself(ctx, qtbot, server):
 
 
 def test_two_officers_clash_and_settle_it_in_the_conflicts_view(
-    ctx, qtbot, server, tmp_path, monkeypatch
+    ctx, qtbot, server, tmp_path, monkeypatch, shenyang
 ):
     wang, li = server.add_user(unique("wang")), server.add_user(unique("li"))
     controller = signed_in_controller(ctx, server, wang)
@@ -138,6 +154,10 @@ def test_two_officers_clash_and_settle_it_in_the_conflicts_view(
         theirs = dialog.model.index(0, 4).data()
         assert (mine, theirs) == ("13811111111", "13922222222")
         assert "13922222222" in dialog.detail.toPlainText()
+        # When theirs was written, on this computer's clock (the server's time is UTC).
+        stamp = ctx.store.sync.conflicts()[0]["at"]
+        shown = dialog.detail.toPlainText()
+        assert local_minute(stamp) in shown and str(stamp)[:16] not in shown
         dialog.keep_mine.click()
         assert dialog.model.rowCount() == 0 and dialog.empty.isVisible() is not None
         assert ctx.store.enterprises.get(e).phone == "13811111111"
@@ -227,3 +247,73 @@ def test_many_refused_changes_are_given_up_at_once_and_said_in_chinese(
     assert not listed & set(firms)
     controller.refresh()
     qtbot.waitUntil(lambda: controller.view.not_accepted == 0)
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_a_sign_in_the_server_no_longer_honours_asks_for_the_password_again(
+    ctx, qtbot, server, monkeypatch, memory_keyring, tmp_path, language
+):  # type: ignore[no-untyped-def]
+    """The folder is signed in, but the server wants the password again (the app restarted on
+    a computer without a keyring, the sign-in expired, the device was revoked): the status bar
+    says so and a click opens the sign-in with the server and user filled in — not "sync
+    failed, click to retry" for ever, with "Sign in" greyed out in the menu."""
+    ctx.labels.translations.switch(language)
+    user = server.add_user(unique("wang"))
+    earlier = open_store(tmp_path / "data")  # the app's last run on this folder signed in
+    earlier.sync.login(server.url, user, PASSWORD)
+    earlier.close()
+    memory_keyring.items.clear()  # and its sign-in did not outlive it
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.sync.refresh()
+    window.sync.sync_now()
+    assert window.sync.view.needs_sign_in
+    state = window.sync_status.state.text()
+    assert ("sign in" in state) if language == "en" else ("登录" in state and "重试" not in state)
+    assert window.act_sign_in.isEnabled()
+    opened: list[SignInDialog] = []
+
+    def run(dialog):  # type: ignore[no-untyped-def]
+        opened.append(dialog)
+        dialog.password.setText(PASSWORD)
+        dialog.sign_in()
+        return bool(dialog.result())
+
+    monkeypatch.setattr(MainWindow, "run_dialog", classmethod(lambda cls, d: run(d)))
+    window.sync_status.state.click()
+    assert (opened[0].server.text(), opened[0].user.text()) == (server.url, user)
+    assert opened[0].result(), opened[0].message.text()
+    assert not window.sync.view.needs_sign_in and window.sync.view.error is None
+    assert window.sync.view.last_sync_at is not None
+
+
+def test_an_unreachable_server_at_sign_in_promises_no_sync_later(ctx, qtbot):
+    """Not signed in, nothing syncs by itself: the dialog asks to check the address instead
+    of the running app's "will sync when the network is back"."""
+    ctx.labels.translations.switch("zh_CN")
+    dialog = SignInDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.server.setText(f"http://127.0.0.1:{free_port()}")
+    dialog.user.setText("wang")
+    dialog.password.setText(PASSWORD)
+    dialog.sign_in()
+    text = dialog.message.text()
+    assert "地址" in text and "自动同步" not in text
+
+
+def test_a_long_message_grows_the_sign_in_dialog_instead_of_squashing_its_fields(ctx, qtbot):
+    """Shown, the dialog has the height of its empty form; a three-line refusal beneath it
+    must make it taller, not squash the address and user fields until their text is cut."""
+    dialog = SignInDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.server.setText(f"http://127.0.0.1:{free_port()}")
+    dialog.user.setText("wang")
+    dialog.password.setText(PASSWORD)
+    dialog.sign_in()  # unreachable: a message of two or three lines
+    dialog._say(dialog.message.text() + " " + dialog.message.text())
+    QApplication.processEvents()  # (the layout settles on the event loop, as on screen)
+    for edit in (dialog.server, dialog.user, dialog.password):
+        assert edit.height() >= edit.sizeHint().height()
+    assert dialog.message.height() >= dialog.message.heightForWidth(dialog.message.width())

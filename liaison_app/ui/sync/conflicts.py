@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from liaison_app.domain.dates import local_minute
 from liaison_app.domain.messages import FIELD_NAMES_ZH
 from liaison_app.domain.records import Changes
 from liaison_app.ui.context import AppContext
@@ -219,7 +220,7 @@ class ConflictsDialog(QDialog):
                 f"<p><b>{esc(mine_caption)}</b>: {esc(value_text(c.get('mine'), zh))}</p>",
                 f"<p><b>{esc(theirs_caption)}</b>: {esc(value_text(c.get('theirs'), zh))}"
                 + (f" — {esc(c['theirs_by'])}" if c.get("theirs_by") else "")
-                + (f" · {esc(str(c['at'])[:16])}" if c.get("at") else "")
+                + (f" · {esc(local_minute(c['at']))}" if c.get("at") else "")
                 + "</p>",
             ]
         if c["kind"] == "lifecycle" and c["entity"] == "problem":
@@ -257,7 +258,7 @@ class ConflictsDialog(QDialog):
                 f"<td>{esc(p.drop_officer or '')}</td><td>{esc(held)}</td></tr>"
             )
         by = self.tr("Added by %1 · %2").replace("%1", c.get("theirs_by") or "—")
-        by = by.replace("%2", str(c.get("at") or "")[:16].replace("T", " "))
+        by = by.replace("%2", local_minute(c["at"]) if c.get("at") else "")
         parts.append("<table cellspacing=6>" + "".join(rows) + "</table>")
         parts.append(f"<p>{esc(by)}</p>")
         return parts
@@ -291,7 +292,7 @@ class ConflictsDialog(QDialog):
         except Exception:  # noqa: BLE001 - the problem may have left this folder
             return ""
         rows = "".join(
-            f"<li>{esc(a.at.strftime('%Y-%m-%d %H:%M'))} {esc(labels('action_kind', a.kind))}"
+            f"<li>{esc(local_minute(a.at))} {esc(labels('action_kind', a.kind))}"
             f" → {esc(labels('status', a.to_status))} · {esc(a.actor or '')}</li>"
             for a in p.actions
         )

@@ -24,6 +24,7 @@ PERIOD_MS = 5 * 60_000  # a sync every five minutes while signed in
 DEBOUNCE_MS = 8_000  # and this long after the last local change
 PROBE_MS = 30_000  # while offline, look for the server this often
 BUSY_RETRY_MS = 15_000  # another sync of the folder is running (the command line): wait
+SIGN_IN_REQUIRED = "sign_in_required"
 SYNCED_KINDS = frozenset({"enterprise", "visit", "problem", "action", "attachment"})
 
 
@@ -49,6 +50,13 @@ class SyncView:
     error: str | None = None  # the last failure, in the person's language
     error_code: str | None = None
     waiting_for_other: bool = False
+
+    @property
+    def needs_sign_in(self) -> bool:
+        """Signed in on paper, but the server wants the password again: the sign-in expired,
+        the device was revoked, or it lasted one run (no keyring) and the app was restarted.
+        Retrying cannot help; only signing in again can."""
+        return self.signed_in and self.error_code == SIGN_IN_REQUIRED
 
 
 def _stamp(text: str | None) -> dt.datetime | None:
