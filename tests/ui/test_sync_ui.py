@@ -127,9 +127,8 @@ def test_a_local_change_is_sent_shortly_after_by_itself(ctx, qtbot, server):
     assert server.query("SELECT id FROM records WHERE id = :i", i=saved.record.id)
 
 
-def test_two_officers_clash_and_settle_it_in_the_conflicts_view(
-    ctx, qtbot, server, tmp_path, monkeypatch, shenyang
-):
+def _clash(ctx, server, tmp_path, mine, theirs):  # type: ignore[no-untyped-def]
+    """Wang (this folder) and Li (another) change one firm's field differently: one conflict."""
     wang, li = server.add_user(unique("wang")), server.add_user(unique("li"))
     controller = signed_in_controller(ctx, server, wang)
     e = ctx.store.enterprises.create(
@@ -138,15 +137,24 @@ def test_two_officers_clash_and_settle_it_in_the_conflicts_view(
     controller.sync_now()
     server.admin("assign", "--enterprise", e, "--to", li)
     other = Folder(tmp_path / "li", server)
+    other.login(li)
+    other.sync()
+    ctx.store.enterprises.update(e, mine)
+    other.store.enterprises.update(e, theirs)
+    controller.sync_now()
+    other.sync()
+    controller.sync_now()
+    assert controller.view.conflicts == 1
+    return controller, other, e
+
+
+def test_two_officers_clash_and_settle_it_in_the_conflicts_view(
+    ctx, qtbot, server, tmp_path, monkeypatch, shenyang
+):
+    controller, other, e = _clash(
+        ctx, server, tmp_path, {"phone": "13811111111"}, {"phone": "13922222222"}
+    )
     try:
-        other.login(li)
-        other.sync()
-        ctx.store.enterprises.update(e, {"phone": "13811111111"})
-        other.store.enterprises.update(e, {"phone": "13922222222"})
-        controller.sync_now()
-        other.sync()
-        controller.sync_now()
-        assert controller.view.conflicts == 1
         dialog = ConflictsDialog(ctx)
         qtbot.addWidget(dialog)
         assert dialog.model.rowCount() == 1
@@ -317,3 +325,24 @@ def test_a_long_message_grows_the_sign_in_dialog_instead_of_squashing_its_fields
     for edit in (dialog.server, dialog.user, dialog.password):
         assert edit.height() >= edit.sizeHint().height()
     assert dialog.message.height() >= dialog.message.heightForWidth(dialog.message.width())
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_a_clash_over_a_coded_field_reads_in_words(ctx, qtbot, server, tmp_path, language):  # type: ignore[no-untyped-def]
+    """The field by its name and the districts by theirs, in either language — not
+    "district_code" with "210103" against "210104"."""
+    ctx.labels.translations.switch(language)
+    _controller, other, _e = _clash(
+        ctx, server, tmp_path, {"district_code": "210103"}, {"district_code": "210104"}
+    )
+    try:
+        dialog = ConflictsDialog(ctx)
+        qtbot.addWidget(dialog)
+        row = [dialog.model.index(0, col).data() for col in range(5)]
+        names = [ctx.labels("districts", code) for code in ("210103", "210104")]
+        assert row[2] == ("District" if language == "en" else "区县")
+        assert row[3:] == names and "210103" not in names
+        assert row[0].startswith("Enterprise · " if language == "en" else "企业 · ")
+        assert names[1] in dialog.detail.toPlainText()
+    finally:
+        other.close()

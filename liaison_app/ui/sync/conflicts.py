@@ -6,6 +6,7 @@ A resolution is a change like any other: it shows at once here and syncs with th
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from liaison_app.domain.dates import local_minute
-from liaison_app.domain.messages import FIELD_NAMES_ZH
+from liaison_app.domain.messages import FIELD_VOCABULARY, field_name
 from liaison_app.domain.records import Changes
 from liaison_app.ui.context import AppContext
 from liaison_app.ui.errors import ErrorDialog
@@ -39,6 +40,12 @@ from liaison_app.ui.richtext import esc
 
 Index = QModelIndex | QPersistentModelIndex
 ENTITY_ZH = {"enterprise": "企业", "visit": "走访", "problem": "问题", "action": "办理记录"}
+ENTITY_EN = {
+    "enterprise": "Enterprise",
+    "visit": "Visit",
+    "problem": "Problem",
+    "action": "Follow-up",
+}
 KIND_ZH = {
     "field": "同一字段",
     "deleted": "修改了已删除的记录",
@@ -53,9 +60,14 @@ KIND_EN = {
 }
 
 
-def value_text(value: Any, zh: bool) -> str:
+def value_text(value: Any, zh: bool, name: Callable[[str], str] | None = None) -> str:
+    """A field's value for people; ``name`` gives a code's label (a district, a category…)."""
     if value is None or value == "":
         return "（空）" if zh else "(empty)"
+    if name is not None and isinstance(value, str):
+        return name(value)
+    if name is not None and isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return ("、" if zh else ", ").join(name(v) for v in value)
     if isinstance(value, bool):
         return ("是" if value else "否") if zh else ("yes" if value else "no")
     if isinstance(value, dict | list):
@@ -105,16 +117,23 @@ class ConflictsTableModel(QAbstractTableModel):
         zh = self._ctx.labels.zh
         col = index.column()
         if col == 0:
-            kind = ENTITY_ZH.get(c["entity"], c["entity"]) if zh else c["entity"]
+            kind = (ENTITY_ZH if zh else ENTITY_EN).get(c["entity"], c["entity"])
             return f"{kind} · {c.get('record') or c['record_id']}"
         if col == 1:
             return (KIND_ZH if zh else KIND_EN).get(c["kind"], c["kind"])
         if col == 2:
-            field = c.get("field") or ""
-            return FIELD_NAMES_ZH.get(field, field) if zh else field
+            return field_name(c.get("field") or "", self._ctx.labels.translations.language)
         if c["kind"] == "duplicate":  # the twins by name, not by id
             return c.get("mine_name" if col == 3 else "theirs_name") or ""
-        return value_text(c["mine"] if col == 3 else c["theirs"], zh)
+        return value_text(c["mine"] if col == 3 else c["theirs"], zh, code_names(self._ctx, c))
+
+
+def code_names(ctx: AppContext, c: dict[str, Any]) -> Callable[[str], str] | None:
+    """Names for a coded field's values (a district's code reads as its name), else None."""
+    vocabulary = FIELD_VOCABULARY.get(c.get("field") or "")
+    if vocabulary is None or c["kind"] != "field":
+        return None
+    return lambda code: ctx.labels(vocabulary, code)
 
 
 class ConflictsDialog(QDialog):
@@ -206,6 +225,7 @@ class ConflictsDialog(QDialog):
             self.detail.clear()
             return
         zh = self._ctx.labels.zh
+        names = code_names(self._ctx, c)
         self.edit.setEnabled(c["kind"] == "field")
         self.keep_mine.setEnabled(c["kind"] != "lifecycle")
         # (Each tr() on a line of its own: lupdate finds none inside an f-string.)
@@ -216,9 +236,9 @@ class ConflictsDialog(QDialog):
             parts = self._twins(c)
         else:
             parts = [
-                f"<p><b>{esc(base_caption)}</b>: {esc(value_text(c.get('base'), zh))}</p>",
-                f"<p><b>{esc(mine_caption)}</b>: {esc(value_text(c.get('mine'), zh))}</p>",
-                f"<p><b>{esc(theirs_caption)}</b>: {esc(value_text(c.get('theirs'), zh))}"
+                f"<p><b>{esc(base_caption)}</b>: {esc(value_text(c.get('base'), zh, names))}</p>",
+                f"<p><b>{esc(mine_caption)}</b>: {esc(value_text(c.get('mine'), zh, names))}</p>",
+                f"<p><b>{esc(theirs_caption)}</b>: {esc(value_text(c.get('theirs'), zh, names))}"
                 + (f" — {esc(c['theirs_by'])}" if c.get("theirs_by") else "")
                 + (f" · {esc(local_minute(c['at']))}" if c.get("at") else "")
                 + "</p>",
@@ -324,8 +344,7 @@ class ConflictsDialog(QDialog):
         c = self.current()
         if c is None or c["kind"] != "field":
             return
-        zh = self._ctx.labels.zh
-        field = FIELD_NAMES_ZH.get(c["field"], c["field"]) if zh else c["field"]
+        field = field_name(c["field"], self._ctx.labels.translations.language)
         text = self.ask_value(self, field, "" if c["mine"] is None else str(c["mine"]))
         if text is None:
             return
