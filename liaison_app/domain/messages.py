@@ -129,6 +129,11 @@ FIELD_VOCABULARY = {
 }
 
 
+def sentence(text: str) -> str:
+    """English words of the command line ("the server refused…") begun as a sentence."""
+    return text[:1].upper() + text[1:]
+
+
 def field_name(field: str, lang: str) -> str:
     """A record field's name for people (the code itself when it has none)."""
     return (FIELD_NAMES_ZH if _zh(lang) else FIELD_NAMES_EN).get(field, field)
@@ -190,7 +195,7 @@ def field_error(error: FieldError, lang: str) -> str:
 def error_text(exc: LiaisonError, lang: str) -> str:
     """A whole error for a dialog, in the person's language."""
     if not _zh(lang):  # the command line's words, as a sentence ("the server refused…")
-        return exc.message[:1].upper() + exc.message[1:]
+        return sentence(exc.message)
     if isinstance(exc, ValidationError):
         return "；".join(field_error(e, lang) for e in exc.errors)
     if isinstance(exc, LifecycleError):

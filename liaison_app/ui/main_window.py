@@ -324,7 +324,7 @@ class MainWindow(QMainWindow):
     def _show_counts(self, counts: tuple[int, int, int]) -> None:
         enterprises, open_count, overdue = counts
         self.counts_label.setText(
-            self.tr("%1 enterprises · %2 open problems · %3 overdue")
+            self.tr("Enterprises: %1 · open problems: %2 · overdue: %3")
             .replace("%1", f"{enterprises:,}")
             .replace("%2", f"{open_count:,}")
             .replace("%3", f"{overdue:,}")

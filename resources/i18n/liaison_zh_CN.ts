@@ -289,93 +289,93 @@
 <context>
     <name>ConflictsDialog</name>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="169" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="188" />
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="170" />
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="203" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="189" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="222" />
         <source>Keep &amp;mine</source>
         <translation>保留我的(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="171" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="190" />
         <source>Keep &amp;theirs</source>
         <translation>保留对方的(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="172" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="191" />
         <source>&amp;Edit…</source>
         <translation>修改(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="173" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="192" />
         <source>Mer&amp;ge…</source>
         <translation>合并(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="174" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="193" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="175" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="194" />
         <source>No open conflicts: everyone's changes agree.</source>
         <translation>没有待处理的冲突：各方的更改一致。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="200" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="219" />
         <source>Keep &amp;both</source>
         <translation>都保留(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="212" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="232" />
         <source>Base (before both changes)</source>
         <translation>原值（双方修改前）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="213" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="233" />
         <source>Mine</source>
         <translation>我的</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="214" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="234" />
         <source>Theirs</source>
         <translation>对方的</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="233" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="253" />
         <source>Two enterprises look like one firm (same USCC, or same name and district). Keep both, or merge them: the visits and problems of one move onto the other.</source>
         <translation>两家企业看起来是同一家（统一社会信用代码相同，或名称和区县相同）。可以都保留，或合并：一家的走访和问题移到另一家名下。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="251" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="271" />
         <source>%1, %2</source>
         <translation>%1，%2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="252" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="272" />
         <source>%n visit(s)</source>
         <translation><numerusform>%n 次走访</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="253" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="273" />
         <source>%n problem(s)</source>
         <translation><numerusform>%n 个问题</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="260" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="280" />
         <source>Added by %1 · %2</source>
         <translation>新增人 %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="317" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="337" />
         <source>Settle the conflict</source>
         <translation>处理冲突</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="318" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="338" />
         <source>Value for %1:</source>
         <translation>%1的值：</translation>
     </message>
@@ -383,27 +383,27 @@
 <context>
     <name>ConflictsTableModel</name>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="90" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="102" />
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="91" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="103" />
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="92" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="104" />
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="93" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="105" />
         <source>Mine</source>
         <translation>我的</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="94" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="106" />
         <source>Theirs</source>
         <translation>对方的</translation>
     </message>
@@ -1297,7 +1297,7 @@
     </message>
     <message>
         <location filename="../../liaison_app/ui/main_window.py" line="327" />
-        <source>%1 enterprises · %2 open problems · %3 overdue</source>
+        <source>Enterprises: %1 · open problems: %2 · overdue: %3</source>
         <translation>企业 %1 家 · 未办结问题 %2 件 · 超期 %3 件</translation>
     </message>
     <message>
@@ -1863,52 +1863,52 @@ Edit › Undo takes the whole import back.</source>
         <translation>本机登录前记录的 %n 项更改将以您的名义发送到服务器。是否继续？</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="128" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="135" />
         <source>The server address starts with http:// or https://</source>
         <translation>服务器地址应以 http:// 或 https:// 开头</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="132" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="139" />
         <source>Please give your user name</source>
         <translation>请输入用户名</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="136" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="143" />
         <source>Please give your password</source>
         <translation>请输入密码</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="144" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="151" />
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="163" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="170" />
         <source>No keyring on this computer</source>
         <translation>本机没有可用的钥匙串</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="165" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="172" />
         <source>This computer has no usable keyring, so the sign-in lasts until the app is closed. Your password is never stored.</source>
         <translation>本机没有可用的系统钥匙串，登录状态只保持到关闭应用为止。密码不会被保存。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="180" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="187" />
         <source>Cannot reach the server at this address. Check the address and the network, then sign in again.</source>
         <translation>无法连接这个地址的服务器。请检查服务器地址和网络后重新登录。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="188" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="195" />
         <source>Something went wrong while signing in: %1</source>
         <translation>登录时出错：%1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="196" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="203" />
         <source>Sign out %1?</source>
         <translation>退出登录 %1？</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="217" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="224" />
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
@@ -2038,8 +2038,8 @@ Edit › Undo takes the whole import back.</source>
     </message>
     <message>
         <location filename="../../liaison_app/ui/sync/status.py" line="82" />
-        <source>Signed out by the server — click to sign in again</source>
-        <translation>登录已失效 — 点击重新登录</translation>
+        <source>Sign-in needed — click to sign in again</source>
+        <translation>需要重新登录 — 点击登录</translation>
     </message>
     <message>
         <location filename="../../liaison_app/ui/sync/status.py" line="84" />

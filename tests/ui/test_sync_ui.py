@@ -188,6 +188,10 @@ def test_a_refused_change_is_shown_and_sent_again(ctx, qtbot, server, monkeypatc
     dialog = NotAcceptedDialog(ctx)
     qtbot.addWidget(dialog)
     assert dialog.model.rowCount() == 1 and "district" in dialog.model.index(0, 2).data()
+    # In words, not the engine's codes: "Enterprise · …", "New", "A supervisor creates…".
+    row = [dialog.model.index(0, col).data() for col in range(3)]
+    assert row[0].startswith("Enterprise · 大连测试") and row[1] == "New"
+    assert row[2][0].isupper()
     # Fixed: the firm is moved into the supervisor's district, and the change sent again.
     ctx.store.enterprises.update(e, {"district_code": "210102"})
     dialog.resend_current()

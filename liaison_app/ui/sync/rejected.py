@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from liaison_app.domain.messages import rejection_text
+from liaison_app.domain.messages import rejection_text, sentence
 from liaison_app.domain.records import Changes
 from liaison_app.ui.context import AppContext
 from liaison_app.ui.errors import ErrorDialog
-from liaison_app.ui.sync.conflicts import ENTITY_ZH
+from liaison_app.ui.sync.conflicts import ENTITY_EN, ENTITY_ZH
 
 Index = QModelIndex | QPersistentModelIndex
 OPS_ZH = {
@@ -40,6 +40,14 @@ OPS_ZH = {
     "restore": "恢复",
     "transition": "办理步骤",
     "resolve-conflict": "冲突处理",
+}
+OPS_EN = {
+    "create": "New",
+    "update": "Edit",
+    "delete": "Delete",
+    "restore": "Restore",
+    "transition": "Lifecycle step",
+    "resolve-conflict": "Conflict settled",
 }
 
 
@@ -82,11 +90,12 @@ class NotAcceptedTableModel(QAbstractTableModel):
         zh = self._ctx.labels.zh
         col = index.column()
         if col == 0:
-            kind = ENTITY_ZH.get(r.entity, r.entity) if zh else r.entity
+            kind = (ENTITY_ZH if zh else ENTITY_EN).get(r.entity, r.entity)
             return f"{kind} · {r.record or r.record_id}"
         if col == 1:
-            return OPS_ZH.get(r.op, r.op) if zh else r.op
-        return rejection_text(r.reason, r.errors, r.state == "held", "zh_CN" if zh else "en")
+            return (OPS_ZH if zh else OPS_EN).get(r.op, r.op)
+        why = rejection_text(r.reason, r.errors, r.state == "held", "zh_CN" if zh else "en")
+        return why if zh else sentence(why)
 
 
 class NotAcceptedDialog(QDialog):

@@ -79,7 +79,7 @@ class SyncStatus(QWidget):
         if v.online is False:
             return self.tr("Offline — will sync when the server is reachable")
         if v.needs_sign_in:
-            return self.tr("Signed out by the server — click to sign in again")
+            return self.tr("Sign-in needed — click to sign in again")
         if v.error:
             return self.tr("Sync failed — click to retry")
         if v.last_sync_at is not None:
