@@ -348,5 +348,17 @@ def test_a_clash_over_a_coded_field_reads_in_words(ctx, qtbot, server, tmp_path,
         assert row[3:] == names and "210103" not in names
         assert row[0].startswith("Enterprise · " if language == "en" else "企业 · ")
         assert names[1] in dialog.detail.toPlainText()
+        if language == "zh_CN":  # a full-width colon after Chinese
+            assert "我的：" in dialog.detail.toPlainText()
     finally:
         other.close()
+
+
+def test_the_sync_dialogs_fit_a_small_screen(ctx, qtbot):  # type: ignore[no-untyped-def]
+    """At 150 % a 1366×768 laptop leaves 910×512: the Conflicts view (900×560) put its Keep
+    mine / Keep theirs / Close buttons below the screen's edge."""
+    room = QApplication.primaryScreen().availableGeometry()
+    assert room.width() < 900  # (the offscreen screen, 800 wide, is small enough to show it)
+    for dialog in (ConflictsDialog(ctx), NotAcceptedDialog(ctx)):
+        qtbot.addWidget(dialog)
+        assert dialog.width() <= room.width() and dialog.height() <= room.height()

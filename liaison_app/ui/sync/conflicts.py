@@ -37,6 +37,7 @@ from liaison_app.domain.records import Changes
 from liaison_app.ui.context import AppContext
 from liaison_app.ui.errors import ErrorDialog
 from liaison_app.ui.richtext import esc
+from liaison_app.ui.screens import resize_to_fit
 
 Index = QModelIndex | QPersistentModelIndex
 ENTITY_ZH = {"enterprise": "企业", "visit": "走访", "problem": "问题", "action": "办理记录"}
@@ -175,7 +176,7 @@ class ConflictsDialog(QDialog):
         layout.addWidget(self.detail, 1)
         layout.addLayout(buttons)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
-        self.resize(900, 560)
+        resize_to_fit(self, 900, 560)
         self.retranslate_ui()
         self.reload()
 
@@ -232,13 +233,15 @@ class ConflictsDialog(QDialog):
         base_caption = self.tr("Base (before both changes)")
         mine_caption = self.tr("Mine")
         theirs_caption = self.tr("Theirs")
+        colon = "：" if zh else ": "  # (a full-width colon after Chinese)
         if c["kind"] == "duplicate":
             parts = self._twins(c)
         else:
             parts = [
-                f"<p><b>{esc(base_caption)}</b>: {esc(value_text(c.get('base'), zh, names))}</p>",
-                f"<p><b>{esc(mine_caption)}</b>: {esc(value_text(c.get('mine'), zh, names))}</p>",
-                f"<p><b>{esc(theirs_caption)}</b>: {esc(value_text(c.get('theirs'), zh, names))}"
+                f"<p><b>{esc(base_caption)}</b>{colon}{esc(value_text(c.get('base'), zh, names))}</p>",
+                f"<p><b>{esc(mine_caption)}</b>{colon}{esc(value_text(c.get('mine'), zh, names))}</p>",
+                f"<p><b>{esc(theirs_caption)}</b>{colon}"
+                + esc(value_text(c.get("theirs"), zh, names))
                 + (f" — {esc(c['theirs_by'])}" if c.get("theirs_by") else "")
                 + (f" · {esc(local_minute(c['at']))}" if c.get("at") else "")
                 + "</p>",

@@ -30,6 +30,7 @@ from liaison_app.domain.messages import rejection_text, sentence
 from liaison_app.domain.records import Changes
 from liaison_app.ui.context import AppContext
 from liaison_app.ui.errors import ErrorDialog
+from liaison_app.ui.screens import resize_to_fit
 from liaison_app.ui.sync.conflicts import ENTITY_EN, ENTITY_ZH
 
 Index = QModelIndex | QPersistentModelIndex
@@ -134,7 +135,7 @@ class NotAcceptedDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
-        self.resize(900, 460)
+        resize_to_fit(self, 900, 460)
         self.retranslate_ui()
         self.reload()
 
