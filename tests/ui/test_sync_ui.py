@@ -7,6 +7,7 @@ import time
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from liaison_app.domain.dates import local_minute
@@ -108,9 +109,14 @@ def test_the_status_bar_goes_offline_syncing_up_to_date_pending(ctx, qtbot, serv
         controller.sync_now()
         assert status.state.text().startswith("Offline — will sync")
         assert "1 change" in status.pending.text()  # still waiting, nothing lost
+        # Looking for the server again says "offline" throughout, not "Syncing: connecting…"
+        del seen[:]
+        controller.sync_now()
+        assert seen and all(text.startswith("Offline") for text in seen)
     finally:
         server.start()
-    controller.sync_now()
+    # The computer joins a network (plugged in at the office): a sync at once, nothing clicked.
+    controller.network_changed(QNetworkInformation.Reachability.Online)
     assert status.state.text().startswith("Up to date")
     assert controller.view.pending == 0
 

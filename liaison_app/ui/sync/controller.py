@@ -101,6 +101,7 @@ class SyncController(QObject):
         self._busy = self._timer(BUSY_RETRY_MS, self.sync_now, single=True)
         ctx.store.sync.configure(lock_wait=1.0)
         ctx.events.changed.connect(self._on_data_changed)
+        self._watch_network()
 
     def _timer(self, ms: int, slot: Any, single: bool = False) -> QTimer:
         timer = QTimer(self)
@@ -157,6 +158,31 @@ class SyncController(QObject):
             self.refresh()
             if self.view.signed_in:
                 self._debounce.start()  # restarted by each change: one sync after a burst
+
+    def _watch_network(self) -> None:
+        """The computer joining a network (the officer plugs in at the office) starts a sync
+        at once, not at the next look for the server. Without a backend for the operating
+        system's network state, the periodic look remains."""
+        from PySide6.QtNetwork import QNetworkInformation
+
+        try:
+            if QNetworkInformation.loadDefaultBackend():
+                info = QNetworkInformation.instance()
+                info.reachabilityChanged.connect(self.network_changed)
+        except Exception as exc:  # noqa: BLE001 - an optional convenience
+            log.info("no network state: %s", exc)
+
+    def network_changed(self, reachability: Any) -> None:
+        """A network came (or went): look for the server now when it came."""
+        from PySide6.QtNetwork import QNetworkInformation
+
+        usable = (
+            QNetworkInformation.Reachability.Site,
+            QNetworkInformation.Reachability.Online,
+        )
+        if reachability in usable and self.view.signed_in and not self.view.running:
+            self._probe.stop()
+            self.sync_now()
 
     def _on_probe(self) -> None:
         if self.view.signed_in and not self.view.running:

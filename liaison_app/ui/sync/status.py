@@ -63,6 +63,9 @@ class SyncStatus(QWidget):
     def state_text(self, v: SyncView) -> str:
         if not v.signed_in:
             return self.tr("Offline — all work is kept on this computer · Sign in…")
+        if v.running and v.online is False and v.stage == "hello":
+            # Looking for the server again while offline: not "syncing" until it answers.
+            return self.tr("Offline — will sync when the server is reachable")
         if v.running:
             stage = self.stage_text(v.stage)
             if v.stage == "push" and v.total:
