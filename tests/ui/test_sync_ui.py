@@ -368,3 +368,20 @@ def test_the_sync_dialogs_fit_a_small_screen(ctx, qtbot):  # type: ignore[no-unt
     for dialog in (ConflictsDialog(ctx), NotAcceptedDialog(ctx)):
         qtbot.addWidget(dialog)
         assert dialog.width() <= room.width() and dialog.height() <= room.height()
+
+
+def test_the_officer_and_unit_shown_are_the_servers_once_signed_in(ctx, qtbot, server):  # type: ignore[no-untyped-def]
+    """Signed in, the status bar names the officer as the server does and adds the unit the
+    server gave them (the folder's own name was 王小明)."""
+    user = unique("wang")
+    server.admin(
+        "user", "add", user, "--role", "officer", "--display-name", "王明", "--unit",
+        "和平区商务局", "--password-stdin", stdin=PASSWORD + "\n",
+    )  # fmt: skip
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    assert "王小明" in window.officer_label.text()
+    ctx.store.sync.login(server.url, user, PASSWORD)
+    window.sync.signed_in()
+    window.refresh_permissions()
+    assert window.officer_label.text() == "Officer: 王明 · 和平区商务局"
