@@ -409,7 +409,13 @@ class MainWindow(QMainWindow):
         from liaison_app.ui.sync.sign_in import SignInDialog
 
         view = self.sync.view  # signing in again: the folder's server and user, filled in
-        dialog = SignInDialog(self._ctx, self, server=view.server, user=view.user)
+        dialog = SignInDialog(
+            self._ctx,
+            self,
+            server=view.server,
+            user=view.user,
+            reason=view.error if view.needs_sign_in else None,
+        )
         if self.run_dialog(dialog):
             self.sync.signed_in()
             self.update_counts()

@@ -15,7 +15,7 @@ from liaison_app.services.store import open_store
 from liaison_app.ui.main_window import MainWindow
 from liaison_app.ui.sync.conflicts import ConflictsDialog
 from liaison_app.ui.sync.controller import SyncController
-from liaison_app.ui.sync.rejected import NotAcceptedDialog
+from liaison_app.ui.sync.rejected import NotAcceptedDialog, discard_question
 from liaison_app.ui.sync.sign_in import SignInDialog
 from liaison_app.ui.sync.status import SyncStatus
 from tests.sync.conftest import sqlite_server  # noqa: F401  (the session's server)
@@ -257,12 +257,19 @@ def test_many_refused_changes_are_given_up_at_once_and_said_in_chinese(
     qtbot.addWidget(dialog)
     assert "所辖区县" in dialog.model.index(0, 2).data()
     assert dialog.model.headerData(2, Qt.Orientation.Horizontal) == "原因"
-    monkeypatch.setattr(NotAcceptedDialog, "confirm_discard", classmethod(lambda *a: True))
+    asked: list[str] = []
+    monkeypatch.setattr(
+        NotAcceptedDialog,
+        "confirm_discard",
+        classmethod(lambda cls, parent, picked: asked.append(discard_question(picked)) or True),
+    )
     dialog.table.selectAll()
     dialog.discard_current()
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 0)
     listed = {x.id for x in ctx.store.enterprises.list()}
     assert not listed & set(firms)
+    # Said before: these new firms are removed from this computer (the server has nothing).
+    assert "3" in asked[0] and "从本机移除" in asked[0] and "服务器上的内容" not in asked[0]
     controller.refresh()
     qtbot.waitUntil(lambda: controller.view.not_accepted == 0)
 
@@ -303,6 +310,49 @@ def test_a_sign_in_the_server_no_longer_honours_asks_for_the_password_again(
     assert opened[0].result(), opened[0].message.text()
     assert not window.sync.view.needs_sign_in and window.sync.view.error is None
     assert window.sync.view.last_sync_at is not None
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_a_revoked_device_is_named_and_signing_in_again_registers_it_anew(
+    ctx, qtbot, server, monkeypatch, language
+):  # type: ignore[no-untyped-def]
+    """An administrator revoked this computer: the status bar and the sign-in it opens say so
+    in words of their own (not "wrong password, disabled account…"), and the password given
+    again registers the folder anew, its unsent work sent."""
+    ctx.labels.translations.switch(language)
+    user = server.add_user(unique("wang"))
+    first = ctx.store.sync.login(server.url, user, PASSWORD).client_id
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    ctx.store.enterprises.create({"name": f"沈阳测试{unique('')}", "district_code": "210102"})
+    server.admin("device", "revoke", first)
+    window.sync.refresh()
+    window.sync.sync_now()
+    assert window.sync.view.needs_sign_in and window.sync.view.pending == 1
+    state = window.sync_status.state.text()
+    said = "administrator" if language == "en" else "管理员"
+    assert said in state
+    opened: list[SignInDialog] = []
+
+    def run(dialog):  # type: ignore[no-untyped-def]
+        opened.append(dialog)
+        assert said in dialog.message.text()
+        assert ("sign in again" if language == "en" else "重新登录") in dialog.message.text()
+        assert (
+            "password or" not in dialog.message.text() and "密码错误" not in dialog.message.text()
+        )
+        dialog.password.setText(PASSWORD)
+        dialog.sign_in()
+        return bool(dialog.result())
+
+    monkeypatch.setattr(MainWindow, "run_dialog", classmethod(lambda cls, d: run(d)))
+    window.sync_status.state.click()
+    assert opened and opened[0].result(), opened[0].message.text()
+    assert opened[0].result_info.client_id != first
+    qtbot.waitUntil(
+        lambda: window.sync.view.last_sync_at is not None and not window.sync.view.running
+    )
+    assert (window.sync.view.pending, window.sync.view.error) == (0, None)
 
 
 def test_an_unreachable_server_at_sign_in_promises_no_sync_later(ctx, qtbot):

@@ -25,6 +25,7 @@ DEBOUNCE_MS = 8_000  # and this long after the last local change
 PROBE_MS = 30_000  # while offline, look for the server this often
 BUSY_RETRY_MS = 15_000  # another sync of the folder is running (the command line): wait
 SIGN_IN_REQUIRED = "sign_in_required"
+DEVICE_REVOKED = "device_revoked"  # a sign-in required too, with its own words
 SYNCED_KINDS = frozenset({"enterprise", "visit", "problem", "action", "attachment"})
 
 
@@ -56,7 +57,11 @@ class SyncView:
         """Signed in on paper, but the server wants the password again: the sign-in expired,
         the device was revoked, or it lasted one run (no keyring) and the app was restarted.
         Retrying cannot help; only signing in again can."""
-        return self.signed_in and self.error_code == SIGN_IN_REQUIRED
+        return self.signed_in and self.error_code in (SIGN_IN_REQUIRED, DEVICE_REVOKED)
+
+    @property
+    def device_revoked(self) -> bool:
+        return self.signed_in and self.error_code == DEVICE_REVOKED
 
 
 def _stamp(text: str | None) -> dt.datetime | None:

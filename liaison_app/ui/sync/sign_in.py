@@ -34,6 +34,7 @@ class SignInDialog(QDialog):
         *,
         server: str | None = None,
         user: str | None = None,
+        reason: str | None = None,
     ) -> None:
         super().__init__(parent)
         self._ctx = ctx
@@ -74,6 +75,8 @@ class SignInDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self.retranslate_ui()
+        if reason:  # why the password is asked for again (a device revoked, say)
+            self._say(reason)
         (self.password if self.server.text() and self.user.text() else self.server).setFocus()
 
     def changeEvent(self, event: QEvent) -> None:
