@@ -251,6 +251,8 @@ ZH = {
     "Two enterprises look like one firm (same USCC, or same name and district). Keep both, or merge them: the visits and problems of one move onto the other.": "两家企业看起来是同一家（统一社会信用代码相同，或名称和区县相同）。可以都保留，或合并：一家的走访和问题移到另一家名下。",
     "Settle the conflict": "处理冲突",
     "Value for %1:": "%1的值：",
+    "Values for %1:": "%1（可多选）：",
+    "OK": "确定",
     "Change": "更改",
     "Reason": "原因",
     "Changes not accepted": "未被接受的更改",

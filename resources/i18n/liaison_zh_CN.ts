@@ -287,95 +287,123 @@
     </message>
 </context>
 <context>
-    <name>ConflictsDialog</name>
+    <name>ChoiceDialog</name>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="189" />
-        <source>Conflicts</source>
-        <translation>冲突</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="190" />
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="223" />
-        <source>Keep &amp;mine</source>
-        <translation>保留我的(&amp;M)</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="191" />
-        <source>Keep &amp;theirs</source>
-        <translation>保留对方的(&amp;T)</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="192" />
-        <source>&amp;Edit…</source>
-        <translation>修改(&amp;E)…</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="193" />
-        <source>Mer&amp;ge…</source>
-        <translation>合并(&amp;G)…</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="194" />
-        <source>Close</source>
-        <translation>关闭</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="195" />
-        <source>No open conflicts: everyone's changes agree.</source>
-        <translation>没有待处理的冲突：各方的更改一致。</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="220" />
-        <source>Keep &amp;both</source>
-        <translation>都保留(&amp;B)</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="233" />
-        <source>Base (before both changes)</source>
-        <translation>原值（双方修改前）</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="234" />
-        <source>Mine</source>
-        <translation>我的</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="235" />
-        <source>Theirs</source>
-        <translation>对方的</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="256" />
-        <source>Two enterprises look like one firm (same USCC, or same name and district). Keep both, or merge them: the visits and problems of one move onto the other.</source>
-        <translation>两家企业看起来是同一家（统一社会信用代码相同，或名称和区县相同）。可以都保留，或合并：一家的走访和问题移到另一家名下。</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="274" />
-        <source>%1, %2</source>
-        <translation>%1，%2</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="275" />
-        <source>%n visit(s)</source>
-        <translation><numerusform>%n 次走访</numerusform></translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="276" />
-        <source>%n problem(s)</source>
-        <translation><numerusform>%n 个问题</numerusform></translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="283" />
-        <source>Added by %1 · %2</source>
-        <translation>新增人 %1 · %2</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="340" />
+        <location filename="../../liaison_app/ui/sync/choice.py" line="75" />
         <source>Settle the conflict</source>
         <translation>处理冲突</translation>
     </message>
     <message>
+        <location filename="../../liaison_app/ui/sync/choice.py" line="77" />
+        <source>Values for %1:</source>
+        <translation>%1（可多选）：</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/choice.py" line="77" />
+        <source>Value for %1:</source>
+        <translation>%1的值：</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/choice.py" line="81" />
+        <source>OK</source>
+        <translation>确定</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/choice.py" line="82" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsDialog</name>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="190" />
+        <source>Conflicts</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="191" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="224" />
+        <source>Keep &amp;mine</source>
+        <translation>保留我的(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="192" />
+        <source>Keep &amp;theirs</source>
+        <translation>保留对方的(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="193" />
+        <source>&amp;Edit…</source>
+        <translation>修改(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="194" />
+        <source>Mer&amp;ge…</source>
+        <translation>合并(&amp;G)…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="195" />
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="196" />
+        <source>No open conflicts: everyone's changes agree.</source>
+        <translation>没有待处理的冲突：各方的更改一致。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="221" />
+        <source>Keep &amp;both</source>
+        <translation>都保留(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="234" />
+        <source>Base (before both changes)</source>
+        <translation>原值（双方修改前）</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="235" />
+        <source>Mine</source>
+        <translation>我的</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="236" />
+        <source>Theirs</source>
+        <translation>对方的</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="257" />
+        <source>Two enterprises look like one firm (same USCC, or same name and district). Keep both, or merge them: the visits and problems of one move onto the other.</source>
+        <translation>两家企业看起来是同一家（统一社会信用代码相同，或名称和区县相同）。可以都保留，或合并：一家的走访和问题移到另一家名下。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="275" />
+        <source>%1, %2</source>
+        <translation>%1，%2</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="276" />
+        <source>%n visit(s)</source>
+        <translation><numerusform>%n 次走访</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="277" />
+        <source>%n problem(s)</source>
+        <translation><numerusform>%n 个问题</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="284" />
+        <source>Added by %1 · %2</source>
+        <translation>新增人 %1 · %2</translation>
+    </message>
+    <message>
         <location filename="../../liaison_app/ui/sync/conflicts.py" line="341" />
+        <source>Settle the conflict</source>
+        <translation>处理冲突</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="342" />
         <source>Value for %1:</source>
         <translation>%1的值：</translation>
     </message>
@@ -383,27 +411,27 @@
 <context>
     <name>ConflictsTableModel</name>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="103" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="104" />
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="104" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="105" />
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="105" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="106" />
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="106" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="107" />
         <source>Mine</source>
         <translation>我的</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="107" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="108" />
         <source>Theirs</source>
         <translation>对方的</translation>
     </message>

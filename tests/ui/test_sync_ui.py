@@ -388,9 +388,12 @@ def test_a_long_message_grows_the_sign_in_dialog_instead_of_squashing_its_fields
 
 
 @pytest.mark.parametrize("language", ["en", "zh_CN"])
-def test_a_clash_over_a_coded_field_reads_in_words(ctx, qtbot, server, tmp_path, language):  # type: ignore[no-untyped-def]
+def test_a_clash_over_a_coded_field_reads_in_words(
+    ctx, qtbot, server, tmp_path, language, monkeypatch
+):  # type: ignore[no-untyped-def]
     """The field by its name and the districts by theirs, in either language — not
-    "district_code" with "210103" against "210104"."""
+    "district_code" with "210103" against "210104"; Edit… offers the districts by name
+    (no box to type a code into) and stores the code of the one picked."""
     ctx.labels.translations.switch(language)
     _controller, other, _e = _clash(
         ctx, server, tmp_path, {"district_code": "210103"}, {"district_code": "210104"}
@@ -406,6 +409,22 @@ def test_a_clash_over_a_coded_field_reads_in_words(ctx, qtbot, server, tmp_path,
         assert names[1] in dialog.detail.toPlainText()
         if language == "zh_CN":  # a full-width colon after Chinese
             assert "我的：" in dialog.detail.toPlainText()
+        offered: list[list[str]] = []
+
+        def pick(cls, choice):  # type: ignore[no-untyped-def]
+            qtbot.addWidget(choice)
+            labels = [choice.choices.item(i).text() for i in range(choice.choices.count())]
+            offered.append(labels)
+            assert choice.choices.currentItem().text() == names[0]  # mine, to start from
+            choice.choices.setCurrentRow(labels.index(ctx.labels("districts", "210105")))
+            return choice.value()
+
+        monkeypatch.setattr(ConflictsDialog, "ask_choice", classmethod(pick))
+        monkeypatch.setattr(ConflictsDialog, "ask_value", classmethod(lambda *a: pytest.fail()))
+        dialog.edit.click()
+        assert names[0] in offered[0] and not any(x.isdigit() for x in "".join(offered[0]))
+        assert ctx.store.enterprises.get(_e).district_code == "210105"
+        assert dialog.model.rowCount() == 0
     finally:
         other.close()
 

@@ -38,6 +38,7 @@ from liaison_app.ui.context import AppContext
 from liaison_app.ui.errors import ErrorDialog
 from liaison_app.ui.richtext import esc
 from liaison_app.ui.screens import resize_to_fit
+from liaison_app.ui.sync.choice import ChoiceDialog
 
 Index = QModelIndex | QPersistentModelIndex
 ENTITY_ZH = {"enterprise": "企业", "visit": "走访", "problem": "问题", "action": "办理记录"}
@@ -343,16 +344,28 @@ class ConflictsDialog(QDialog):
         )
         return text if ok else None
 
+    @classmethod
+    def ask_choice(cls, dialog: ChoiceDialog) -> Any:
+        """Tests replace this: the code (or codes) picked, None when cancelled."""
+        return dialog.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
     def resolve_with_value(self) -> None:
         c = self.current()
         if c is None or c["kind"] != "field":
             return
         field = field_name(c["field"], self._ctx.labels.translations.language)
-        text = self.ask_value(self, field, "" if c["mine"] is None else str(c["mine"]))
-        if text is None:
+        vocabulary = FIELD_VOCABULARY.get(c["field"])
+        if vocabulary is not None:
+            # A coded field: its choices by name, never a box to type a code into.
+            many = isinstance(c["mine"], list) or isinstance(c["theirs"], list)
+            items = self._ctx.labels.items(vocabulary)
+            value = self.ask_choice(ChoiceDialog(field, items, c["mine"], many=many, parent=self))
+        else:
+            value = self.ask_value(self, field, "" if c["mine"] is None else str(c["mine"]))
+        if value is None:
             return
         try:
-            self._ctx.store.sync.resolve_conflict(c["id"], None, text)
+            self._ctx.store.sync.resolve_conflict(c["id"], None, value)
         except Exception as exc:  # noqa: BLE001
             ErrorDialog.show_error(self, exc)
             return

@@ -1,6 +1,6 @@
-"""Counts read as English in English ("1 conflict", "2 conflicts", never "1 conflict(s)") and
-as Chinese in Chinese: Qt's %n plural forms from the translation files; and what giving up
-refused changes does, said by kind."""
+"""Sync's words: counts in English as English ("1 conflict", "2 conflicts", never
+"1 conflict(s)") and in Chinese as Chinese (Qt's %n plural forms); what giving up refused
+changes does, said by kind; a coded field's choices by name."""
 
 from __future__ import annotations
 
@@ -82,3 +82,18 @@ def test_discarding_a_refused_new_record_says_it_leaves_this_computer(ctx, langu
     mixed = discard_question([new, edit, edit])
     assert removed in mixed and server in mixed and "3" in mixed and "1" in mixed
     assert "%" not in mixed + many_new + one_new
+
+
+def test_a_list_of_codes_is_ticked_by_name(ctx, qtbot):
+    """Co-departments (a list): the departments by name, each ticked or not; the codes kept."""
+    from PySide6.QtCore import Qt
+
+    from liaison_app.ui.sync.choice import ChoiceDialog
+
+    items = ctx.labels.items("departments")
+    codes = [code for code, _ in items]
+    dialog = ChoiceDialog("Co-departments", items, [codes[0]], many=True)
+    qtbot.addWidget(dialog)
+    assert [dialog.choices.item(i).text() for i in range(3)] == [label for _, label in items[:3]]
+    dialog.choices.item(2).setCheckState(Qt.CheckState.Checked)
+    assert dialog.value() == [codes[0], codes[2]]
