@@ -204,7 +204,7 @@ ZH = {
     "Up to date · last sync %1": "已同步 · 最近同步 %1",
     "Last sync %1": "最近同步 %1",
     "Sign-in needed — click to sign in again": "需要重新登录 — 点击登录",
-    "Device disabled by an administrator — click to sign in again": "此设备已被管理员停用 — 点击重新登录",
+    "Device disabled — click to sign in again": "此设备已被管理员停用 — 点击重新登录",
     "Click to sign in": "点击重新登录",
     "Signed in — not synced yet": "已登录 — 尚未同步",
     "connecting…": "正在连接…",

@@ -2085,7 +2085,7 @@ Edit › Undo takes the whole import back.</source>
     </message>
     <message>
         <location filename="../../liaison_app/ui/sync/status.py" line="85" />
-        <source>Device disabled by an administrator — click to sign in again</source>
+        <source>Device disabled — click to sign in again</source>
         <translation>此设备已被管理员停用 — 点击重新登录</translation>
     </message>
     <message>

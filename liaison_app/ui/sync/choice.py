@@ -51,6 +51,14 @@ class ChoiceDialog(QDialog):
             self.choices.addItem(item)
             if not many and code in chosen:
                 self.choices.setCurrentItem(item)
+        # As wide as the longest name (a horizontal scroll bar under a list of names was
+        # what showed at 150 %).
+        self.choices.setMinimumWidth(
+            self.choices.sizeHintForColumn(0)
+            + self.choices.verticalScrollBar().sizeHint().width()
+            + 2 * self.choices.frameWidth()
+            + 8
+        )
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

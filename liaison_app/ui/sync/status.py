@@ -82,7 +82,7 @@ class SyncStatus(QWidget):
         if v.online is False:
             return self.tr("Offline — will sync when the server is reachable")
         if v.device_revoked:
-            return self.tr("Device disabled by an administrator — click to sign in again")
+            return self.tr("Device disabled — click to sign in again")
         if v.needs_sign_in:
             return self.tr("Sign-in needed — click to sign in again")
         if v.error:
