@@ -62,6 +62,83 @@ FIELD_NAMES_ZH = {
     "officer_name": "联络员姓名",
 }
 
+FIELD_NAMES_EN = {
+    "name": "Name",
+    "uscc": "USCC",
+    "district_code": "District",
+    "industry_code": "Industry",
+    "size": "Size",
+    "ownership": "Ownership",
+    "address": "Address",
+    "legal_rep": "Legal representative",
+    "contact_name": "Contact person",
+    "contact_title": "Contact's title",
+    "phone": "Phone",
+    "park": "Park / street",
+    "officer": "Liaison officer",
+    "unit": "Unit",
+    "notes": "Notes",
+    "visit_date": "Visit date",
+    "mode": "Visit mode",
+    "officers": "Visited by",
+    "people_met": "People met",
+    "business_situation": "Business situation",
+    "policies": "Policies explained",
+    "opinions": "Opinions",
+    "solved_on_site": "Solved on site",
+    "summary": "Summary",
+    "output_value": "Output value",
+    "revenue": "Revenue",
+    "staff": "Staff",
+    "capacity_use": "Capacity use",
+    "category": "Category",
+    "description": "Description",
+    "request": "Request",
+    "urgency": "Urgency",
+    "source": "Source",
+    "raised_on": "Raised on",
+    "deadline": "Deadline",
+    "shared": "Shared problem",
+    "lead_department": "Lead department",
+    "co_departments": "Co-departments",
+    "department": "Department",
+    "note": "Note",
+    "satisfaction": "Satisfaction",
+    "text": "Text",
+    "kind": "Kind",
+    "status": "Status",
+    "problem": "Problem",
+    "officer_name": "Officer's name",
+}
+
+# A coded field's vocabulary (domain.labels) or reference kind: its values are shown by name.
+FIELD_VOCABULARY = {
+    "district_code": "districts",
+    "industry_code": "industries",
+    "size": "size",
+    "ownership": "ownership",
+    "mode": "visit_mode",
+    "category": "categories",
+    "urgency": "urgency",
+    "source": "source",
+    "status": "status",
+    "satisfaction": "satisfaction",
+    "lead_department": "departments",
+    "department": "departments",
+    "co_departments": "departments",
+}
+
+
+def sentence(text: str) -> str:
+    """English words of the command line ("the server refused…") begun as a sentence."""
+    return text[:1].upper() + text[1:]
+
+
+def field_name(field: str, lang: str) -> str:
+    """A record field's name for people (the code itself when it has none)."""
+    return (FIELD_NAMES_ZH if _zh(lang) else FIELD_NAMES_EN).get(field, field)
+
+
 # code → Chinese template; {field} is the field's name, the rest come from the error's params.
 TEMPLATES_ZH = {
     "required": "{field}为必填项",
@@ -88,6 +165,8 @@ SYNC_ZH = {
     "unreachable": "无法连接同步服务器。所有记录都保存在本机，网络恢复后会自动同步。",
     "app_too_old": "同步服务器要求更新版本的 Liaison，请先更新本应用。",
     "sign_in_required": "登录已失效（已过期、密码已更改或本设备已被管理员注销），请重新登录。",
+    "device_revoked": "此设备已被管理员停用，原来的登录不再有效。请用密码重新登录：本机将重新登记，"
+    "尚未发送的记录会随后发出，不会丢失。",
     "wrong_password": "服务器拒绝登录：用户名或密码错误、账户已停用，或本设备已被管理员注销。",
     "throttled": "服务器暂时繁忙或登录尝试次数过多，请稍后再试。",
     "server_failed": "同步服务器出现故障，请稍后再试；记录都保存在本机。",
@@ -117,8 +196,8 @@ def field_error(error: FieldError, lang: str) -> str:
 
 def error_text(exc: LiaisonError, lang: str) -> str:
     """A whole error for a dialog, in the person's language."""
-    if not _zh(lang):
-        return exc.message
+    if not _zh(lang):  # the command line's words, as a sentence ("the server refused…")
+        return sentence(exc.message)
     if isinstance(exc, ValidationError):
         return "；".join(field_error(e, lang) for e in exc.errors)
     if isinstance(exc, LifecycleError):

@@ -10,6 +10,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, PageBreak, Table
 
+from liaison_app.domain.dates import local_minute
 from liaison_app.domain.labels import is_zh, problem_number
 from liaison_app.domain.records import EnterpriseRecord, ProblemRecord, VisitRecord
 from liaison_app.reports.layout import (
@@ -248,7 +249,7 @@ def visit_story(data: VisitRecordData, names: Names) -> tuple[list[Flowable], li
         story.append(para(w("actions"), st["h2"]))
         rows = [
             [
-                a.at.strftime("%Y-%m-%d %H:%M"),
+                local_minute(a.at),
                 problem_number(p.number, p.number_provisional, lang),
                 names("action_kind", a.kind),
                 names("status", a.to_status),

@@ -32,6 +32,18 @@ class AuthError(LiaisonError):
     code = "unauthorized"
 
 
+class DeviceRevoked(AuthError):
+    """This client was revoked by an administrator (``device revoke``): its tokens are refused
+    for good, and signing in again under its id is refused too. A distinct code (a 401 all
+    the same, so older apps read it as any refusal) lets the app say so and register the
+    folder anew once the officer gives the password (docs/sync-protocol.md, Auth)."""
+
+    code = "device_revoked"
+
+
+REVOKED = "this device was disabled by an administrator; sign in again to register it anew"
+
+
 class RateLimited(LiaisonError):
     """Too many failed password attempts (HTTP 429 with Retry-After)."""
 
@@ -251,8 +263,9 @@ def revoke_device(engine: Engine, client_id: str, actor: str = "admin-cli") -> N
     with engine.begin() as conn:
         if conn.execute(select(clients.c.id).where(clients.c.id == client_id)).first() is None:
             raise NotFoundError("device", client_id)
+        # Its refresh tokens are kept, dead: refresh() refuses them for the revoked client, so
+        # the app hears "revoked" rather than "expired" (the one hint that it must register anew).
         conn.execute(update(clients).where(clients.c.id == client_id).values(revoked_at=utcnow()))
-        conn.execute(delete(refresh_tokens).where(refresh_tokens.c.client_id == client_id))
         audit(conn, actor, "device.revoke", client=client_id)
 
 
@@ -350,11 +363,12 @@ def login(
                         id=client_id, user_id=row.id, name=device, created_at=now, last_seen=now
                     )
                 )
-            elif existing.user_id != row.id or existing.revoked_at is not None:
+            elif existing.user_id != row.id:
                 # A folder's outbox belongs to the user who wrote it (design.md §3).
-                refusal = AuthError(
-                    "this client belongs to another user or was revoked; use a new data folder"
-                )
+                refusal = AuthError("this client belongs to another user; use a new data folder")
+            elif existing.revoked_at is not None:
+                # Said only after the right password: the folder registers anew under a new id.
+                refusal = DeviceRevoked(REVOKED)
             else:
                 conn.execute(update(clients).where(clients.c.id == client_id).values(last_seen=now))
         if refusal is None:
@@ -425,7 +439,9 @@ def refresh(engine: Engine, token: str, now: dt.datetime | None = None) -> Token
         client = conn.execute(_LOCKED_CLIENT, {"id": owner.client_id}).one()
         if not conn.execute(_ROTATE, params).rowcount and not conn.execute(_GRACE, params).rowcount:
             raise expired
-        if client.revoked_at is not None or user.disabled:
+        if client.revoked_at is not None:
+            raise DeviceRevoked(REVOKED)  # rolled back: the token stays as it was, refused
+        if user.disabled:
             raise AuthError("this device was signed out by an administrator")
         conn.execute(update(clients).where(clients.c.id == client.id).values(last_seen=now))
         return _tokens(conn, user, client.id, now)
@@ -477,7 +493,9 @@ def identify(conn: Connection, claims: auth.AccessClaims) -> Identity:
     client, a disabled user or a token from before a password change is refused, a changed
     district applies at once."""
     row = conn.execute(_IDENTITY, {"client": claims.client_id}).first()
-    if row is None or row.revoked_at is not None or row.disabled:
+    if row is not None and row.revoked_at is not None:
+        raise DeviceRevoked(REVOKED)
+    if row is None or row.disabled:
         raise AuthError("this device was signed out by an administrator")
     if row.token_epoch != claims.epoch:
         raise AuthError("the password changed since this sign-in; sign in again")

@@ -17,7 +17,7 @@ import json
 import logging
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from liaison_app.errors import InputError, ValidationError
@@ -70,8 +70,14 @@ def push(
     return {"results": results, "head": now}, refused
 
 
-_DONE = select(mutation_ledger).where(
-    mutation_ledger.c.mutation_id.in_(bindparam("ids", expanding=True))
+_DONE = (
+    select(
+        mutation_ledger,
+        clients.c.user_id.label("owner_user"),
+        clients.c.revoked_at.label("owner_revoked"),
+    )
+    .join(clients, clients.c.id == mutation_ledger.c.client_id)
+    .where(mutation_ledger.c.mutation_id.in_(bindparam("ids", expanding=True)))
 )
 _CLIENT_LOCK = select(clients.c.id).where(clients.c.id == bindparam("client")).with_for_update()
 _MARK = select(mutation_ledger.c.client_seq).where(
@@ -118,6 +124,8 @@ class _Batch:
                 else self.in_batch[m["id"]]
             )
             owner = earlier.client_id if earlier is not None else self.caller.client_id
+            if owner != self.caller.client_id and self._adopts(earlier, digest):
+                return self._adopt(m, earlier)
             if stored_hash != digest or owner != self.caller.client_id:
                 raise SyncRefused(
                     "mutation_reused", f"mutation {m['id']} was sent before with other content"
@@ -126,19 +134,7 @@ class _Batch:
             if earlier is not None and replay.get("seq") == PENDING:
                 replay["seq"] = earlier.seq
             return replay
-        if m["seq"] <= self.mark:
-            raise SyncRefused(
-                "client_behind",
-                "this client's sequence went back: its data folder was "
-                "restored from an older copy; renumber pending changes after the mark",
-                high_water_mark=self.mark,
-            )
-        if m["seq"] != self.mark + 1:
-            raise SyncRefused(
-                "sequence_gap",
-                f"expected mutation number {self.mark + 1}, got {m['seq']}",
-                expected=self.mark + 1,
-            )
+        self._check_number(m)
         self.mark = m["seq"]
         try:
             check_mutation(m)
@@ -159,3 +155,42 @@ class _Batch:
             }
         )
         return result
+
+    def _check_number(self, m: dict[str, Any]) -> None:
+        if m["seq"] <= self.mark:
+            raise SyncRefused(
+                "client_behind",
+                "this client's sequence went back: its data folder was "
+                "restored from an older copy; renumber pending changes after the mark",
+                high_water_mark=self.mark,
+            )
+        if m["seq"] != self.mark + 1:
+            raise SyncRefused(
+                "sequence_gap",
+                f"expected mutation number {self.mark + 1}, got {m['seq']}",
+                expected=self.mark + 1,
+            )
+
+    def _adopts(self, earlier: Any, digest: str) -> bool:
+        """A mutation the server applied for this user's revoked registration of the folder
+        (its answer lost), sent again by the folder registered anew: the same change."""
+        return (
+            earlier.payload_hash == digest
+            and earlier.owner_user == self.caller.user_id
+            and earlier.owner_revoked is not None
+        )
+
+    def _adopt(self, m: dict[str, Any], earlier: Any) -> dict[str, Any]:
+        """Answer it as a replay, and let it take its number in the new client's sequence
+        (its ledger row moves over), so the mutations after it follow without a gap."""
+        self._check_number(m)
+        self.conn.execute(
+            update(mutation_ledger)
+            .where(mutation_ledger.c.mutation_id == m["id"])
+            .values(client_id=self.caller.client_id, client_seq=m["seq"])
+        )
+        self.mark = m["seq"]
+        replay = {**earlier.result, "replayed": True}
+        if replay.get("seq") == PENDING:
+            replay["seq"] = earlier.seq
+        return replay

@@ -252,6 +252,12 @@ class SyncService(Service):
         with self._db.reading() as s:
             return state.account(s) is not None
 
+    def unit(self) -> str | None:
+        """The signed-in user's unit, as the server has it (None signed out or unset)."""
+        with self._db.reading() as s:
+            acct = state.account(s)
+            return acct.unit if acct is not None else None
+
     def shows_record_states(self) -> bool:
         """Whether lists show sync marks: once this folder has signed in to a server."""
         with self._db.reading() as s:

@@ -59,6 +59,24 @@ class WrongPassword(SignInRequired):
     code = "wrong_password"
 
 
+class DeviceRevoked(SignInRequired):
+    """An administrator revoked this folder's registration (a 401 ``device_revoked``): its
+    tokens are dead; signing in again with the password registers the folder anew."""
+
+    code = "device_revoked"
+
+
+REVOKED = "device_revoked"  # the server's error code (docs/sync-protocol.md, Auth)
+
+
+def _revoked() -> DeviceRevoked:
+    return DeviceRevoked(
+        "an administrator disabled this device on the sync server: sign in again with your "
+        "password to register this computer anew; the changes not yet sent stay here and "
+        "are sent then"
+    )
+
+
 class Throttled(SyncError):
     """The server asked to wait longer than a sync should (HTTP 429 with a long Retry-After)."""
 
@@ -170,6 +188,8 @@ class ServerClient:
         try:
             answer = self._json("POST", "/v1/auth/login", json=body, auth=False, retry_4xx=False)
         except Refused as exc:
+            if exc.status == 401 and exc.error == REVOKED:
+                raise _revoked() from exc
             if exc.status == 401:
                 raise WrongPassword(
                     "the server refused the sign-in: wrong user name or password, a disabled "
@@ -241,6 +261,8 @@ class ServerClient:
                 retry_4xx=False,
             )
         except Refused as exc:
+            if exc.status == 401 and exc.error == REVOKED:
+                raise _revoked() from exc
             if exc.status in (400, 401, 422):
                 raise SignInRequired(
                     "the sign-in is no longer valid (expired, the password changed, or the "
@@ -316,6 +338,8 @@ class ServerClient:
                     str(_body(response).get("message") or "")
                     or "the sync server needs a newer version of Liaison: please update the app"
                 )
+            if status == 401 and _body(response).get("error") == REVOKED:
+                raise _revoked()  # no refresh can help
             if status == 401 and auth and not refreshed and self.tokens is not None:
                 refreshed = True
                 self._refresh()

@@ -18,6 +18,7 @@ from liaison_app.models.entities import Enterprise, Problem, Visit
 from liaison_app.models.indexing import INDEXED, index_record
 from liaison_app.models.reference import REF_MODELS
 from liaison_app.models.sync_tables import SyncAccount, SyncConflict
+from liaison_app.sync import state
 from liaison_app.sync.apply import MODELS, SHAPES
 from liaison_app.sync.capture import capture
 
@@ -25,7 +26,7 @@ KEEPS = ("mine", "theirs")
 
 
 def _my_clients(s: Session) -> set[str]:
-    return set(s.scalars(select(SyncAccount.client_id)))
+    return set(s.scalars(select(SyncAccount.client_id))) | set(state.former_clients(s))
 
 
 def _label(s: Session, entity: str, record_id: str) -> str | None:

@@ -32,6 +32,7 @@ from liaison_app.sync.apply import Applier, waiting_rows
 from liaison_app.sync.blobs import CHUNK, LocalBlobs
 from liaison_app.sync.client import (
     RETRIES,
+    DeviceRevoked,
     Refused,
     ServerClient,
     SignInRequired,
@@ -207,7 +208,13 @@ class SyncEngine:
             # A person is waiting for the answer: two tries, not a minute of backoff.
             with self._server(url, retries=LOGIN_RETRIES) as server:
                 server.hello()  # a server too new for this app says so before the password
-                answer = server.login(user, password, client_id, device or _device_name())
+                try:
+                    answer = server.login(user, password, client_id, device or _device_name())
+                except DeviceRevoked:
+                    # The password was right and the officer gave it: register this folder
+                    # anew; its unsent work goes out under the new id (design.md §3).
+                    client_id = self._reregister(acct_id, user)
+                    answer = server.login(user, password, client_id, device or _device_name())
                 tokens = server.tokens
                 assert tokens is not None
                 self.tokens.save(client_id, user, tokens.access, tokens.refresh)
@@ -226,6 +233,18 @@ class SyncEngine:
                     others_pending=adoption.others_pending,
                     session_only=self.tokens.session_only,
                 )
+
+    def _reregister(self, acct_id: int, user: str) -> str:
+        with self.db.writing() as s:
+            acct = s.get_one(SyncAccount, acct_id)
+            old = acct.client_id
+            new = state.reregister(s, acct)
+        log.info("sync: client %s was revoked; registering this folder as %s", old, new)
+        try:
+            self.tokens.forget(old, user)
+        except Exception:  # noqa: BLE001 - the dead tokens of a revoked client
+            log.debug("could not forget a revoked client's tokens", exc_info=True)
+        return new
 
     def logout(self) -> dict[str, Any]:
         """Sign out; unsent work stays and is sent when this user signs in again."""

@@ -34,6 +34,7 @@ LAST_SYNC = "last_sync_at"
 LAST_ATTEMPT = "last_attempt_at"
 LAST_ERROR = "last_error"
 HEAD = "head_seen"
+FORMER_CLIENTS = "former_clients"  # ids this folder had before a re-registration (JSON list)
 
 
 def get(s: Session, key: str) -> str | None:
@@ -121,6 +122,32 @@ def activate(s: Session, acct: SyncAccount, hello: dict[str, Any]) -> Adoption:
         put(s, FULL_PULL, "scope" if previous else "")
     _set_officer(s, acct.display_name or acct.user)
     return Adoption(adopted or 0, others)
+
+
+def reregister(s: Session, acct: SyncAccount) -> str:
+    """An administrator revoked this folder's client id: take a new one for the account. Its
+    unsent work moves to the new id, numbered from 1 again (the server has nothing of the new
+    client yet), in the order it was written; what was sent stays in the sent log under the
+    old id, which is remembered so conflicts naming it are still known as this folder's."""
+    old = acct.client_id
+    former = json.loads(get(s, FORMER_CLIENTS) or "[]")
+    put(s, FORMER_CLIENTS, [*former, old])
+    acct.client_id = str(uuid.uuid4())
+    s.execute(
+        update(OutboxEntry)
+        .where(OutboxEntry.client_id == old, OutboxEntry.state == "pending")
+        .values(client_id=acct.client_id, seq=None)
+    )
+    acct.last_seq = 0
+    if get(s, CLIENT_KEY) == old:
+        put(s, CLIENT_KEY, acct.client_id)
+        forget_client_cache(s)
+    s.flush()
+    return acct.client_id
+
+
+def former_clients(s: Session) -> list[str]:
+    return [str(c) for c in json.loads(get(s, FORMER_CLIENTS) or "[]")]
 
 
 def deactivate(s: Session) -> None:

@@ -39,14 +39,16 @@ class Translations:
             if language == "zh_CN"
             else QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
         )
-        if language == "en":
-            return
+        # English has a file too, of its plurals only ("1 conflict", "2 conflicts"): the
+        # sources write "conflict(s)".
         ours = QTranslator(self._app)
         if ours.load(str(translations_dir() / f"liaison_{language}.qm")):
             self._app.installTranslator(ours)
             self._installed.append(ours)
         else:
             log.warning("no translation file for %s", language)
+        if language == "en":
+            return
         qt = QTranslator(self._app)
         qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         if qt.load(f"qtbase_{language}", qt_dir):

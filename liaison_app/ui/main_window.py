@@ -42,6 +42,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._unit: str | None = None  # the signed-in user's unit, from the server
         self._ctx = ctx
         self.nav = QListWidget()
         self.nav.setFixedWidth(170)
@@ -303,8 +304,7 @@ class MainWindow(QMainWindow):
     def update_counts(self) -> None:
         """Refresh the status bar; the counts are computed in the background."""
         store = self._ctx.store
-        officer = store.settings.officer_name() or self.tr("(no officer set)")
-        self.officer_label.setText(self.tr("Officer: %1").replace("%1", officer))
+        self._show_officer()
 
         def count(_state: object) -> tuple[int, int, int]:
             return (
@@ -324,7 +324,7 @@ class MainWindow(QMainWindow):
     def _show_counts(self, counts: tuple[int, int, int]) -> None:
         enterprises, open_count, overdue = counts
         self.counts_label.setText(
-            self.tr("%1 enterprises · %2 open problems · %3 overdue")
+            self.tr("Enterprises: %1 · open problems: %2 · overdue: %3")
             .replace("%1", f"{enterprises:,}")
             .replace("%2", f"{open_count:,}")
             .replace("%3", f"{overdue:,}")
@@ -341,20 +341,20 @@ class MainWindow(QMainWindow):
         self.sync.start()
 
     def sync_now(self) -> None:
-        if not self.sync.view.signed_in:
+        view = self.sync.view
+        if not view.signed_in or view.needs_sign_in:
             self.sign_in()
             return
         self.sync.sync_now()
 
     def _on_sync_view(self, view: SyncView) -> None:
         self.sync_status.show_view(view)
-        self.act_sign_in.setEnabled(not view.signed_in)
+        self.act_sign_in.setEnabled(not view.signed_in or view.needs_sign_in)
         self.act_sign_out.setEnabled(view.signed_in)
         self.act_sync_now.setEnabled(not view.running)
         self.act_conflicts.setEnabled(view.conflicts > 0)
         self.act_not_accepted.setEnabled(view.not_accepted > 0)
-        officer = self._ctx.store.settings.officer_name() or self.tr("(no officer set)")
-        self.officer_label.setText(self.tr("Officer: %1").replace("%1", officer))
+        self._show_officer()
         who = (view.signed_in, view.role)
         if who != self._who:
             self._who = who
@@ -365,12 +365,23 @@ class MainWindow(QMainWindow):
         comes with each sync's hello); screens follow the "permissions" change."""
         store, ctx = self._ctx.store, self._ctx
         ctx.tasks.run(
-            lambda _s: store.sync.permissions(),
+            lambda _s: (store.sync.permissions(), store.sync.unit()),
             self._on_permissions,
             lambda exc: log.warning("permissions unknown: %s", exc),
         )
 
-    def _on_permissions(self, permissions: Permissions) -> None:
+    def _show_officer(self) -> None:
+        """The officer (the server's name for the user while signed in) and, signed in, the
+        unit the server gave them."""
+        officer = self._ctx.store.settings.officer_name() or self.tr("(no officer set)")
+        text = self.tr("Officer: %1").replace("%1", officer)
+        if self._unit and self.sync.view.signed_in:
+            text += f" · {self._unit}"
+        self.officer_label.setText(text)
+
+    def _on_permissions(self, answer: tuple[Permissions, str | None]) -> None:
+        permissions, self._unit = answer
+        self._show_officer()
         self._ctx.set_permissions(permissions)  # broadcast: each screen follows
 
     def _show_role(self) -> None:
@@ -397,7 +408,14 @@ class MainWindow(QMainWindow):
     def sign_in(self) -> None:
         from liaison_app.ui.sync.sign_in import SignInDialog
 
-        dialog = SignInDialog(self._ctx, self)
+        view = self.sync.view  # signing in again: the folder's server and user, filled in
+        dialog = SignInDialog(
+            self._ctx,
+            self,
+            server=view.server,
+            user=view.user,
+            reason=view.error if view.needs_sign_in else None,
+        )
         if self.run_dialog(dialog):
             self.sync.signed_in()
             self.update_counts()

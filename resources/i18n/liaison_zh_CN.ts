@@ -196,214 +196,242 @@
 <context>
     <name>CheckPage</name>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="396" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="395" />
         <source>Check the rows</source>
         <translation>检查各行</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="397" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="396" />
         <source>A trial run: nothing is written until you press Import.</source>
         <translation>试运行：按“导入”之前不会写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="398" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="397" />
         <source>S&amp;kip rows with errors (import the others)</source>
         <translation>跳过有错误的行，导入其余各行(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="399" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="398" />
         <source>Enterprises already on &amp;record:</source>
         <translation>已登记的企业(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="400" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="399" />
         <source>update them with the file's values</source>
         <translation>用文件中的值更新</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="401" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="400" />
         <source>leave them as they are</source>
         <translation>保持不变（跳过）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="402" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="401" />
         <source>&amp;Cancel check</source>
         <translation>取消检查(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="403" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="402" />
         <source>Press Enter on a problem to see its row here.</source>
         <translation>在上方的问题上按回车键（或双击），这里显示该行的各个单元格。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="434" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="433" />
         <source>Checking every row…</source>
         <translation>正在检查每一行…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="465" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="450" />
         <source>The check failed: %1</source>
         <translation>检查未完成：%1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="471" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="456" />
         <source>Check cancelled. Press Back, or change an option.</source>
         <translation>检查已取消。可以返回上一步，或更改选项重新检查。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="476" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="461" />
         <source>%1 rows read: %2 new enterprises, %3 to update, %4 unchanged, %5 rows skipped.</source>
         <translation>共读取 %1 行：新增 %2 家企业，更新 %3 家，%4 家无变化，跳过 %5 行。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="486" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="471" />
         <source>%1 rows read.</source>
         <translation>共读取 %1 行。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="488" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="473" />
         <source>%n problem(s) found: nothing is imported while a row has an error. Correct the file and choose it again, or skip the rows with errors.</source>
         <translation><numerusform>发现 %n 处问题：只要有一行有错误，就不会导入任何内容。请改正文件后重新选择，或勾选“跳过有错误的行”。</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="494" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="479" />
         <source>%n problem(s) found in the rows skipped.</source>
         <translation><numerusform>跳过的行中共有 %n 处问题。</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="496" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="481" />
         <source>Nothing to import: every enterprise is already on record.</source>
         <translation>没有需要导入的内容：所有企业均已登记且没有变化。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="498" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="483" />
         <source>No problems found.</source>
         <translation>没有发现问题。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="543" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="528" />
         <source>Row %1 of the sheet:</source>
         <translation>工作表第 %1 行：</translation>
     </message>
 </context>
 <context>
-    <name>ConflictsDialog</name>
+    <name>ChoiceDialog</name>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="168" />
-        <source>Conflicts</source>
-        <translation>冲突</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="169" />
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="202" />
-        <source>Keep &amp;mine</source>
-        <translation>保留我的(&amp;M)</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="170" />
-        <source>Keep &amp;theirs</source>
-        <translation>保留对方的(&amp;T)</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="171" />
-        <source>&amp;Edit…</source>
-        <translation>修改(&amp;E)…</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="172" />
-        <source>Mer&amp;ge…</source>
-        <translation>合并(&amp;G)…</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="173" />
-        <source>Close</source>
-        <translation>关闭</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="174" />
-        <source>No open conflicts: everyone's changes agree.</source>
-        <translation>没有待处理的冲突：各方的更改一致。</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="199" />
-        <source>Keep &amp;both</source>
-        <translation>都保留(&amp;B)</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="211" />
-        <source>Base (before both changes)</source>
-        <translation>原值（双方修改前）</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="212" />
-        <source>Mine</source>
-        <translation>我的</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="213" />
-        <source>Theirs</source>
-        <translation>对方的</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="232" />
-        <source>Two enterprises look like one firm (same USCC, or same name and district). Keep both, or merge them: the visits and problems of one move onto the other.</source>
-        <translation>两家企业看起来是同一家（统一社会信用代码相同，或名称和区县相同）。可以都保留，或合并：一家的走访和问题移到另一家名下。</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="250" />
-        <source>%1, %2</source>
-        <translation>%1，%2</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="251" />
-        <source>%n visit(s)</source>
-        <translation><numerusform>%n 次走访</numerusform></translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="252" />
-        <source>%n problem(s)</source>
-        <translation><numerusform>%n 个问题</numerusform></translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="259" />
-        <source>Added by %1 · %2</source>
-        <translation>新增人 %1 · %2</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="316" />
+        <location filename="../../liaison_app/ui/sync/choice.py" line="75" />
         <source>Settle the conflict</source>
         <translation>处理冲突</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="317" />
+        <location filename="../../liaison_app/ui/sync/choice.py" line="77" />
+        <source>Values for %1:</source>
+        <translation>%1（可多选）：</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/choice.py" line="77" />
         <source>Value for %1:</source>
-        <translation>%1 的值：</translation>
+        <translation>%1的值：</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/choice.py" line="81" />
+        <source>OK</source>
+        <translation>确定</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/choice.py" line="82" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsDialog</name>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="190" />
+        <source>Conflicts</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="191" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="224" />
+        <source>Keep &amp;mine</source>
+        <translation>保留我的(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="192" />
+        <source>Keep &amp;theirs</source>
+        <translation>保留对方的(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="193" />
+        <source>&amp;Edit…</source>
+        <translation>修改(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="194" />
+        <source>Mer&amp;ge…</source>
+        <translation>合并(&amp;G)…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="195" />
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="196" />
+        <source>No open conflicts: everyone's changes agree.</source>
+        <translation>没有待处理的冲突：各方的更改一致。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="221" />
+        <source>Keep &amp;both</source>
+        <translation>都保留(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="234" />
+        <source>Base (before both changes)</source>
+        <translation>原值（双方修改前）</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="235" />
+        <source>Mine</source>
+        <translation>我的</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="236" />
+        <source>Theirs</source>
+        <translation>对方的</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="257" />
+        <source>Two enterprises look like one firm (same USCC, or same name and district). Keep both, or merge them: the visits and problems of one move onto the other.</source>
+        <translation>两家企业看起来是同一家（统一社会信用代码相同，或名称和区县相同）。可以都保留，或合并：一家的走访和问题移到另一家名下。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="275" />
+        <source>%1, %2</source>
+        <translation>%1，%2</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="276" />
+        <source>%n visit(s)</source>
+        <translation><numerusform>%n 次走访</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="277" />
+        <source>%n problem(s)</source>
+        <translation><numerusform>%n 个问题</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="284" />
+        <source>Added by %1 · %2</source>
+        <translation>新增人 %1 · %2</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="341" />
+        <source>Settle the conflict</source>
+        <translation>处理冲突</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="342" />
+        <source>Value for %1:</source>
+        <translation>%1的值：</translation>
     </message>
 </context>
 <context>
     <name>ConflictsTableModel</name>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="89" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="104" />
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="90" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="105" />
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="91" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="106" />
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="92" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="107" />
         <source>Mine</source>
         <translation>我的</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/conflicts.py" line="93" />
+        <location filename="../../liaison_app/ui/sync/conflicts.py" line="108" />
         <source>Theirs</source>
         <translation>对方的</translation>
     </message>
@@ -411,107 +439,107 @@
 <context>
     <name>DashboardView</name>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="203" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="207" />
         <source>%1 resolved of %2 received</source>
         <translation>已办结 %1 件 / 受理 %2 件</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="208" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="212" />
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="209" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="213" />
         <source>On-time rate</source>
         <translation>按期办结率</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="210" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="214" />
         <source>Call-back rate</source>
         <translation>回访率</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="211" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="215" />
         <source>Satisfaction rate</source>
         <translation>满意率</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="219" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="223" />
         <source>Received</source>
         <translation>受理数</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="219" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="223" />
         <source>Resolved</source>
         <translation>办结数</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="237" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="241" />
         <source>All time</source>
         <translation>全部时间</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="238" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="242" />
         <source>This year</source>
         <translation>本年度</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="239" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="243" />
         <source>Last 90 days</source>
         <translation>近90天</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="240" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="244" />
         <source>Last 30 days</source>
         <translation>近30天</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="244" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="248" />
         <source>Resolution rate (resolved / received)</source>
         <translation>办结率（办结数 / 受理数）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="245" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="249" />
         <source>&amp;Print statistics…</source>
         <translation>打印统计报表(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="246" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="250" />
         <source>E&amp;xport ledger to Excel…</source>
         <translation>导出问题台账到 Excel(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="247" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="251" />
         <source>Every problem, whatever the period shown</source>
         <translation>导出全部问题，与所选统计期间无关</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="249" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="253" />
         <source>By category</source>
         <translation>按问题类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="250" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="254" />
         <source>By department</source>
         <translation>按承办部门</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="251" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="255" />
         <source>By district</source>
         <translation>按区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="252" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="256" />
         <source>By officer</source>
         <translation>按联络员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="258" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="262" />
         <source>Satisfaction rate counts very satisfied, satisfied and basically satisfied among rated problems; periods count problems by the date raised.</source>
         <translation>满意率 =（非常满意 + 满意 + 基本满意）/ 已评价数；统计期间按问题提出日期计算。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="278" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="282" />
         <source>Statistics</source>
         <translation>统计报表</translation>
     </message>
@@ -519,112 +547,112 @@
 <context>
     <name>EnterpriseEditor</name>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="116" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="117" />
         <source>As a supervisor you add enterprises in your district (%1) only.</source>
         <translation>督导只能在本区县（%1）新增企业。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="142" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="143" />
         <source>&amp;Name</source>
         <translation>名称(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="143" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="144" />
         <source>&amp;USCC</source>
         <translation>统一社会信用代码(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="144" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="145" />
         <source>&amp;District</source>
         <translation>所在区县(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="145" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="146" />
         <source>&amp;Industry</source>
         <translation>行业(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="146" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="147" />
         <source>Si&amp;ze</source>
         <translation>企业规模(&amp;Z)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="147" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="148" />
         <source>&amp;Ownership</source>
         <translation>经济类型(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="148" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="149" />
         <source>&amp;Address</source>
         <translation>经营地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="149" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="150" />
         <source>&amp;Legal representative</source>
         <translation>法定代表人(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="150" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="151" />
         <source>&amp;Contact person</source>
         <translation>联系人(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="151" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="152" />
         <source>Contact's &amp;title</source>
         <translation>联系人职务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="152" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="153" />
         <source>&amp;Phone</source>
         <translation>联系电话(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="153" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="154" />
         <source>Par&amp;k / street</source>
         <translation>园区 / 街道(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="154" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="155" />
         <source>Liaison o&amp;fficer</source>
         <translation>联络员(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="155" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="156" />
         <source>Officer's u&amp;nit</source>
         <translation>联络员单位(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="156" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="157" />
         <source>Specialised &amp;&amp; innovative</source>
         <translation>专精特新</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="157" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="158" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="165" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="166" />
         <source>Edit enterprise</source>
         <translation>编辑企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="165" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="166" />
         <source>New enterprise</source>
         <translation>新增企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="213" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="214" />
         <source>Another enterprise already has this USCC: %1</source>
         <translation>已有企业使用此统一社会信用代码：%1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="266" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="267" />
         <source>Unsaved changes</source>
         <translation>尚未保存的修改</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="267" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="268" />
         <source>Discard the changes you made?</source>
         <translation>放弃所做的修改吗？</translation>
     </message>
@@ -912,47 +940,47 @@
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="125" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="124" />
         <source>Choose the file</source>
         <translation>选择文件</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="128" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="127" />
         <source>An Excel workbook (.xlsx) or a CSV file with one enterprise per row and a header row naming the columns (title rows above it are fine).</source>
         <translation>Excel 工作簿（.xlsx）或 CSV 文件：每行一家企业，并有一行表头写明各列名称（表头上方可以有标题行）。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="132" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="131" />
         <source>&amp;File:</source>
         <translation>文件(&amp;F)：</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="133" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="132" />
         <source>&amp;Sheet:</source>
         <translation>工作表(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="134" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="133" />
         <source>&amp;Browse…</source>
         <translation>浏览(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="135" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="134" />
         <source>Path of an .xlsx or .csv file</source>
         <translation>.xlsx 或 .csv 文件的路径</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="158" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="157" />
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="182" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="181" />
         <source>Cannot import this file: %1</source>
         <translation>无法导入此文件：%1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="192" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="191" />
         <source>Sheet “%1”: the header is row %2, with %3 columns. Next: check the mapping.</source>
         <translation>工作表“%1”：表头在第 %2 行，共 %3 列。下一步：核对各列对应的字段。</translation>
     </message>
@@ -1053,27 +1081,27 @@
 <context>
     <name>ImportWizard</name>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_wizard.py" line="136" />
+        <location filename="../../liaison_app/ui/exchange/import_wizard.py" line="149" />
         <source>Enterprise list to import</source>
         <translation>选择要导入的企业名单</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_wizard.py" line="138" />
+        <location filename="../../liaison_app/ui/exchange/import_wizard.py" line="151" />
         <source>Enterprise lists (*.xlsx *.csv);;All files (*)</source>
         <translation>企业名单 (*.xlsx *.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_wizard.py" line="156" />
+        <location filename="../../liaison_app/ui/exchange/import_wizard.py" line="169" />
         <source>import %1</source>
         <translation>导入 %1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_wizard.py" line="168" />
+        <location filename="../../liaison_app/ui/exchange/import_wizard.py" line="181" />
         <source>Import enterprises</source>
         <translation>导入企业名单</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_wizard.py" line="169" />
+        <location filename="../../liaison_app/ui/exchange/import_wizard.py" line="182" />
         <source>&amp;Import</source>
         <translation>导入(&amp;I)</translation>
     </message>
@@ -1114,214 +1142,212 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="93" />
+        <location filename="../../liaison_app/ui/main_window.py" line="94" />
         <source>Visit saved</source>
         <translation>走访已保存</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="183" />
+        <location filename="../../liaison_app/ui/main_window.py" line="184" />
         <source>Liaison — enterprise problems, visits and follow-ups</source>
         <translation>驻企联络 — 企业诉求、走访与跟踪办理</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="185" />
+        <location filename="../../liaison_app/ui/main_window.py" line="186" />
         <source>My enterprises</source>
         <translation>我的企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="186" />
+        <location filename="../../liaison_app/ui/main_window.py" line="187" />
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="187" />
+        <location filename="../../liaison_app/ui/main_window.py" line="188" />
         <source>Problem ledger</source>
         <translation>问题台账</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="188" />
+        <location filename="../../liaison_app/ui/main_window.py" line="189" />
         <source>Follow-ups due</source>
         <translation>待跟进</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="189" />
+        <location filename="../../liaison_app/ui/main_window.py" line="190" />
         <source>Dashboard</source>
         <translation>统计看板</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="196" />
+        <location filename="../../liaison_app/ui/main_window.py" line="197" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="197" />
+        <location filename="../../liaison_app/ui/main_window.py" line="198" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="198" />
+        <location filename="../../liaison_app/ui/main_window.py" line="199" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="199" />
+        <location filename="../../liaison_app/ui/main_window.py" line="200" />
         <source>S&amp;ync</source>
         <translation>同步(&amp;Y)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="200" />
+        <location filename="../../liaison_app/ui/main_window.py" line="201" />
         <source>Sync &amp;now</source>
         <translation>立即同步(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="201" />
+        <location filename="../../liaison_app/ui/main_window.py" line="202" />
         <source>Sign &amp;in…</source>
         <translation>登录(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="202" />
+        <location filename="../../liaison_app/ui/main_window.py" line="203" />
         <source>Sign &amp;out</source>
         <translation>退出登录(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="203" />
+        <location filename="../../liaison_app/ui/main_window.py" line="204" />
         <source>&amp;Conflicts…</source>
         <translation>冲突(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="204" />
+        <location filename="../../liaison_app/ui/main_window.py" line="205" />
         <source>Changes &amp;not accepted…</source>
         <translation>未被接受的更改(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="205" />
+        <location filename="../../liaison_app/ui/main_window.py" line="206" />
         <source>&amp;Settings</source>
         <translation>设置(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="206" />
+        <location filename="../../liaison_app/ui/main_window.py" line="207" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="207" />
+        <location filename="../../liaison_app/ui/main_window.py" line="208" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="208" />
+        <location filename="../../liaison_app/ui/main_window.py" line="209" />
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="211" />
+        <location filename="../../liaison_app/ui/main_window.py" line="212" />
         <source>New &amp;visit</source>
         <translation>新建走访(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="212" />
+        <location filename="../../liaison_app/ui/main_window.py" line="213" />
         <source>New &amp;enterprise</source>
         <translation>新增企业(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="213" />
+        <location filename="../../liaison_app/ui/main_window.py" line="214" />
         <source>&amp;Save visit</source>
         <translation>保存走访(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="214" />
+        <location filename="../../liaison_app/ui/main_window.py" line="215" />
         <source>E&amp;xport visit records…</source>
         <translation>导出走访记录(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="215" />
+        <location filename="../../liaison_app/ui/main_window.py" line="216" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="216" />
+        <location filename="../../liaison_app/ui/main_window.py" line="217" />
         <source>&amp;Find</source>
         <translation>查找(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="217" />
+        <location filename="../../liaison_app/ui/main_window.py" line="218" />
         <source>&amp;About Liaison</source>
         <translation>关于驻企联络(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="218" />
+        <location filename="../../liaison_app/ui/main_window.py" line="219" />
         <source>&amp;Import enterprises…</source>
         <translation>导入企业名单(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="229" />
+        <location filename="../../liaison_app/ui/main_window.py" line="230" />
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="229" />
+        <location filename="../../liaison_app/ui/main_window.py" line="230" />
         <source>&amp;Undo %1</source>
         <translation>撤销%1(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="234" />
+        <location filename="../../liaison_app/ui/main_window.py" line="235" />
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="234" />
+        <location filename="../../liaison_app/ui/main_window.py" line="235" />
         <source>&amp;Redo %1</source>
         <translation>重做%1(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="295" />
+        <location filename="../../liaison_app/ui/main_window.py" line="296" />
         <source>About Liaison</source>
         <translation>关于驻企联络</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="297" />
+        <location filename="../../liaison_app/ui/main_window.py" line="298" />
         <source>Liaison %1 — records of enterprise visits and the problems raised, kept on this computer and usable offline.</source>
         <translation>驻企联络 %1 — 企业走访与诉求办理记录，保存在本机，离线可用。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="306" />
-        <location filename="../../liaison_app/ui/main_window.py" line="356" />
+        <location filename="../../liaison_app/ui/main_window.py" line="376" />
         <source>(no officer set)</source>
         <translation>（未设置联络员）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="307" />
-        <location filename="../../liaison_app/ui/main_window.py" line="357" />
+        <location filename="../../liaison_app/ui/main_window.py" line="377" />
         <source>Officer: %1</source>
         <translation>联络员：%1</translation>
     </message>
     <message>
         <location filename="../../liaison_app/ui/main_window.py" line="327" />
-        <source>%1 enterprises · %2 open problems · %3 overdue</source>
+        <source>Enterprises: %1 · open problems: %2 · overdue: %3</source>
         <translation>企业 %1 家 · 未办结问题 %2 件 · 超期 %3 件</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="381" />
+        <location filename="../../liaison_app/ui/main_window.py" line="392" />
         <source>Supervisor of %1</source>
         <translation>%1 督导</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="383" />
+        <location filename="../../liaison_app/ui/main_window.py" line="394" />
         <source>Supervisor (no district assigned yet)</source>
         <translation>督导（尚未分配区县）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="386" />
+        <location filename="../../liaison_app/ui/main_window.py" line="397" />
         <source>Administrator</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="476" />
+        <location filename="../../liaison_app/ui/main_window.py" line="494" />
         <source>Unsaved visit</source>
         <translation>未保存的走访</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="478" />
+        <location filename="../../liaison_app/ui/main_window.py" line="496" />
         <source>The visit you are recording is not saved. Quit anyway? (It is kept as a draft and offered again next time.)</source>
         <translation>正在登记的走访尚未保存。仍要退出吗？（已存为草稿，下次启动时可恢复。）</translation>
     </message>
@@ -1329,47 +1355,47 @@
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="253" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="252" />
         <source>Check the mapping</source>
         <translation>核对列的对应关系</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="254" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="253" />
         <source>Which enterprise field each column of the file fills.</source>
         <translation>文件中的每一列分别导入为企业的哪个字段。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="258" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="257" />
         <source>Column</source>
         <translation>列</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="259" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="258" />
         <source>Header in the file</source>
         <translation>文件中的表头</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="260" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="259" />
         <source>Import as</source>
         <translation>导入为</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="261" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="260" />
         <source>First row</source>
         <translation>第一行的值</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="266" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="265" />
         <source>The first rows of the sheet:</source>
         <translation>工作表的前几行：</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="280" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="279" />
         <source>Row %1 of “%2” is the header row. Choose “(do not import)” for a column the enterprise list should leave out; the enterprise name is required.</source>
         <translation>“%2”的第 %1 行是表头。不需要的列请选“不导入”；企业名称为必填。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="285" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="284" />
         <source>The mapping you chose for these headers last time is used.</source>
         <translation>已沿用上次为这组表头选择的对应关系。</translation>
     </message>
@@ -1442,65 +1468,85 @@
 <context>
     <name>NotAcceptedDialog</name>
     <message>
-        <location filename="../../liaison_app/ui/sync/rejected.py" line="138" />
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="148" />
         <source>Changes not accepted</source>
         <translation>未被接受的更改</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/rejected.py" line="139" />
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="149" />
         <source>&amp;Send again</source>
         <translation>重新发送(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/rejected.py" line="140" />
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="150" />
         <source>&amp;Discard</source>
         <translation>放弃(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/rejected.py" line="141" />
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="151" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/rejected.py" line="144" />
-        <source>The server did not accept these changes. Fix the record (the reason says what is wrong) and send the change again, or discard it: the record then shows what the server holds.</source>
-        <translation>服务器没有接受这些更改。请按原因修改记录后重新发送，或放弃更改：记录将显示服务器上的内容。</translation>
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="154" />
+        <source>The server did not accept these changes. Fix the record (the reason says what is wrong) and send the change again, or discard it: an edited record then shows what the server holds, a new record the server never accepted is removed from this computer.</source>
+        <translation>服务器没有接受这些更改。请按原因修改记录后重新发送，或放弃更改：修改过的记录将显示服务器上的内容，服务器从未接受的新记录将从本机移除。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/rejected.py" line="149" />
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="160" />
         <source>Every change was accepted.</source>
         <translation>所有更改都已被接受。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/rejected.py" line="181" />
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="191" />
+        <source>Discard the change</source>
+        <translation>放弃更改</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="246" />
+        <source>Give this new record up? The server never accepted it, so it is removed from this computer.</source>
+        <translation>放弃这条新记录？服务器从未接受它，放弃后它将从本机移除。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="252" />
         <source>Give this change up? The record will show what the server holds.</source>
         <translation>放弃这项更改？记录将显示服务器上的内容。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/rejected.py" line="186" />
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="256" />
+        <source>Give these %n new records up? The server never accepted them, so they are removed from this computer.</source>
+        <translation>放弃这 %n 条新记录？服务器从未接受它们，放弃后它们将从本机移除。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="264" />
         <source>Give these %n changes up? The records will show what the server holds.</source>
         <translation>放弃这 %n 项更改？这些记录将显示服务器上的内容。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/rejected.py" line="193" />
-        <source>Discard the change</source>
-        <translation>放弃更改</translation>
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="270" />
+        <source>Give these %n changes up? The edited records will show what the server holds; %1</source>
+        <translation>放弃这 %n 项更改？修改过的记录将显示服务器上的内容；%1</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="277" />
+        <source>%n new record(s) the server never accepted will be removed from this computer.</source>
+        <translation>服务器从未接受的 %n 条新记录将从本机移除。</translation>
     </message>
 </context>
 <context>
     <name>NotAcceptedTableModel</name>
     <message>
-        <location filename="../../liaison_app/ui/sync/rejected.py" line="69" />
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="78" />
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/rejected.py" line="70" />
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="79" />
         <source>Change</source>
         <translation>更改</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/rejected.py" line="71" />
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="80" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
@@ -1526,67 +1572,67 @@
 <context>
     <name>ProblemDetail</name>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="81" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="82" />
         <source>Follow-up…</source>
         <translation>跟进…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="91" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="92" />
         <source>Select a problem to see its timeline.</source>
         <translation>选择一个问题查看办理过程。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="94" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="95" />
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="97" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="98" />
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="98" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="99" />
         <source>Category</source>
         <translation>问题类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="99" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="100" />
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="100" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="101" />
         <source>Raised on</source>
         <translation>提出日期</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="101" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="102" />
         <source>Lead department</source>
         <translation>牵头部门</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="102" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="103" />
         <source>Deadline</source>
         <translation>办理时限</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="103" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="104" />
         <source>What the enterprise asks for</source>
         <translation>企业诉求</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="104" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="105" />
         <source>Result</source>
         <translation>办理结果</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="105" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="106" />
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/detail.py" line="113" />
+        <location filename="../../liaison_app/ui/problems/detail.py" line="114" />
         <source>Timeline</source>
         <translation>办理过程</translation>
     </message>
@@ -1715,37 +1761,37 @@
 <context>
     <name>ReportPreview</name>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/reports/preview.py" line="76" />
+        <location filename="../../liaison_app/ui/reports/preview.py" line="77" />
         <source>%n page(s)</source>
         <translation><numerusform>共 %n 页</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/preview.py" line="77" />
+        <location filename="../../liaison_app/ui/reports/preview.py" line="78" />
         <source>&amp;Print…</source>
         <translation>打印(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/preview.py" line="78" />
+        <location filename="../../liaison_app/ui/reports/preview.py" line="79" />
         <source>&amp;Save as…</source>
         <translation>另存为(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/preview.py" line="79" />
+        <location filename="../../liaison_app/ui/reports/preview.py" line="80" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/preview.py" line="84" />
+        <location filename="../../liaison_app/ui/reports/preview.py" line="85" />
         <source>Save report</source>
         <translation>保存报表</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/preview.py" line="84" />
+        <location filename="../../liaison_app/ui/reports/preview.py" line="85" />
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/preview.py" line="122" />
+        <location filename="../../liaison_app/ui/reports/preview.py" line="123" />
         <source>The printer could not be started.</source>
         <translation>无法启动打印机。</translation>
     </message>
@@ -1753,37 +1799,37 @@
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_result.py" line="30" />
+        <location filename="../../liaison_app/ui/exchange/import_result.py" line="29" />
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_result.py" line="31" />
+        <location filename="../../liaison_app/ui/exchange/import_result.py" line="30" />
         <source>&amp;Cancel import</source>
         <translation>取消导入(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_result.py" line="39" />
+        <location filename="../../liaison_app/ui/exchange/import_result.py" line="38" />
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_result.py" line="64" />
+        <location filename="../../liaison_app/ui/exchange/import_result.py" line="50" />
         <source>Nothing was imported: %1</source>
         <translation>没有导入任何内容：%1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_result.py" line="71" />
+        <location filename="../../liaison_app/ui/exchange/import_result.py" line="57" />
         <source>Import cancelled: nothing was written.</source>
         <translation>导入已取消：没有写入任何内容。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/exchange/import_result.py" line="75" />
+        <location filename="../../liaison_app/ui/exchange/import_result.py" line="61" />
         <source>Nothing was imported: %n problem(s) were found (the file or the enterprises on record changed since the check).</source>
         <translation><numerusform>没有导入任何内容：发现 %n 处问题（检查之后，文件或已登记的企业发生了变化）。</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_result.py" line="84" />
+        <location filename="../../liaison_app/ui/exchange/import_result.py" line="70" />
         <source>Imported from %1: %2 new enterprises, %3 updated, %4 unchanged, %5 rows skipped.
 
 Edit › Undo takes the whole import back.</source>
@@ -1818,92 +1864,97 @@ Edit › Undo takes the whole import back.</source>
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="78" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="88" />
         <source>Sign in to the sync server</source>
         <translation>登录同步服务器</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="81" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="91" />
         <source>Signed in, this computer sends your records to the server and brings your colleagues' back whenever it can reach it. Work offline as usual: nothing is lost while there is no network.</source>
         <translation>登录后，只要能连上服务器，本机就会把您的记录发送到服务器，并取回同事的记录。没有网络时照常工作，任何记录都不会丢失。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="86" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="96" />
         <source>&amp;Server address</source>
         <translation>服务器地址(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="87" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="97" />
         <source>&amp;User name</source>
         <translation>用户名(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="88" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="98" />
         <source>&amp;Password</source>
         <translation>密码(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="90" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="100" />
         <source>Sign &amp;in</source>
         <translation>登录(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="91" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="101" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="99" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="109" />
         <source>Changes made before signing in</source>
         <translation>登录前所做的更改</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="100" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="110" />
         <source>%n change(s) recorded on this computer before signing in will be sent to the server as yours. Continue?</source>
         <translation>本机登录前记录的 %n 项更改将以您的名义发送到服务器。是否继续？</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="121" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="138" />
         <source>The server address starts with http:// or https://</source>
         <translation>服务器地址应以 http:// 或 https:// 开头</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="125" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="142" />
         <source>Please give your user name</source>
         <translation>请输入用户名</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="129" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="146" />
         <source>Please give your password</source>
         <translation>请输入密码</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="137" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="154" />
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="156" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="173" />
         <source>No keyring on this computer</source>
         <translation>本机没有可用的钥匙串</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="158" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="175" />
         <source>This computer has no usable keyring, so the sign-in lasts until the app is closed. Your password is never stored.</source>
         <translation>本机没有可用的系统钥匙串，登录状态只保持到关闭应用为止。密码不会被保存。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="173" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="190" />
+        <source>Cannot reach the server at this address. Check the address and the network, then sign in again.</source>
+        <translation>无法连接这个地址的服务器。请检查服务器地址和网络后重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="198" />
         <source>Something went wrong while signing in: %1</source>
         <translation>登录时出错：%1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="181" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="206" />
         <source>Sign out %1?</source>
         <translation>退出登录 %1？</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/sign_in.py" line="202" />
+        <location filename="../../liaison_app/ui/sync/sign_in.py" line="227" />
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
@@ -1987,107 +2038,128 @@ Edit › Undo takes the whole import back.</source>
 <context>
     <name>SyncStatus</name>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/sync/status.py" line="57" />
+        <location filename="../../liaison_app/ui/sync/status.py" line="56" />
         <source>%n change(s) not yet sent</source>
         <translation><numerusform>%n 项更改尚未发送</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/sync/status.py" line="59" />
+        <location filename="../../liaison_app/ui/sync/status.py" line="58" />
         <source>%n not accepted</source>
         <translation><numerusform>%n 项未被接受</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/sync/status.py" line="61" />
+        <location filename="../../liaison_app/ui/sync/status.py" line="60" />
         <source>%n conflict(s)</source>
         <translation><numerusform>%n 处冲突</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/status.py" line="66" />
+        <location filename="../../liaison_app/ui/sync/status.py" line="65" />
         <source>Offline — all work is kept on this computer · Sign in…</source>
         <translation>离线 — 所有记录保存在本机 · 登录…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/status.py" line="71" />
+        <location filename="../../liaison_app/ui/sync/status.py" line="73" />
         <source>Syncing: sending %1 of %2</source>
         <translation>正在同步：发送第 %1 项，共 %2 项</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/status.py" line="76" />
+        <location filename="../../liaison_app/ui/sync/status.py" line="78" />
         <source>Syncing: %1 records received</source>
         <translation>正在同步：已接收 %1 条记录</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/status.py" line="77" />
+        <location filename="../../liaison_app/ui/sync/status.py" line="79" />
         <source>Syncing: %1</source>
         <translation>正在同步：%1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/status.py" line="79" />
+        <location filename="../../liaison_app/ui/sync/status.py" line="81" />
         <source>Waiting for another sync of this folder…</source>
         <translation>正在等待本文件夹的另一次同步完成…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/status.py" line="81" />
+        <location filename="../../liaison_app/ui/sync/status.py" line="68" />
+        <location filename="../../liaison_app/ui/sync/status.py" line="83" />
         <source>Offline — will sync when the server is reachable</source>
         <translation>离线 — 连上服务器后自动同步</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/status.py" line="83" />
+        <location filename="../../liaison_app/ui/sync/status.py" line="85" />
+        <source>Device disabled — click to sign in again</source>
+        <translation>此设备已被管理员停用 — 点击重新登录</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/status.py" line="87" />
+        <source>Sign-in needed — click to sign in again</source>
+        <translation>需要重新登录 — 点击登录</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/status.py" line="89" />
         <source>Sync failed — click to retry</source>
         <translation>同步失败 — 点击重试</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/status.py" line="86" />
+        <location filename="../../liaison_app/ui/sync/status.py" line="93" />
+        <source>Last sync %1</source>
+        <translation>最近同步 %1</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/status.py" line="94" />
         <source>Up to date · last sync %1</source>
         <translation>已同步 · 最近同步 %1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/status.py" line="87" />
+        <location filename="../../liaison_app/ui/sync/status.py" line="95" />
         <source>Signed in — not synced yet</source>
         <translation>已登录 — 尚未同步</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/status.py" line="91" />
+        <location filename="../../liaison_app/ui/sync/status.py" line="99" />
         <source>connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/status.py" line="92" />
+        <location filename="../../liaison_app/ui/sync/status.py" line="100" />
         <source>fetching reference data…</source>
         <translation>正在获取基础数据…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/status.py" line="93" />
+        <location filename="../../liaison_app/ui/sync/status.py" line="101" />
         <source>uploading files…</source>
         <translation>正在上传文件…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/status.py" line="94" />
+        <location filename="../../liaison_app/ui/sync/status.py" line="102" />
         <source>sending changes…</source>
         <translation>正在发送更改…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/status.py" line="95" />
+        <location filename="../../liaison_app/ui/sync/status.py" line="103" />
         <source>receiving changes…</source>
         <translation>正在接收更改…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/status.py" line="96" />
+        <location filename="../../liaison_app/ui/sync/status.py" line="104" />
         <source>downloading files…</source>
         <translation>正在下载文件…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/status.py" line="97" />
+        <location filename="../../liaison_app/ui/sync/status.py" line="105" />
         <source>working…</source>
         <translation>处理中…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/status.py" line="101" />
+        <location filename="../../liaison_app/ui/sync/status.py" line="109" />
         <source>Sign in to a sync server to send your records to the office</source>
         <translation>登录同步服务器，把记录发送到单位</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/status.py" line="105" />
+        <location filename="../../liaison_app/ui/sync/status.py" line="112" />
+        <source>Click to sign in</source>
+        <translation>点击重新登录</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/status.py" line="115" />
         <source>Click to sync now (F5)</source>
         <translation>点击立即同步（F5）</translation>
     </message>

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from liaison_app.domain.messages import rejection_text
+from liaison_app.domain.messages import error_text, rejection_text
+from liaison_app.errors import LiaisonError
 
 
 @pytest.mark.parametrize(
@@ -29,3 +30,9 @@ def test_an_unknown_refusal_is_quoted_and_english_stays_english():  # type: igno
     reason = "a supervisor creates enterprises in their own district only"
     assert rejection_text(reason, [], False, "en") == reason
     assert "太大" in rejection_text(None, [], True, "zh_CN")
+
+
+def test_an_error_in_english_reads_as_a_sentence_in_a_dialog():  # type: ignore[no-untyped-def]
+    exc = LiaisonError("the server refused the sign-in: wrong user name or password")
+    assert error_text(exc, "en") == "The server refused the sign-in: wrong user name or password"
+    assert exc.message.startswith("the")  # the command line keeps its own words

@@ -148,6 +148,30 @@ def test_revoked_device_and_disabled_user_are_signed_out(api, engine):
     )
 
 
+def test_a_revoked_device_is_told_so_and_its_tokens_stay_refused(api, engine):
+    """Every door a revoked client knocks at says "device_revoked" (not the general 401), its
+    old tokens stay refused for good, even after the folder registered anew; a wrong password
+    under its id stays the plain refusal (the code is no hint to someone guessing)."""
+    tokens = login(api)
+    accounts.revoke_device(engine, tokens["client_id"])
+    for _ in range(2):  # a refused refresh does not use the token up: refused again, the same
+        r = api.post("/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+        assert (r.status_code, r.json()["error"]) == (401, "device_revoked")
+    r = api.get("/v1/reference", headers=bearer(tokens))
+    assert (r.status_code, r.json()["error"]) == (401, "device_revoked")
+    same = {"user": "wang", "client_id": tokens["client_id"]}
+    r = api.post("/v1/auth/login", json={**same, "password": PASSWORD})
+    assert (r.status_code, r.json()["error"]) == (401, "device_revoked")
+    assert "administrator" in r.json()["message"]
+    r = api.post("/v1/auth/login", json={**same, "password": "wrong password"})
+    assert (r.status_code, r.json()["error"]) == (401, "unauthorized")
+    anew = login(api, client_id="folder-registered-anew")
+    assert api.get("/v1/hello", headers=bearer(anew)).json()["user"] == "wang"
+    assert api.get("/v1/reference", headers=bearer(tokens)).status_code == 401
+    r = api.post("/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert r.status_code == 401
+
+
 def test_a_client_id_belongs_to_one_user(api):
     tokens = login(api, "wang")
     r = api.post(

@@ -60,6 +60,32 @@ def test_create_pull_and_scope(api):
     assert results[1]["status"] == "applied"
 
 
+def test_a_folder_registered_anew_replays_what_its_revoked_id_sent(api, engine):
+    """A push applied for a client that was then revoked (its answer lost) comes again from
+    the folder's new registration: a replay, not a second firm and not a refusal, and it
+    takes its number there, so the next change follows without a gap. Neither another user
+    nor another live folder of the same user can claim the mutation."""
+    from liaison_app.server import accounts
+
+    old = Device(api, "wang")
+    eid = new_id()
+    m = old.mutation(
+        "enterprise", "create", eid, {"name": "营口港务有限公司", "district_code": "210802"}
+    )
+    first = old.push(m)["results"][0]
+    accounts.revoke_device(engine, old.client_id)
+    other = Device(api, "wang")  # another folder of the same user, never revoked
+    anew = Device(api, "wang")
+    anew.seq = 1  # numbered 1 again under the new id
+    again = anew.push(m)["results"][0]
+    assert again["replayed"] and again["seq"] == first["seq"]
+    after = anew.mutation("enterprise", "update", eid, {"phone": "13912345678"})
+    assert anew.push(after)["results"][0]["status"] == "applied"
+    assert other.push({**m, "seq": 1}, expect=409)["error"] == "mutation_reused"
+    assert [c["id"] for c in anew.pull()["changes"]] == [eid]  # one firm, not two
+    assert Device(api, "li").push(m, expect=409)["error"] == "mutation_reused"
+
+
 def test_exactly_once_and_in_order(api, engine):
     wang = Device(api, "wang")
     eid = new_id()

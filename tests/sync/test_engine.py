@@ -376,3 +376,38 @@ def test_a_server_that_forgot_this_device_gets_everything_again_after_sign_in(
     a.sync()
     check_equal_to_server(server, a)
     assert a.store.problems.get(p).number.startswith("SY-")
+
+
+def test_a_revoked_device_signs_in_anew_and_sends_its_unsent_work_once(server, make_folder):  # type: ignore[no-untyped-def]
+    """An administrator revokes the device while work waits to be sent, some of it already
+    applied on the server with its answer lost: the sync says the device was disabled (not
+    "expired"), signing in again registers the folder as a new client, and everything
+    reaches the server exactly once, renumbered, nothing refused."""
+    from liaison_app.sync.client import DeviceRevoked
+
+    user = server.add_user(unique("wang"))
+    a = make_folder("a")
+    first = a.login(user).client_id
+    e = firm(a)
+    a.sync()
+    _v, p = visit_with_problem(a, e)
+    a.crash_at = "after_push"  # the visit reaches the server; the answer is lost
+    with pytest.raises(SimulatedCrash):
+        a.sync()
+    a.reopen()
+    later = firm(a)  # and more work after it
+    server.admin("device", "revoke", first)
+    with pytest.raises(DeviceRevoked, match="administrator disabled this device"):
+        a.sync()
+    waiting = a.store.sync.status().pending
+    assert waiting >= 3
+    again = a.login(user)
+    assert again.client_id != first
+    report = a.sync()
+    assert report.rejected == [] and len(report.pushed) == waiting
+    status = a.store.sync.status()
+    assert (status.pending, status.not_accepted, status.last_error) == (0, 0, None)
+    for record in (e, later, p):
+        assert len(server.query("SELECT id FROM records WHERE id = :i", i=record)) == 1
+    check_equal_to_server(server, a)
+    check_every_mutation_reflected(server, [a])

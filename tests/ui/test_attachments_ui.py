@@ -139,7 +139,7 @@ def test_removing_an_attachment_and_undoing_it(ctx, qtbot, visit, tmp_path, pick
     panel.list.setCurrentRow(0)
     panel.remove_button.click()
     assert panel.list.count() == 0 and ctx.store.attachments.list(visit) == []
-    assert ctx.undo.undoText() == "Remove 1 attachment(s)"
+    assert ctx.undo.undoText() == "Remove 1 attachment"
     ctx.undo.undo()
     assert tile_texts(panel)[0].startswith("a.jpg")
 

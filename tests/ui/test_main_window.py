@@ -42,14 +42,15 @@ def test_language_switches_live(ctx, qtbot):
 
 def test_status_bar_counts_follow_changes(ctx, qtbot):
     window = make_window(ctx, qtbot)
-    assert "0 enterprises" in window.counts_label.text()
+    assert "Enterprises: 0 ·" in window.counts_label.text()
     ent = add_enterprise(ctx.store, "营口港务有限公司")
     visit = ctx.store.visits.create(ent, {"visit_date": "2026-11-19"}).record.id
     saved = ctx.store.problems.create(
         {"category": "logistics", "description": "集装箱周转慢"}, visit_id=visit
     )
     ctx.events.emit_changes(saved.changes)
-    assert "1 enterprises · 1 open problems" in window.counts_label.text()
+    # (No "1 enterprises · 1 open problems": counts stand after their names.)
+    assert "Enterprises: 1 · open problems: 1" in window.counts_label.text()
     assert "王小明" in window.officer_label.text()
 
 

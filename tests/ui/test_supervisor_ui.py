@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from liaison_app.domain.lifecycle import StepInput
 from liaison_app.domain.permissions import Permissions
@@ -99,6 +99,17 @@ def test_the_dashboard_breaks_the_resolution_rate_down_by_officer(ctx, qtbot, di
     model = dash.breakdowns["officer"].model
     wang_row = [f.key for f in model.rows].index(district["wang"][0])
     assert model.index(wang_row, 3).data() == "50.0%"
+    # On a 1366×768 laptop at 150 % (910×512 left to the window) the rate is in view, not
+    # behind a horizontal scroll bar past columns of default width.
+    window.resize(910, 512)
+    window.show()
+    qtbot.waitExposed(window)
+    window.nav.setCurrentRow(window.nav.count() - 1)  # the dashboard
+    dash.tabs.setCurrentIndex(tab)
+    table = dash.breakdowns["officer"].table
+    QApplication.processEvents()
+    rate_end = table.columnViewportPosition(3) + table.columnWidth(3)
+    assert table.isVisible() and 0 < rate_end <= table.viewport().width()
     # Signed out, the folder is one officer's again: no breakdown by officer.
     ctx.set_permissions(Permissions())
     assert "officer" not in dash.breakdowns

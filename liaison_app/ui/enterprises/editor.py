@@ -30,6 +30,7 @@ from liaison_app.ui.forms import (
     show_field_errors,
     with_message,
 )
+from liaison_app.ui.screens import resize_to_fit
 
 TEXT_FIELDS = (
     "name",
@@ -94,7 +95,7 @@ class EnterpriseEditor(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(scroll)
         layout.addWidget(self.buttons)
-        self.resize(560, 640)
+        resize_to_fit(self, 560, 640)
         if record:
             self._load(record)
         self._lock_district()

@@ -21,6 +21,7 @@ from liaison_app.ui.context import AppContext
 from liaison_app.ui.errors import ErrorDialog
 from liaison_app.ui.exchange.import_pages import CheckPage, FilePage, MappingPage
 from liaison_app.ui.exchange.import_result import ResultPage
+from liaison_app.ui.screens import fitting_size
 from liaison_app.ui.tasks import TaskState
 from liaison_app.ui.undo import ImportCommand
 
@@ -61,15 +62,7 @@ class ImportWizard(QWizard):
 
     def fitting_size(self) -> Any:
         """Roomy, but never larger than the screen (1366×768 at 150 % leaves 910×512)."""
-        from PySide6.QtCore import QSize
-        from PySide6.QtGui import QGuiApplication
-
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        room = screen.availableGeometry() if screen else None
-        width, height = 980, 640
-        if room is not None:
-            width, height = min(width, room.width() - 40), min(height, room.height() - 60)
-        return QSize(width, height)
+        return fitting_size(self, 980, 640)
 
     # ---- what the pages share ------------------------------------------------------------
     def mapping(self) -> dict[str, str | None]:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from liaison_app.domain.dates import local_minute
 from liaison_app.domain.lifecycle import STEPS
 from liaison_app.domain.records import Changes, ProblemRecord
 from liaison_app.errors import NotFoundError
@@ -127,7 +128,7 @@ class ProblemDetail(QWidget):
                 )
             )
             html.append(
-                f"<li>{a.at:%Y-%m-%d %H:%M} <b>{esc(labels('action_kind', a.kind))}</b>{move} "
+                f"<li>{local_minute(a.at)} <b>{esc(labels('action_kind', a.kind))}</b>{move} "
                 f"{esc(extra)} {esc(a.text or '')} <i>{esc(a.actor or '')}</i></li>"
             )
         html.append("</ol>")

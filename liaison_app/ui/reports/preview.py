@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from liaison_app.ui.errors import ErrorDialog
+from liaison_app.ui.screens import resize_to_fit
 
 PRINT_DPI = 300
 
@@ -69,7 +70,7 @@ class ReportPreview(QDialog):
         layout.addWidget(self.notice)
         layout.addWidget(self.view, 1)
         layout.addLayout(bar)
-        self.resize(900, 1000)
+        resize_to_fit(self, 900, 1000)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:

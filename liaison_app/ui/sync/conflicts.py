@@ -6,6 +6,7 @@ A resolution is a change like any other: it shows at once here and syncs with th
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -30,14 +31,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from liaison_app.domain.messages import FIELD_NAMES_ZH
+from liaison_app.domain.dates import local_minute
+from liaison_app.domain.messages import FIELD_VOCABULARY, field_name
 from liaison_app.domain.records import Changes
 from liaison_app.ui.context import AppContext
 from liaison_app.ui.errors import ErrorDialog
 from liaison_app.ui.richtext import esc
+from liaison_app.ui.screens import resize_to_fit
+from liaison_app.ui.sync.choice import ChoiceDialog
 
 Index = QModelIndex | QPersistentModelIndex
 ENTITY_ZH = {"enterprise": "企业", "visit": "走访", "problem": "问题", "action": "办理记录"}
+ENTITY_EN = {
+    "enterprise": "Enterprise",
+    "visit": "Visit",
+    "problem": "Problem",
+    "action": "Follow-up",
+}
 KIND_ZH = {
     "field": "同一字段",
     "deleted": "修改了已删除的记录",
@@ -52,9 +62,14 @@ KIND_EN = {
 }
 
 
-def value_text(value: Any, zh: bool) -> str:
+def value_text(value: Any, zh: bool, name: Callable[[str], str] | None = None) -> str:
+    """A field's value for people; ``name`` gives a code's label (a district, a category…)."""
     if value is None or value == "":
         return "（空）" if zh else "(empty)"
+    if name is not None and isinstance(value, str):
+        return name(value)
+    if name is not None and isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return ("、" if zh else ", ").join(name(v) for v in value)
     if isinstance(value, bool):
         return ("是" if value else "否") if zh else ("yes" if value else "no")
     if isinstance(value, dict | list):
@@ -104,16 +119,23 @@ class ConflictsTableModel(QAbstractTableModel):
         zh = self._ctx.labels.zh
         col = index.column()
         if col == 0:
-            kind = ENTITY_ZH.get(c["entity"], c["entity"]) if zh else c["entity"]
+            kind = (ENTITY_ZH if zh else ENTITY_EN).get(c["entity"], c["entity"])
             return f"{kind} · {c.get('record') or c['record_id']}"
         if col == 1:
             return (KIND_ZH if zh else KIND_EN).get(c["kind"], c["kind"])
         if col == 2:
-            field = c.get("field") or ""
-            return FIELD_NAMES_ZH.get(field, field) if zh else field
+            return field_name(c.get("field") or "", self._ctx.labels.translations.language)
         if c["kind"] == "duplicate":  # the twins by name, not by id
             return c.get("mine_name" if col == 3 else "theirs_name") or ""
-        return value_text(c["mine"] if col == 3 else c["theirs"], zh)
+        return value_text(c["mine"] if col == 3 else c["theirs"], zh, code_names(self._ctx, c))
+
+
+def code_names(ctx: AppContext, c: dict[str, Any]) -> Callable[[str], str] | None:
+    """Names for a coded field's values (a district's code reads as its name), else None."""
+    vocabulary = FIELD_VOCABULARY.get(c.get("field") or "")
+    if vocabulary is None or c["kind"] != "field":
+        return None
+    return lambda code: ctx.labels(vocabulary, code)
 
 
 class ConflictsDialog(QDialog):
@@ -155,7 +177,7 @@ class ConflictsDialog(QDialog):
         layout.addWidget(self.detail, 1)
         layout.addLayout(buttons)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
-        self.resize(900, 560)
+        resize_to_fit(self, 900, 560)
         self.retranslate_ui()
         self.reload()
 
@@ -205,21 +227,24 @@ class ConflictsDialog(QDialog):
             self.detail.clear()
             return
         zh = self._ctx.labels.zh
+        names = code_names(self._ctx, c)
         self.edit.setEnabled(c["kind"] == "field")
         self.keep_mine.setEnabled(c["kind"] != "lifecycle")
         # (Each tr() on a line of its own: lupdate finds none inside an f-string.)
         base_caption = self.tr("Base (before both changes)")
         mine_caption = self.tr("Mine")
         theirs_caption = self.tr("Theirs")
+        colon = "：" if zh else ": "  # (a full-width colon after Chinese)
         if c["kind"] == "duplicate":
             parts = self._twins(c)
         else:
             parts = [
-                f"<p><b>{esc(base_caption)}</b>: {esc(value_text(c.get('base'), zh))}</p>",
-                f"<p><b>{esc(mine_caption)}</b>: {esc(value_text(c.get('mine'), zh))}</p>",
-                f"<p><b>{esc(theirs_caption)}</b>: {esc(value_text(c.get('theirs'), zh))}"
+                f"<p><b>{esc(base_caption)}</b>{colon}{esc(value_text(c.get('base'), zh, names))}</p>",
+                f"<p><b>{esc(mine_caption)}</b>{colon}{esc(value_text(c.get('mine'), zh, names))}</p>",
+                f"<p><b>{esc(theirs_caption)}</b>{colon}"
+                + esc(value_text(c.get("theirs"), zh, names))
                 + (f" — {esc(c['theirs_by'])}" if c.get("theirs_by") else "")
-                + (f" · {esc(str(c['at'])[:16])}" if c.get("at") else "")
+                + (f" · {esc(local_minute(c['at']))}" if c.get("at") else "")
                 + "</p>",
             ]
         if c["kind"] == "lifecycle" and c["entity"] == "problem":
@@ -257,7 +282,7 @@ class ConflictsDialog(QDialog):
                 f"<td>{esc(p.drop_officer or '')}</td><td>{esc(held)}</td></tr>"
             )
         by = self.tr("Added by %1 · %2").replace("%1", c.get("theirs_by") or "—")
-        by = by.replace("%2", str(c.get("at") or "")[:16].replace("T", " "))
+        by = by.replace("%2", local_minute(c["at"]) if c.get("at") else "")
         parts.append("<table cellspacing=6>" + "".join(rows) + "</table>")
         parts.append(f"<p>{esc(by)}</p>")
         return parts
@@ -291,7 +316,7 @@ class ConflictsDialog(QDialog):
         except Exception:  # noqa: BLE001 - the problem may have left this folder
             return ""
         rows = "".join(
-            f"<li>{esc(a.at.strftime('%Y-%m-%d %H:%M'))} {esc(labels('action_kind', a.kind))}"
+            f"<li>{esc(local_minute(a.at))} {esc(labels('action_kind', a.kind))}"
             f" → {esc(labels('status', a.to_status))} · {esc(a.actor or '')}</li>"
             for a in p.actions
         )
@@ -319,17 +344,28 @@ class ConflictsDialog(QDialog):
         )
         return text if ok else None
 
+    @classmethod
+    def ask_choice(cls, dialog: ChoiceDialog) -> Any:
+        """Tests replace this: the code (or codes) picked, None when cancelled."""
+        return dialog.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
     def resolve_with_value(self) -> None:
         c = self.current()
         if c is None or c["kind"] != "field":
             return
-        zh = self._ctx.labels.zh
-        field = FIELD_NAMES_ZH.get(c["field"], c["field"]) if zh else c["field"]
-        text = self.ask_value(self, field, "" if c["mine"] is None else str(c["mine"]))
-        if text is None:
+        field = field_name(c["field"], self._ctx.labels.translations.language)
+        vocabulary = FIELD_VOCABULARY.get(c["field"])
+        if vocabulary is not None:
+            # A coded field: its choices by name, never a box to type a code into.
+            many = isinstance(c["mine"], list) or isinstance(c["theirs"], list)
+            items = self._ctx.labels.items(vocabulary)
+            value = self.ask_choice(ChoiceDialog(field, items, c["mine"], many=many, parent=self))
+        else:
+            value = self.ask_value(self, field, "" if c["mine"] is None else str(c["mine"]))
+        if value is None:
             return
         try:
-            self._ctx.store.sync.resolve_conflict(c["id"], None, text)
+            self._ctx.store.sync.resolve_conflict(c["id"], None, value)
         except Exception as exc:  # noqa: BLE001
             ErrorDialog.show_error(self, exc)
             return

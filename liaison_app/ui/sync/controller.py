@@ -24,6 +24,8 @@ PERIOD_MS = 5 * 60_000  # a sync every five minutes while signed in
 DEBOUNCE_MS = 8_000  # and this long after the last local change
 PROBE_MS = 30_000  # while offline, look for the server this often
 BUSY_RETRY_MS = 15_000  # another sync of the folder is running (the command line): wait
+SIGN_IN_REQUIRED = "sign_in_required"
+DEVICE_REVOKED = "device_revoked"  # a sign-in required too, with its own words
 SYNCED_KINDS = frozenset({"enterprise", "visit", "problem", "action", "attachment"})
 
 
@@ -49,6 +51,17 @@ class SyncView:
     error: str | None = None  # the last failure, in the person's language
     error_code: str | None = None
     waiting_for_other: bool = False
+
+    @property
+    def needs_sign_in(self) -> bool:
+        """Signed in on paper, but the server wants the password again: the sign-in expired,
+        the device was revoked, or it lasted one run (no keyring) and the app was restarted.
+        Retrying cannot help; only signing in again can."""
+        return self.signed_in and self.error_code in (SIGN_IN_REQUIRED, DEVICE_REVOKED)
+
+    @property
+    def device_revoked(self) -> bool:
+        return self.signed_in and self.error_code == DEVICE_REVOKED
 
 
 def _stamp(text: str | None) -> dt.datetime | None:
@@ -93,6 +106,7 @@ class SyncController(QObject):
         self._busy = self._timer(BUSY_RETRY_MS, self.sync_now, single=True)
         ctx.store.sync.configure(lock_wait=1.0)
         ctx.events.changed.connect(self._on_data_changed)
+        self._watch_network()
 
     def _timer(self, ms: int, slot: Any, single: bool = False) -> QTimer:
         timer = QTimer(self)
@@ -149,6 +163,31 @@ class SyncController(QObject):
             self.refresh()
             if self.view.signed_in:
                 self._debounce.start()  # restarted by each change: one sync after a burst
+
+    def _watch_network(self) -> None:
+        """The computer joining a network (the officer plugs in at the office) starts a sync
+        at once, not at the next look for the server. Without a backend for the operating
+        system's network state, the periodic look remains."""
+        from PySide6.QtNetwork import QNetworkInformation
+
+        try:
+            if QNetworkInformation.loadDefaultBackend():
+                info = QNetworkInformation.instance()
+                info.reachabilityChanged.connect(self.network_changed)
+        except Exception as exc:  # noqa: BLE001 - an optional convenience
+            log.info("no network state: %s", exc)
+
+    def network_changed(self, reachability: Any) -> None:
+        """A network came (or went): look for the server now when it came."""
+        from PySide6.QtNetwork import QNetworkInformation
+
+        usable = (
+            QNetworkInformation.Reachability.Site,
+            QNetworkInformation.Reachability.Online,
+        )
+        if reachability in usable and self.view.signed_in and not self.view.running:
+            self._probe.stop()
+            self.sync_now()
 
     def _on_probe(self) -> None:
         if self.view.signed_in and not self.view.running:

@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from liaison_app.domain.messages import rejection_text
+from liaison_app.domain.messages import rejection_text, sentence
 from liaison_app.domain.records import Changes
 from liaison_app.ui.context import AppContext
 from liaison_app.ui.errors import ErrorDialog
-from liaison_app.ui.sync.conflicts import ENTITY_ZH
+from liaison_app.ui.screens import resize_to_fit
+from liaison_app.ui.sync.conflicts import ENTITY_EN, ENTITY_ZH
 
 Index = QModelIndex | QPersistentModelIndex
 OPS_ZH = {
@@ -40,6 +41,14 @@ OPS_ZH = {
     "restore": "恢复",
     "transition": "办理步骤",
     "resolve-conflict": "冲突处理",
+}
+OPS_EN = {
+    "create": "New",
+    "update": "Edit",
+    "delete": "Delete",
+    "restore": "Restore",
+    "transition": "Lifecycle step",
+    "resolve-conflict": "Conflict settled",
 }
 
 
@@ -82,11 +91,12 @@ class NotAcceptedTableModel(QAbstractTableModel):
         zh = self._ctx.labels.zh
         col = index.column()
         if col == 0:
-            kind = ENTITY_ZH.get(r.entity, r.entity) if zh else r.entity
+            kind = (ENTITY_ZH if zh else ENTITY_EN).get(r.entity, r.entity)
             return f"{kind} · {r.record or r.record_id}"
         if col == 1:
-            return OPS_ZH.get(r.op, r.op) if zh else r.op
-        return rejection_text(r.reason, r.errors, r.state == "held", "zh_CN" if zh else "en")
+            return (OPS_ZH if zh else OPS_EN).get(r.op, r.op)
+        why = rejection_text(r.reason, r.errors, r.state == "held", "zh_CN" if zh else "en")
+        return why if zh else sentence(why)
 
 
 class NotAcceptedDialog(QDialog):
@@ -125,7 +135,7 @@ class NotAcceptedDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
-        self.resize(900, 460)
+        resize_to_fit(self, 900, 460)
         self.retranslate_ui()
         self.reload()
 
@@ -142,8 +152,9 @@ class NotAcceptedDialog(QDialog):
         self.hint.setText(
             self.tr(
                 "The server did not accept these changes. Fix the record (the reason says "
-                "what is wrong) and send the change again, or discard it: the record then "
-                "shows what the server holds."
+                "what is wrong) and send the change again, or discard it: an edited record "
+                "then shows what the server holds, a new record the server never accepted "
+                "is removed from this computer."
             )
             if self.model.rows
             else self.tr("Every change was accepted.")
@@ -175,23 +186,10 @@ class NotAcceptedDialog(QDialog):
         self.discard.setEnabled(has)
 
     @classmethod
-    def confirm_discard(cls, parent: QWidget, count: int = 1) -> bool:
+    def confirm_discard(cls, parent: QWidget, picked: list[Any]) -> bool:
         """Tests replace this."""
-        text = (
-            QCoreApplication.translate(
-                "NotAcceptedDialog",
-                "Give this change up? The record will show what the server holds.",
-            )
-            if count == 1
-            else QCoreApplication.translate(
-                "NotAcceptedDialog",
-                "Give these %n changes up? The records will show what the server holds.",
-                None,
-                count,
-            )
-        )
         title = QCoreApplication.translate("NotAcceptedDialog", "Discard the change")
-        answer = QMessageBox.question(parent, title, text)
+        answer = QMessageBox.question(parent, title, discard_question(picked))
         return answer == QMessageBox.StandardButton.Yes
 
     def resend_current(self) -> None:
@@ -199,7 +197,7 @@ class NotAcceptedDialog(QDialog):
 
     def discard_current(self) -> None:
         picked = self.chosen()
-        if not picked or not self.confirm_discard(self, len(picked)):
+        if not picked or not self.confirm_discard(self, picked):
             return
         sync = self._ctx.store.sync
         ids = [r.id for r in picked]
@@ -236,3 +234,50 @@ class NotAcceptedDialog(QDialog):
         )
         self.changed.emit()
         self.reload()
+
+
+def discard_question(picked: list[Any]) -> str:
+    """What giving these changes up does, said before it is done: an edit goes back to what
+    the server holds, but a new record the server never accepted has no server copy to go
+    back to — it is removed from this computer."""
+    n = len(picked)
+    new = sum(r.op == "create" for r in picked)
+    if n == 1 and new:
+        return QCoreApplication.translate(
+            "NotAcceptedDialog",
+            "Give this new record up? The server never accepted it, so it is removed from "
+            "this computer.",
+        )
+    if n == 1:
+        return QCoreApplication.translate(
+            "NotAcceptedDialog", "Give this change up? The record will show what the server holds."
+        )
+    if new == n:
+        return QCoreApplication.translate(
+            "NotAcceptedDialog",
+            "Give these %n new records up? The server never accepted them, so they are "
+            "removed from this computer.",
+            None,
+            n,
+        )
+    if not new:
+        return QCoreApplication.translate(
+            "NotAcceptedDialog",
+            "Give these %n changes up? The records will show what the server holds.",
+            None,
+            n,
+        )
+    return QCoreApplication.translate(
+        "NotAcceptedDialog",
+        "Give these %n changes up? The edited records will show what the server holds; %1",
+        None,
+        n,
+    ).replace(
+        "%1",
+        QCoreApplication.translate(
+            "NotAcceptedDialog",
+            "%n new record(s) the server never accepted will be removed from this computer.",
+            None,
+            new,
+        ),
+    )

@@ -27,13 +27,21 @@ log = logging.getLogger(__name__)
 class SignInDialog(QDialog):
     """Server address, user, password. The sign-in runs in the background."""
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent: QWidget | None = None,
+        *,
+        server: str | None = None,
+        user: str | None = None,
+        reason: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self.result_info: Any = None
-        self.server = QLineEdit(ctx.settings.get(keys.SYNC_SERVER))
+        self.server = QLineEdit(server or ctx.settings.get(keys.SYNC_SERVER))
         self.server.setPlaceholderText("https://sync.example.gov.cn")
-        self.user = QLineEdit(ctx.settings.get(keys.SYNC_USER))
+        self.user = QLineEdit(user or ctx.settings.get(keys.SYNC_USER))
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.message = QLabel()
@@ -67,6 +75,8 @@ class SignInDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self.retranslate_ui()
+        if reason:  # why the password is asked for again (a device revoked, say)
+            self._say(reason)
         (self.password if self.server.text() and self.user.text() else self.server).setFocus()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -110,6 +120,13 @@ class SignInDialog(QDialog):
     def _say(self, text: str, error: bool = True) -> None:
         self.message.setStyleSheet("color: #b3261e;" if error else "")
         self.message.setText(text)
+        # Taller for a message of several lines: a dialog already shown keeps its size and
+        # the form would be squashed until the address and user name were cut in half.
+        self.layout().activate()
+        needed = self.heightForWidth(self.width()) if self.hasHeightForWidth() else 0
+        needed = max(needed, self.sizeHint().height())
+        if self.isVisible() and needed > self.height():
+            self.resize(self.width(), needed)
 
     def sign_in(self) -> None:
         server, user, password = (
@@ -166,7 +183,15 @@ class SignInDialog(QDialog):
         from liaison_app.ui.forms import current_language
 
         self._busy(False)
-        if isinstance(exc, LiaisonError):
+        if isinstance(exc, LiaisonError) and exc.code == "unreachable":
+            # Not signed in yet: nothing syncs by itself later (the general message says so).
+            self._say(
+                self.tr(
+                    "Cannot reach the server at this address. Check the address and the "
+                    "network, then sign in again."
+                )
+            )
+        elif isinstance(exc, LiaisonError):
             self._say(error_text(exc, current_language()))
         else:
             log.error("sign-in failed", exc_info=(type(exc), exc, exc.__traceback__))

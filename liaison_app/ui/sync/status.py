@@ -3,11 +3,10 @@ part clickable (sign in or sync now, the changes not accepted, the conflicts).""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QToolButton, QWidget
 
+from liaison_app.domain.dates import local_time
 from liaison_app.ui.sync.controller import SyncView
 
 
@@ -64,6 +63,9 @@ class SyncStatus(QWidget):
     def state_text(self, v: SyncView) -> str:
         if not v.signed_in:
             return self.tr("Offline — all work is kept on this computer · Sign in…")
+        if v.running and v.online is False and v.stage == "hello":
+            # Looking for the server again while offline: not "syncing" until it answers.
+            return self.tr("Offline — will sync when the server is reachable")
         if v.running:
             stage = self.stage_text(v.stage)
             if v.stage == "push" and v.total:
@@ -79,11 +81,17 @@ class SyncStatus(QWidget):
             return self.tr("Waiting for another sync of this folder…")
         if v.online is False:
             return self.tr("Offline — will sync when the server is reachable")
+        if v.device_revoked:
+            return self.tr("Device disabled — click to sign in again")
+        if v.needs_sign_in:
+            return self.tr("Sign-in needed — click to sign in again")
         if v.error:
             return self.tr("Sync failed — click to retry")
         if v.last_sync_at is not None:
-            local = v.last_sync_at.replace(tzinfo=dt.UTC).astimezone()
-            return self.tr("Up to date · last sync %1").replace("%1", local.strftime("%H:%M"))
+            at = local_time(v.last_sync_at).strftime("%H:%M")
+            if v.pending:  # not "up to date" while changes wait to be sent
+                return self.tr("Last sync %1").replace("%1", at)
+            return self.tr("Up to date · last sync %1").replace("%1", at)
         return self.tr("Signed in — not synced yet")
 
     def stage_text(self, stage: str) -> str:
@@ -100,6 +108,8 @@ class SyncStatus(QWidget):
         if not v.signed_in:
             return self.tr("Sign in to a sync server to send your records to the office")
         who = f"{v.display_name or v.user} · {v.server}"
+        if v.needs_sign_in:
+            return f"{v.error}\n{who}\n" + self.tr("Click to sign in")
         if v.error:
             return f"{v.error}\n{who}"
         return who + "\n" + self.tr("Click to sync now (F5)")
