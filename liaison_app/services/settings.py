@@ -46,6 +46,13 @@ class FolderSettings:
         from liaison_app.services.base import set_meta
 
         unit = (unit or "").strip()
+        if self._quick.signed_in():
+            raise ValidationError.single(
+                "officer_unit",
+                "signed_in",
+                "while this folder is signed in to a sync server, the officer's unit is the "
+                "server's; sign out to change it here",
+            )
         if len(unit) > 100:
             raise ValidationError.single("officer_unit", "too_long", "at most 100 characters")
         with self._db().writing() as s:

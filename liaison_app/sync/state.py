@@ -120,7 +120,7 @@ def activate(s: Session, acct: SyncAccount, hello: dict[str, Any]) -> Adoption:
     if previous != str(acct.id):
         put(s, CURSOR, None)
         put(s, FULL_PULL, "scope" if previous else "")
-    _set_officer(s, acct.display_name or acct.user)
+    _set_officer(s, acct.display_name or acct.user, acct.unit)
     return Adoption(adopted or 0, others)
 
 
@@ -157,12 +157,16 @@ def deactivate(s: Session) -> None:
     forget_client_cache(s)
 
 
-def _set_officer(s: Session, name: str) -> None:
-    row = s.get(AppMeta, "officer_name")
-    if row is None:
-        s.add(AppMeta(key="officer_name", value=name))
-    else:
-        row.value = name
+def _set_officer(s: Session, name: str, unit: str | None) -> None:
+    """The officer's name and unit on this folder's records and forms: the server's."""
+    for key, value in (("officer_name", name), ("officer_unit", unit)):
+        if value is None:
+            continue  # the server knows no unit for the user: the folder's own stays
+        row = s.get(AppMeta, key)
+        if row is None:
+            s.add(AppMeta(key=key, value=value))
+        else:
+            row.value = value
 
 
 def pending_count(s: Session, client_id: str | None) -> int:

@@ -157,15 +157,21 @@ def test_a_second_user_of_a_folder_never_sends_the_first_users_work(server, make
 def test_after_sign_in_the_author_is_the_servers_name_for_the_user(server, make_folder):  # type: ignore[no-untyped-def]
     name = unique("wang")
     server.admin("user", "add", name, "--role", "officer", "--display-name", "王明",
+                 "--unit", "市委组织部两新工委",
                  "--password-stdin", stdin="correct horse battery\n")  # fmt: skip
     a = make_folder("a")
     a.store.settings.set_officer_name("随便写的名字")
+    a.store.settings.set_officer_unit("自己填的单位")
     a.login(name)
+    # The name and the unit printed on the forms (走访单位, 填报单位) are the server's.
     assert a.store.settings.officer_name() == "王明"
-    with pytest.raises(ValidationError) as info:  # read-only while signed in
-        a.store.settings.set_officer_name("别的名字")
-    assert info.value.errors[0].code == "signed_in"
+    assert a.store.settings.officer_unit() == "市委组织部两新工委"
+    for change in (a.store.settings.set_officer_name, a.store.settings.set_officer_unit):
+        with pytest.raises(ValidationError) as info:  # read-only while signed in
+            change("别的")
+        assert info.value.errors[0].code == "signed_in"
     assert a.store.settings.officer_name() == "王明"
+    assert a.store.settings.officer_unit() == "市委组织部两新工委"
     e = firm(a)
     _v, p = visit_with_problem(a, e)
     a.sync()
