@@ -115,15 +115,21 @@ STARTUP_SYNC_MS = 1_500
 
 
 def first_run(ctx: AppContext, parent: object = None) -> bool:
-    """Ask the officer's name and offer demo data; False if the person cancels."""
+    """Ask the officer's name and offer demo data (in an empty folder only); False if the
+    person cancels. A failure is shown and the app carries on: it never closes the app."""
+    from liaison_app.ui.errors import ErrorDialog
     from liaison_app.ui.welcome import WelcomeDialog
 
-    dialog = WelcomeDialog(parent)  # type: ignore[arg-type]
+    held = ctx.store.enterprises.count()
+    dialog = WelcomeDialog(parent, held)  # type: ignore[arg-type]
     if not dialog.exec():
         return False
-    ctx.store.settings.set_officer_name(dialog.officer_name)
-    if dialog.wants_demo:
-        ctx.store.demo.generate("small", seed=1)
+    try:
+        ctx.store.settings.set_officer_name(dialog.officer_name)
+        if dialog.wants_demo:
+            ctx.store.demo.generate("small", seed=1)
+    except Exception as exc:  # noqa: BLE001 - shown and logged; the app starts all the same
+        ErrorDialog.show_error(None, exc)
     return True
 
 

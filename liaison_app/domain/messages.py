@@ -78,6 +78,7 @@ TEMPLATES_ZH = {
     "uscc_charset": "统一社会信用代码第 {position} 位“{char}”不是有效字符（不使用 I、O、S、V、Z）",
     "uscc_check": "统一社会信用代码校验位应为“{expected}”，而不是“{got}”，可能有字符输入错误",
     "bad_phone": "“{value}”不是有效的手机号（11 位，以 13–19 开头）或固定电话（区号 + 7–8 位号码）",
+    "duplicate_uscc": "已有企业使用统一社会信用代码 {value}：{name}",
     "closed": "问题已销号，如需继续办理请先重新办理",
     "not_editable": "{field}只能通过办理步骤（受理、交办、延期等）改变",
     "signed_in": "已登录同步服务器时，联络员姓名以服务器上的姓名为准；退出登录后才能修改",

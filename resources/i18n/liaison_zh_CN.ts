@@ -196,92 +196,92 @@
 <context>
     <name>CheckPage</name>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="396" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="395" />
         <source>Check the rows</source>
         <translation>检查各行</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="397" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="396" />
         <source>A trial run: nothing is written until you press Import.</source>
         <translation>试运行：按“导入”之前不会写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="398" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="397" />
         <source>S&amp;kip rows with errors (import the others)</source>
         <translation>跳过有错误的行，导入其余各行(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="399" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="398" />
         <source>Enterprises already on &amp;record:</source>
         <translation>已登记的企业(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="400" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="399" />
         <source>update them with the file's values</source>
         <translation>用文件中的值更新</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="401" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="400" />
         <source>leave them as they are</source>
         <translation>保持不变（跳过）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="402" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="401" />
         <source>&amp;Cancel check</source>
         <translation>取消检查(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="403" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="402" />
         <source>Press Enter on a problem to see its row here.</source>
         <translation>在上方的问题上按回车键（或双击），这里显示该行的各个单元格。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="434" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="433" />
         <source>Checking every row…</source>
         <translation>正在检查每一行…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="465" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="450" />
         <source>The check failed: %1</source>
         <translation>检查未完成：%1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="471" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="456" />
         <source>Check cancelled. Press Back, or change an option.</source>
         <translation>检查已取消。可以返回上一步，或更改选项重新检查。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="476" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="461" />
         <source>%1 rows read: %2 new enterprises, %3 to update, %4 unchanged, %5 rows skipped.</source>
         <translation>共读取 %1 行：新增 %2 家企业，更新 %3 家，%4 家无变化，跳过 %5 行。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="486" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="471" />
         <source>%1 rows read.</source>
         <translation>共读取 %1 行。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="488" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="473" />
         <source>%n problem(s) found: nothing is imported while a row has an error. Correct the file and choose it again, or skip the rows with errors.</source>
         <translation><numerusform>发现 %n 处问题：只要有一行有错误，就不会导入任何内容。请改正文件后重新选择，或勾选“跳过有错误的行”。</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="494" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="479" />
         <source>%n problem(s) found in the rows skipped.</source>
         <translation><numerusform>跳过的行中共有 %n 处问题。</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="496" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="481" />
         <source>Nothing to import: every enterprise is already on record.</source>
         <translation>没有需要导入的内容：所有企业均已登记且没有变化。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="498" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="483" />
         <source>No problems found.</source>
         <translation>没有发现问题。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="543" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="528" />
         <source>Row %1 of the sheet:</source>
         <translation>工作表第 %1 行：</translation>
     </message>
@@ -519,112 +519,132 @@
 <context>
     <name>EnterpriseEditor</name>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="116" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="119" />
         <source>As a supervisor you add enterprises in your district (%1) only.</source>
         <translation>督导只能在本区县（%1）新增企业。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="142" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="145" />
         <source>&amp;Name</source>
         <translation>名称(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="143" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="146" />
         <source>&amp;USCC</source>
         <translation>统一社会信用代码(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="144" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="147" />
         <source>&amp;District</source>
         <translation>所在区县(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="145" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="148" />
         <source>&amp;Industry</source>
         <translation>行业(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="146" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="149" />
         <source>Si&amp;ze</source>
         <translation>企业规模(&amp;Z)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="147" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="150" />
         <source>&amp;Ownership</source>
         <translation>经济类型(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="148" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="151" />
         <source>&amp;Address</source>
         <translation>经营地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="149" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="152" />
         <source>&amp;Legal representative</source>
         <translation>法定代表人(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="150" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="153" />
         <source>&amp;Contact person</source>
         <translation>联系人(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="151" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="154" />
         <source>Contact's &amp;title</source>
         <translation>联系人职务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="152" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="155" />
         <source>&amp;Phone</source>
         <translation>联系电话(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="153" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="156" />
         <source>Par&amp;k / street</source>
         <translation>园区 / 街道(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="154" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="157" />
         <source>Liaison o&amp;fficer</source>
         <translation>联络员(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="155" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="158" />
         <source>Officer's u&amp;nit</source>
         <translation>联络员单位(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="156" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="159" />
         <source>Specialised &amp;&amp; innovative</source>
         <translation>专精特新</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="157" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="160" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="165" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="168" />
         <source>Edit enterprise</source>
         <translation>编辑企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="165" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="168" />
         <source>New enterprise</source>
         <translation>新增企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="213" />
-        <source>Another enterprise already has this USCC: %1</source>
-        <translation>已有企业使用此统一社会信用代码：%1</translation>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="216" />
+        <source>%1 already has this USCC; a USCC names one enterprise.</source>
+        <translation>%1 已使用此统一社会信用代码（一个代码只对应一家企业）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="266" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="280" />
+        <source>USCC already on record</source>
+        <translation>统一社会信用代码已登记</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="283" />
+        <source>%1 already has this USCC. A USCC names one legal entity, so it cannot be saved for a second enterprise.</source>
+        <translation>%1 已使用此统一社会信用代码。一个统一社会信用代码只对应一个法人主体，不能再登记给另一家企业。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="288" />
+        <source>Open %1</source>
+        <translation>打开 %1</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="290" />
+        <source>Keep editing</source>
+        <translation>继续编辑</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="305" />
         <source>Unsaved changes</source>
         <translation>尚未保存的修改</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="267" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="306" />
         <source>Discard the changes you made?</source>
         <translation>放弃所做的修改吗？</translation>
     </message>
@@ -780,7 +800,7 @@
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="362" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="365" />
         <source>Delete %1</source>
         <translation>删除 %1</translation>
     </message>
@@ -912,47 +932,47 @@
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="125" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="124" />
         <source>Choose the file</source>
         <translation>选择文件</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="128" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="127" />
         <source>An Excel workbook (.xlsx) or a CSV file with one enterprise per row and a header row naming the columns (title rows above it are fine).</source>
         <translation>Excel 工作簿（.xlsx）或 CSV 文件：每行一家企业，并有一行表头写明各列名称（表头上方可以有标题行）。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="132" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="131" />
         <source>&amp;File:</source>
         <translation>文件(&amp;F)：</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="133" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="132" />
         <source>&amp;Sheet:</source>
         <translation>工作表(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="134" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="133" />
         <source>&amp;Browse…</source>
         <translation>浏览(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="135" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="134" />
         <source>Path of an .xlsx or .csv file</source>
         <translation>.xlsx 或 .csv 文件的路径</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="158" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="157" />
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="182" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="181" />
         <source>Cannot import this file: %1</source>
         <translation>无法导入此文件：%1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="192" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="191" />
         <source>Sheet “%1”: the header is row %2, with %3 columns. Next: check the mapping.</source>
         <translation>工作表“%1”：表头在第 %2 行，共 %3 列。下一步：核对各列对应的字段。</translation>
     </message>
@@ -1053,27 +1073,27 @@
 <context>
     <name>ImportWizard</name>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_wizard.py" line="136" />
+        <location filename="../../liaison_app/ui/exchange/import_wizard.py" line="156" />
         <source>Enterprise list to import</source>
         <translation>选择要导入的企业名单</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_wizard.py" line="138" />
+        <location filename="../../liaison_app/ui/exchange/import_wizard.py" line="158" />
         <source>Enterprise lists (*.xlsx *.csv);;All files (*)</source>
         <translation>企业名单 (*.xlsx *.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_wizard.py" line="156" />
+        <location filename="../../liaison_app/ui/exchange/import_wizard.py" line="176" />
         <source>import %1</source>
         <translation>导入 %1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_wizard.py" line="168" />
+        <location filename="../../liaison_app/ui/exchange/import_wizard.py" line="188" />
         <source>Import enterprises</source>
         <translation>导入企业名单</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_wizard.py" line="169" />
+        <location filename="../../liaison_app/ui/exchange/import_wizard.py" line="189" />
         <source>&amp;Import</source>
         <translation>导入(&amp;I)</translation>
     </message>
@@ -1329,47 +1349,47 @@
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="253" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="252" />
         <source>Check the mapping</source>
         <translation>核对列的对应关系</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="254" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="253" />
         <source>Which enterprise field each column of the file fills.</source>
         <translation>文件中的每一列分别导入为企业的哪个字段。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="258" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="257" />
         <source>Column</source>
         <translation>列</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="259" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="258" />
         <source>Header in the file</source>
         <translation>文件中的表头</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="260" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="259" />
         <source>Import as</source>
         <translation>导入为</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="261" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="260" />
         <source>First row</source>
         <translation>第一行的值</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="266" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="265" />
         <source>The first rows of the sheet:</source>
         <translation>工作表的前几行：</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="280" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="279" />
         <source>Row %1 of “%2” is the header row. Choose “(do not import)” for a column the enterprise list should leave out; the enterprise name is required.</source>
         <translation>“%2”的第 %1 行是表头。不需要的列请选“不导入”；企业名称为必填。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="285" />
+        <location filename="../../liaison_app/ui/exchange/import_pages.py" line="284" />
         <source>The mapping you chose for these headers last time is used.</source>
         <translation>已沿用上次为这组表头选择的对应关系。</translation>
     </message>
@@ -1753,37 +1773,37 @@
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_result.py" line="30" />
+        <location filename="../../liaison_app/ui/exchange/import_result.py" line="29" />
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_result.py" line="31" />
+        <location filename="../../liaison_app/ui/exchange/import_result.py" line="30" />
         <source>&amp;Cancel import</source>
         <translation>取消导入(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_result.py" line="39" />
+        <location filename="../../liaison_app/ui/exchange/import_result.py" line="38" />
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_result.py" line="64" />
+        <location filename="../../liaison_app/ui/exchange/import_result.py" line="50" />
         <source>Nothing was imported: %1</source>
         <translation>没有导入任何内容：%1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_result.py" line="71" />
+        <location filename="../../liaison_app/ui/exchange/import_result.py" line="57" />
         <source>Import cancelled: nothing was written.</source>
         <translation>导入已取消：没有写入任何内容。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/exchange/import_result.py" line="75" />
+        <location filename="../../liaison_app/ui/exchange/import_result.py" line="61" />
         <source>Nothing was imported: %n problem(s) were found (the file or the enterprises on record changed since the check).</source>
         <translation><numerusform>没有导入任何内容：发现 %n 处问题（检查之后，文件或已登记的企业发生了变化）。</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/import_result.py" line="84" />
+        <location filename="../../liaison_app/ui/exchange/import_result.py" line="70" />
         <source>Imported from %1: %2 new enterprises, %3 updated, %4 unchanged, %5 rows skipped.
 
 Edit › Undo takes the whole import back.</source>
@@ -2327,32 +2347,37 @@ Edit › Undo takes the whole import back.</source>
 <context>
     <name>WelcomeDialog</name>
     <message>
-        <location filename="../../liaison_app/ui/welcome.py" line="22" />
+        <location filename="../../liaison_app/ui/welcome.py" line="25" />
         <source>Welcome to Liaison</source>
         <translation>欢迎使用驻企联络</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/welcome.py" line="25" />
+        <location filename="../../liaison_app/ui/welcome.py" line="28" />
         <source>Liaison keeps your enterprises, visits and the problems they raise on this computer; it works without a network. What is your name? It is written on visit records and follow-up actions.</source>
         <translation>驻企联络把您联系的企业、走访记录和企业反映的问题保存在本机，没有网络也能使用。请输入您的姓名，它将记入走访记录和跟进办理记录。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/welcome.py" line="34" />
+        <location filename="../../liaison_app/ui/welcome.py" line="37" />
         <source>Start with a &amp;demo data set (60 enterprises in Liaoning)</source>
         <translation>使用演示数据开始（辽宁 60 家企业）(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/welcome.py" line="36" />
+        <location filename="../../liaison_app/ui/welcome.py" line="39" />
         <source>Start &amp;empty</source>
         <translation>从空白开始(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/welcome.py" line="39" />
+        <location filename="../../liaison_app/ui/welcome.py" line="45" />
+        <source>This data folder already holds %1 enterprises; they stay as they are.</source>
+        <translation>此数据文件夹中已有 %1 家企业，将保持不变。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/welcome.py" line="52" />
         <source>Your &amp;name</source>
         <translation>您的姓名(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/welcome.py" line="56" />
+        <location filename="../../liaison_app/ui/welcome.py" line="70" />
         <source>Please enter your name</source>
         <translation>请输入您的姓名</translation>
     </message>

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from liaison_app.ui.enterprises.editor import EnterpriseEditor
@@ -64,15 +65,37 @@ def test_wrong_uscc_check_character_is_explained_next_to_the_field(ctx, qtbot):
     assert ctx.store.enterprises.count() == 0
 
 
-def test_duplicate_uscc_is_a_warning_and_save_still_works(ctx, qtbot):
-    add_enterprise(ctx.store, "沈阳君威新能科技有限公司", uscc="91210102MAPJ96WP38")
-    editor = EnterpriseEditor(ctx)
-    qtbot.addWidget(editor)
-    editor.edits["name"].setText("另一家公司")
-    qtbot.keyClicks(editor.edits["uscc"], "91210102mapj96wp38")
-    assert "沈阳君威新能科技有限公司" in editor.messages["uscc"].text()
-    editor.save()
-    assert editor.saved_record is not None and editor.saved_record.uscc == "91210102MAPJ96WP38"
+@pytest.mark.parametrize("answer", [True, False], ids=["open-it", "keep-editing"])
+def test_duplicate_uscc_is_refused_and_the_existing_firm_offered_by_name(
+    ctx, qtbot, monkeypatch, answer
+):
+    first = add_enterprise(ctx.store, "沈阳君威新能科技有限公司", uscc="91210102MAPJ96WP38")
+    other = add_enterprise(ctx.store, "阿尔法公司", district_code="210102")
+    view = EnterprisesView(ctx)
+    qtbot.addWidget(view)
+    view.ensure_loaded()
+    asked: list[str] = []
+
+    def fill(editor):
+        editor.edits["name"].setText("另一家公司")
+        qtbot.keyClicks(editor.edits["uscc"], "91210102mapj96wp38")
+        message = editor.messages["uscc"].text()
+        assert "沈阳君威新能科技有限公司" in message and first not in message
+        editor.save()  # Enter: refused, the first firm offered
+        assert ctx.store.enterprises.count() == 2
+        assert editor.saved_record is None
+        assert editor.result() == 0 and (editor.open_instead == first) == answer
+        return 0
+
+    monkeypatch.setattr(EnterpriseEditor, "exec", fill)
+    monkeypatch.setattr(
+        EnterpriseEditor, "ask_open_existing", lambda _e, name: asked.append(name) or answer
+    )
+    view.select(other)
+    view.new_enterprise()
+    assert asked == ["沈阳君威新能科技有限公司"]
+    current = view.current()
+    assert current is not None and current.id == (first if answer else other)
     assert ctx.store.enterprises.count() == 2
 
 

@@ -337,6 +337,8 @@ class EnterprisesView(QWidget):
         editor = EnterpriseEditor(self._ctx, None, self)
         if editor.exec() and editor.saved_record:
             self.select(editor.saved_record.id)
+        elif editor.open_instead:
+            self.select(editor.open_instead)
 
     def edit_selected(self) -> None:
         r = self.current()
@@ -348,7 +350,8 @@ class EnterprisesView(QWidget):
             ErrorDialog.show_error(self, exc)
             return
         editor = EnterpriseEditor(self._ctx, fresh, self)
-        editor.exec()
+        if not editor.exec() and editor.open_instead:
+            self.select(editor.open_instead)
 
     def delete_selected(self) -> None:
         r = self.current()
