@@ -91,7 +91,7 @@ ZH = {
     "Offline — all work is kept on this computer": "离线 — 所有记录保存在本机",
     "Unsaved visit": "未保存的走访",
     "The visit you are recording is not saved. Quit anyway? (It is kept as a draft and offered again next time.)": "正在登记的走访尚未保存。仍要退出吗？（已存为草稿，下次启动时可恢复。）",
-    "Follow-up…": "跟进…",
+    "Log a follow-up…": "记录跟进…",
     "Enterprise": "企业",
     "Category": "问题类别",
     "Urgency": "紧急程度",

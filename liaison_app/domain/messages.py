@@ -123,9 +123,9 @@ def error_text(exc: LiaisonError, lang: str) -> str:
     if isinstance(exc, ValidationError):
         return "；".join(field_error(e, lang) for e in exc.errors)
     if isinstance(exc, LifecycleError):
-        step = labels.label("action_kind", exc.step, lang)
+        step = labels.label("step", exc.step, lang)
         current = labels.label("status", exc.current, lang)
-        allowed = "、".join(labels.label("action_kind", s, lang) for s in exc.allowed) or "无"
+        allowed = "、".join(labels.label("step", s, lang) for s in exc.allowed) or "无"
         return f"当前状态为“{current}”，不能执行“{step}”；可执行的步骤：{allowed}"
     return SYNC_ZH.get(exc.code, exc.message)
 

@@ -685,122 +685,122 @@
 <context>
     <name>EnterprisesView</name>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="171" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="173" />
         <source>%n enterprise(s)</source>
         <translation><numerusform>%n 家企业</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="179" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="181" />
         <source>Search name, USCC, address, contact… (Ctrl+F)</source>
         <translation>搜索名称、信用代码、地址、联系人…（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="180" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="182" />
         <source>All districts</source>
         <translation>全部区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="181" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="183" />
         <source>All industries</source>
         <translation>全部行业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="182" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="184" />
         <source>All sizes</source>
         <translation>全部规模</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="183" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="185" />
         <source>All officers</source>
         <translation>全部联络员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="184" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="186" />
         <source>&amp;New enterprise</source>
         <translation>新增企业(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="185" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="187" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="186" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="188" />
         <source>&amp;Delete</source>
         <translation>删除(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="187" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="189" />
         <source>Record &amp;visit</source>
         <translation>登记走访(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="188" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="190" />
         <source>Visit history</source>
         <translation>走访记录</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="221" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="223" />
         <source>No enterprise selected.</source>
         <translation>未选择企业。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="226" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="228" />
         <source>USCC</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="226" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="228" />
         <source>(none yet)</source>
         <translation>（暂无）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="227" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="229" />
         <source>District</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="229" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="231" />
         <source>Industry</source>
         <translation>行业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="232" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="234" />
         <source>Size</source>
         <translation>规模</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="233" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="235" />
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="235" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="237" />
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="238" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="240" />
         <source>Liaison officer</source>
         <translation>联络员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="242" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="244" />
         <source>Specialised and innovative</source>
         <translation>专精特新企业</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="269" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="271" />
         <source>Open problems: %n</source>
         <translation><numerusform>未办结问题：%n 个</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="270" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="272" />
         <source>overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="365" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="367" />
         <source>Delete %1</source>
         <translation>删除 %1</translation>
     </message>
@@ -1547,8 +1547,8 @@
     <name>ProblemDetail</name>
     <message>
         <location filename="../../liaison_app/ui/problems/detail.py" line="81" />
-        <source>Follow-up…</source>
-        <translation>跟进…</translation>
+        <source>Log a follow-up…</source>
+        <translation>记录跟进…</translation>
     </message>
     <message>
         <location filename="../../liaison_app/ui/problems/detail.py" line="91" />
@@ -1614,77 +1614,77 @@
 <context>
     <name>ProblemLedgerView</name>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/problems/view.py" line="179" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="184" />
         <source>%n problem(s)</source>
         <translation><numerusform>%n 个问题</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="191" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="196" />
         <source>Search number, description, result… (Ctrl+F)</source>
         <translation>搜索编号、问题描述、办理结果…（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="192" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="197" />
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="193" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="198" />
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="194" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="199" />
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="195" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="200" />
         <source>All districts</source>
         <translation>全部区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="196" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="201" />
         <source>All officers</source>
         <translation>全部联络员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="197" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="202" />
         <source>&amp;Overdue only</source>
         <translation>仅看超期(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="198" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="203" />
         <source>Raised between</source>
         <translation>提出日期介于</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="199" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="204" />
         <source>Delete problem</source>
         <translation>删除问题</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="200" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="205" />
         <source>&amp;Print ledger…</source>
         <translation>打印问题台账(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="201" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="206" />
         <source>E&amp;xport to Excel…</source>
         <translation>导出到 Excel(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="203" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="208" />
         <source>My open problems that are overdue or due within 7 days, most urgent first.</source>
         <translation>我负责的已超期或7天内到期的未办结问题，最紧急的在前。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="279" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="284" />
         <source>Delete problem %1</source>
         <translation>删除问题 %1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="301" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="306" />
         <source>Problem ledger</source>
         <translation>问题台账</translation>
     </message>
@@ -2319,27 +2319,27 @@ Edit › Undo takes the whole import back.</source>
 <context>
     <name>VisitsView</name>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="193" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="195" />
         <source>Record a visit</source>
         <translation>登记走访</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="194" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="196" />
         <source>All visits</source>
         <translation>全部走访</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="195" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="197" />
         <source>&amp;Print visit record…</source>
         <translation>打印走访记录表(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="196" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="198" />
         <source>E&amp;xport visits to Excel…</source>
         <translation>导出走访记录到 Excel(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="220" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="222" />
         <source>Visit record</source>
         <translation>走访记录表</translation>
     </message>
@@ -2367,7 +2367,7 @@ Edit › Undo takes the whole import back.</source>
         <translation>从空白开始(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/welcome.py" line="45" />
+        <location filename="../../liaison_app/ui/welcome.py" line="46" />
         <source>This data folder already holds %1 enterprises; they stay as they are.</source>
         <translation>此数据文件夹中已有 %1 家企业，将保持不变。</translation>
     </message>

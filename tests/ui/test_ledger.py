@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from liaison_app.domain.lifecycle import StepInput
 from liaison_app.ui.problems.step_dialog import StepDialog
 from liaison_app.ui.problems.table_model import PAGE, ProblemTableModel
@@ -145,3 +147,65 @@ def test_delete_from_the_ledger_can_be_undone(ctx, qtbot):
     assert view.model.rowCount() == 0
     ctx.undo.undo()
     assert view.model.rowCount() == 1 and view.model.record(0).id == pid
+
+
+def test_column_widths_are_kept_per_list_across_restarts(ctx, qtbot):
+    from liaison_app.ui.enterprises.view import EnterprisesView
+
+    first = ProblemLedgerView(ctx)
+    qtbot.addWidget(first)
+    header = first.table.horizontalHeader()
+    header.resizeSection(1, 333)  # the person drags the enterprise column wider
+    header.resizeSection(6, 81)
+    again = ProblemLedgerView(ctx)  # the next start, same settings
+    qtbot.addWidget(again)
+    kept = again.table.horizontalHeader()
+    assert (kept.sectionSize(1), kept.sectionSize(6)) == (333, 81)
+    # Each list keeps its own: the follow-ups list and the enterprises are untouched.
+    due = ProblemLedgerView(ctx, "due")
+    qtbot.addWidget(due)
+    assert due.table.horizontalHeader().sectionSize(1) != 333
+    firms = EnterprisesView(ctx)
+    qtbot.addWidget(firms)
+    assert firms.table.horizontalHeader().sectionSize(1) != 333
+
+
+@pytest.mark.parametrize(
+    ("language", "buttons", "title", "events"),
+    [
+        (
+            "en",
+            ["Assign", "Start", "Resolve", "Extend", "Move to long-term", "Log a follow-up…"],
+            "Call back — ",
+            ["Recorded", "Accepted", "Assigned"],
+        ),
+        (
+            "zh_CN",
+            ["交办", "开始办理", "办结", "延期", "转长期跟踪", "记录跟进…"],
+            "回访 — ",
+            ["登记", "受理", "交办"],
+        ),
+    ],
+)
+def test_buttons_and_dialog_titles_are_verbs_and_the_timeline_says_events(
+    ctx, qtbot, language, buttons, title, events
+):
+    (pid,) = seed(ctx.store, 1)
+    give_deadline(ctx.store, pid, "2026-12-20")
+    ctx.labels.translations.switch(language)
+    view = ProblemLedgerView(ctx)
+    qtbot.addWidget(view)
+    view.ensure_loaded()
+    shown = [b.text() for b in view.detail.step_buttons.values() if not b.isHidden()]
+    assert shown == buttons
+    timeline = view.detail.text.toPlainText()
+    for event in events:
+        assert event in timeline
+    dialog = StepDialog(ctx, ctx.store.problems.get(pid), "callback")
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle().startswith(title)
+    follow_up = StepDialog(ctx, ctx.store.problems.get(pid), "follow_up")
+    qtbot.addWidget(follow_up)
+    kind = follow_up.kind
+    assert kind is not None
+    assert kind.itemText(kind.findData("chase")) == ("Chase" if language == "en" else "催办")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from liaison_app.app import build_window
 from liaison_app.domain.lifecycle import StepInput
@@ -139,3 +140,43 @@ def test_the_window_can_shrink_to_a_laptop_at_150_percent(ctx, qtbot, language):
     window.show()
     least = window.minimumSizeHint()
     assert least.width() <= 910 and least.height() <= 512, least
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_a_problem_with_many_steps_never_widens_the_window(ctx, qtbot, language):  # type: ignore[no-untyped-def]
+    """Selecting a problem with more legal steps widened the window (1280 → 1504 px in English,
+    off the screen): the step buttons wrap instead, every one stays inside the detail pane, and
+    the ledger's columns keep their widths."""
+    from tests.conftest import give_deadline
+
+    ctx.labels.translations.switch(language)
+    ent = add_enterprise(ctx.store, "沈阳君威新能科技有限公司", district_code="210102")
+    visit = ctx.store.visits.create(ent, {"visit_date": "2026-11-10"}).record.id
+    new, busy = (
+        ctx.store.problems.create(
+            {"category": "funding", "description": f"资金问题{i}"}, visit_id=visit
+        ).record.id
+        for i in range(2)
+    )
+    give_deadline(ctx.store, busy, "2026-12-20")  # assigned: six steps offered
+    window = make_window(ctx, qtbot)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_page(PAGES.index("ledger"))
+    ledger = window.ledger
+    ledger.select(new)
+    header = ledger.table.horizontalHeader()
+    widths = [header.sectionSize(i) for i in range(header.count())]
+    size, pane_width = window.size(), ledger.detail.width()
+    ledger.select(busy)
+    QApplication.processEvents()  # the layouts settle as they would between two clicks
+    assert (window.size(), ledger.detail.width()) == (size, pane_width)
+    assert window.minimumSizeHint().width() <= 910  # still fits 1366 px at 150 %
+    assert [header.sectionSize(i) for i in range(header.count())] == widths
+    shown = [b for b in ledger.detail.step_buttons.values() if not b.isHidden()]
+    assert len(shown) >= 6
+    pane = ledger.detail.rect()
+    for b in shown:
+        corner = b.mapTo(ledger.detail, b.rect().bottomRight())
+        assert pane.contains(corner), (b.text(), corner, pane)

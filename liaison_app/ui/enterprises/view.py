@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from liaison_app.domain.records import Changes, EnterpriseRecord
 from liaison_app.errors import NotFoundError
+from liaison_app.ui.columns import keep_column_widths
 from liaison_app.ui.context import AppContext
 from liaison_app.ui.enterprises.editor import EnterpriseEditor
 from liaison_app.ui.enterprises.table_model import EnterpriseTableModel
@@ -59,8 +59,10 @@ class EnterprisesView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         fit_sync_column(self.table, self.model.SYNC_COLUMN, self.model.marks)
+        keep_column_widths(
+            self.table, ctx.settings, "enterprises", {0: 260, 1: 170, 2: 110, 3: 120, 4: 60, 5: 60}
+        )
         self.table.doubleClicked.connect(self.edit_selected)
         self.new_button = QPushButton()
         self.edit_button = QPushButton()

@@ -45,7 +45,7 @@ class StepDialog(QDialog):
         labels = ctx.labels
         if step == "follow_up":
             self.kind = code_combo(
-                [(k, labels("action_kind", k)) for k in FOLLOW_UP_KINDS],
+                [(k, labels("step", k)) for k in FOLLOW_UP_KINDS],
                 blank=None,
                 searchable=False,
             )
@@ -123,9 +123,7 @@ class StepDialog(QDialog):
                 label.setText(captions[caption])
         labels = self._ctx.labels
         name = (
-            labels("action_kind", self._step)
-            if self._step != "follow_up"
-            else self.tr("Log a follow-up")
+            labels("step", self._step) if self._step != "follow_up" else self.tr("Log a follow-up")
         )
         self.setWindowTitle(f"{name} — {labels.number(self._problem)}")
         self.hint.setText(f"{self._problem.enterprise_name}: {self._problem.description[:120]}")

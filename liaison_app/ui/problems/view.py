@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from liaison_app.domain.records import Changes
+from liaison_app.ui.columns import keep_column_widths
 from liaison_app.ui.context import AppContext
 from liaison_app.ui.errors import ErrorDialog
 from liaison_app.ui.forms import code_combo, combo_code, compact, refill
@@ -76,8 +76,13 @@ class ProblemLedgerView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         fit_sync_column(self.table, self.model.SYNC_COLUMN, self.model.marks)
+        keep_column_widths(
+            self.table,
+            ctx.settings,
+            mode,
+            {0: 130, 1: 220, 2: 110, 3: 70, 4: 110, 5: 130, 6: 95, 7: 95},
+        )
         self.detail = ProblemDetail(ctx)
         self.delete_button.clicked.connect(self.delete_selected)
         self.print_button.clicked.connect(self.print_ledger)
