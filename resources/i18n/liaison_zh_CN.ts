@@ -1614,77 +1614,92 @@
 <context>
     <name>ProblemLedgerView</name>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/problems/view.py" line="184" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="207" />
         <source>%n problem(s)</source>
         <translation><numerusform>%n 个问题</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="196" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="219" />
         <source>Search number, description, result… (Ctrl+F)</source>
         <translation>搜索编号、问题描述、办理结果…（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="197" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="220" />
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="198" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="221" />
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="199" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="222" />
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="200" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="223" />
         <source>All districts</source>
         <translation>全部区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="201" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="224" />
         <source>All officers</source>
         <translation>全部联络员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="202" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="225" />
         <source>&amp;Overdue only</source>
         <translation>仅看超期(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="203" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="226" />
         <source>Raised between</source>
         <translation>提出日期介于</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="204" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="227" />
         <source>Delete problem</source>
         <translation>删除问题</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="205" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="228" />
         <source>&amp;Print ledger…</source>
         <translation>打印问题台账(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="206" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="229" />
         <source>E&amp;xport to Excel…</source>
         <translation>导出到 Excel(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="208" />
-        <source>My open problems that are overdue or due within 7 days, most urgent first.</source>
-        <translation>我负责的已超期或7天内到期的未办结问题，最紧急的在前。</translation>
+        <location filename="../../liaison_app/ui/problems/view.py" line="230" />
+        <source>My problems</source>
+        <translation>我的问题</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="284" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="231" />
+        <source>Everyone's problems</source>
+        <translation>所有人的问题</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/view.py" line="247" />
+        <source>My problems (raised by %1) that are overdue, due within %2 days, or received and not accepted for more than %3 working days; most urgent first.</source>
+        <translation>我的问题（%1 登记的）：已超期、%2 天内到期，或登记后超过 %3 个工作日仍未受理的，最紧急的在前。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/view.py" line="252" />
+        <source>Everyone's problems that are overdue, due within %2 days, or received and not accepted for more than %3 working days; most urgent first.</source>
+        <translation>所有人的问题：已超期、%2 天内到期，或登记后超过 %3 个工作日仍未受理的，最紧急的在前。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/view.py" line="332" />
         <source>Delete problem %1</source>
         <translation>删除问题 %1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="306" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="354" />
         <source>Problem ledger</source>
         <translation>问题台账</translation>
     </message>
@@ -1692,44 +1707,84 @@
 <context>
     <name>ProblemTableModel</name>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="59" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="63" />
         <source>Number</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="60" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="64" />
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="61" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="65" />
         <source>Category</source>
         <translation>问题类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="62" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="66" />
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="63" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="67" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="64" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="68" />
         <source>Department</source>
         <translation>承办部门</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="65" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="69" />
         <source>Deadline</source>
         <translation>办理时限</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="66" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="70" />
+        <source>How late</source>
+        <translation>超期 / 等待</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="71" />
         <source>Raised</source>
         <translation>提出日期</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="82" />
+        <source>due today</source>
+        <translation>今天到期</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="85" />
+        <source>%1 day overdue</source>
+        <translation>超期 %1 天</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="87" />
+        <source>%1 days overdue</source>
+        <translation>超期 %1 天</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="91" />
+        <source>due in %1 day</source>
+        <translation>%1 天后到期</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="93" />
+        <source>due in %1 days</source>
+        <translation>%1 天后到期</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="100" />
+        <source>not accepted for %1 day</source>
+        <translation>%1 天未受理</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="102" />
+        <source>not accepted for %1 days</source>
+        <translation>%1 天未受理</translation>
     </message>
 </context>
 <context>
@@ -1976,7 +2031,7 @@ Edit › Undo takes the whole import back.</source>
         <translation>备注(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="128" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="126" />
         <source>Log a follow-up</source>
         <translation>记录跟进</translation>
     </message>

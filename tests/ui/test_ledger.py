@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from PySide6.QtCore import Qt
 
 from liaison_app.domain.lifecycle import StepInput
 from liaison_app.ui.problems.step_dialog import StepDialog
@@ -209,3 +210,50 @@ def test_buttons_and_dialog_titles_are_verbs_and_the_timeline_says_events(
     kind = follow_up.kind
     assert kind is not None
     assert kind.itemText(kind.findData("chase")) == ("Chase" if language == "en" else "催办")
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_follow_ups_due_show_waiting_problems_how_late_and_whose(ctx, qtbot, language):
+    """Today is Friday 2026-11-20. Mine: one overdue, one never accepted for weeks; another
+    officer's: one overdue. The list says whose it shows and switches between mine and all."""
+    ctx.labels.translations.switch(language)
+    store = ctx.store
+    me = store.settings.officer_name()
+    (late,) = seed(store, 1)
+    give_deadline(store, late, "2026-11-17")
+    ent = add_enterprise(store, "鞍山钢铁配件有限公司", district_code="210302")
+    waiting = store.problems.create(
+        {"category": "labour", "description": "招工难", "raised_on": "2026-10-30"},
+        enterprise_id=ent,
+    ).record.id
+    store.settings.set_officer_name("李四")
+    theirs = store.problems.create(
+        {"category": "funding", "description": "贷款", "raised_on": "2026-11-02"},
+        enterprise_id=ent,
+    ).record.id
+    give_deadline(store, theirs, "2026-11-10")
+    store.settings.set_officer_name(me)
+
+    view = ProblemLedgerView(ctx, "due")
+    qtbot.addWidget(view)
+    view.whose.setCurrentIndex(view.whose.findData("mine"))
+    view.ensure_loaded()
+    model = view.model
+    ids = [model.record(r).id for r in range(model.rowCount())]
+    assert ids == [late, waiting]
+    assert me in view.due_label.text()
+    days = model.columns.index("days")
+    texts = [model.data(model.index(r, days)) for r in range(2)]
+    if language == "en":
+        assert texts == ["3 days overdue", "not accepted for 21 days"]
+        assert model.headerData(days, Qt.Orientation.Horizontal) == "How late"
+    else:
+        assert texts == ["超期 3 天", "21 天未受理"]
+
+    view.whose.setCurrentIndex(view.whose.findData("all"))
+    ids = [model.record(r).id for r in range(model.rowCount())]
+    assert ids == [theirs, late, waiting]  # the most overdue first
+    assert me not in view.due_label.text()
+    again = ProblemLedgerView(ctx, "due")  # the choice is remembered
+    qtbot.addWidget(again)
+    assert again.whose.currentData() == "all"
