@@ -2218,127 +2218,142 @@ Edit › Undo takes the whole import back.</source>
         <translation>草稿已保存</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="262" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="273" />
         <source>Unsaved visit</source>
         <translation>未保存的走访</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="263" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="274" />
         <source>A visit you were recording was not saved. Restore it?</source>
         <translation>有一条正在登记的走访尚未保存。要恢复吗？</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="283" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="275" />
+        <source>&amp;Restore</source>
+        <translation>恢复(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="276" />
+        <source>&amp;Later (keep the draft)</source>
+        <translation>以后再说（保留草稿）(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="277" />
+        <source>&amp;Discard the draft</source>
+        <translation>删除草稿(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="298" />
         <source>Choose the enterprise visited</source>
         <translation>请选择走访的企业</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/visits/entry.py" line="300" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="315" />
         <source>Visit saved with %n problem(s)</source>
         <translation><numerusform>走访已保存，含 %n 个问题</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="329" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="344" />
         <source>&amp;Enterprise</source>
         <translation>企业(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="330" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="345" />
         <source>&amp;Date</source>
         <translation>走访日期(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="331" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="346" />
         <source>&amp;Mode</source>
         <translation>走访方式(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="332" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="347" />
         <source>O&amp;fficers</source>
         <translation>走访人员(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="333" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="348" />
         <source>&amp;People met</source>
         <translation>接待人员(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="334" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="349" />
         <source>&amp;Business situation</source>
         <translation>生产经营情况(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="335" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="350" />
         <source>Po&amp;licies explained</source>
         <translation>宣讲政策(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="336" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="351" />
         <source>Enterprise's o&amp;pinions</source>
         <translation>企业意见建议(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="337" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="352" />
         <source>Solved on si&amp;te</source>
         <translation>现场解决情况(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="338" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="353" />
         <source>Su&amp;mmary</source>
         <translation>走访小结(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="345" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="360" />
         <source>Problems raised</source>
         <translation>企业反映的问题</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="347" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="362" />
         <source>Category · urgency · description · what the enterprise asks for</source>
         <translation>类别 · 紧急程度 · 问题描述 · 企业诉求</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="349" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="364" />
         <source>&amp;Add problem (Ctrl+Shift+N)</source>
         <translation>添加问题(&amp;A)（Ctrl+Shift+N）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="350" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="365" />
         <source>&amp;Save visit (Ctrl+Enter)</source>
         <translation>保存走访(&amp;S)（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="351" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="366" />
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="352" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="367" />
         <source>&amp;Print the saved visit for signing…</source>
         <translation>打印刚保存的走访记录供签字(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="353" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="368" />
         <source>P&amp;hotos and scans of the saved visit…</source>
         <translation>刚保存走访的照片和扫描件(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="355" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="370" />
         <source>Category</source>
         <translation>问题类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="356" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="371" />
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="357" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="372" />
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="358" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="373" />
         <source>What the enterprise asks for</source>
         <translation>企业诉求</translation>
     </message>

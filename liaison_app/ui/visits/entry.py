@@ -246,24 +246,41 @@ class VisitEntry(QWidget):
             self.status.setText(self.tr("Draft saved"))
 
     def offer_draft(self) -> bool:
-        """On start: a draft left by a crash or an unsaved close is offered back."""
-        data = self.drafts.load()
-        if not data:
-            return False
-        if self.ask_restore_draft():
-            self.restore_values(data)
-            return True
-        self.drafts.clear()
+        """On start: drafts left by a crash, an unsaved close or kept for later are offered
+        back, one by one. Only "Discard" deletes one; "Later" keeps it for the next start."""
+        pending = [self.drafts.path] if self.drafts.path.exists() else []
+        for path in [*pending, *self.drafts.held()]:
+            data = self.drafts.read(path)
+            if not data:
+                continue
+            answer = self.ask_restore_draft()
+            if answer == "restore":
+                self.restore_values(data)
+                self.save_draft()  # the form's draft now
+                if path != self.drafts.path:
+                    path.unlink(missing_ok=True)
+                return True
+            if answer == "discard":
+                path.unlink(missing_ok=True)
+            else:
+                self.drafts.hold(path)  # typing a new visit will not overwrite it
         return False
 
-    def ask_restore_draft(self) -> bool:
-        answer = QMessageBox.question(
-            self,
-            self.tr("Unsaved visit"),
-            self.tr("A visit you were recording was not saved. Restore it?"),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+    def ask_restore_draft(self) -> str:
+        """ "restore", "later" (kept) or "discard"."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Unsaved visit"))
+        box.setText(self.tr("A visit you were recording was not saved. Restore it?"))
+        restore = box.addButton(self.tr("&Restore"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("&Later (keep the draft)"), QMessageBox.ButtonRole.RejectRole)
+        discard = box.addButton(
+            self.tr("&Discard the draft"), QMessageBox.ButtonRole.DestructiveRole
         )
-        return answer == QMessageBox.StandardButton.Yes
+        box.setDefaultButton(restore)
+        box.exec()
+        clicked = box.clickedButton()
+        return "restore" if clicked is restore else "discard" if clicked is discard else "later"
 
     def discard(self) -> None:
         self.drafts.clear()
