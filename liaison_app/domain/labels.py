@@ -162,6 +162,9 @@ def label(vocabulary: str, code: str | None, lang: str = "zh_CN") -> str:
     if code is None:
         return ""
     table = VOCABULARIES.get(vocabulary)
+    if vocabulary == "districts":
+        pair = reference.builtin_district_names().get(code)
+        return code if pair is None else pair[0] if is_zh(lang) else pair[1]
     if table is None:
         for item in reference.builtin(vocabulary):
             if item.code == code:

@@ -175,3 +175,17 @@ def test_a_provisional_problem_number_says_so_in_the_ledger(ctx, qtbot):
     column = model.COLUMNS.index("number")
     text = model.data(model.index(0, column))
     assert text.startswith("L-") and text.endswith("（临时）" if ctx.labels.zh else "(provisional)")
+
+
+def test_ambiguous_district_names_show_their_city_in_pickers_and_lists(ctx, qtbot):
+    ctx.labels.translations.switch("zh_CN")
+    add_enterprise(ctx.store, "鞍山铁西机械厂", district_code="210303")
+    editor = EnterpriseEditor(ctx)
+    qtbot.addWidget(editor)
+    items = [editor.district.itemText(i) for i in range(editor.district.count())]
+    assert "沈阳市铁西区" in items and "鞍山市铁西区" in items and "铁西区" not in items
+    assert len(set(items)) == len(items)
+    view = EnterprisesView(ctx)
+    qtbot.addWidget(view)
+    view.ensure_loaded()
+    assert view.model.data(view.model.index(0, 2)) == "鞍山市铁西区"
