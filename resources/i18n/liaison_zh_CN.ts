@@ -690,117 +690,117 @@
         <translation><numerusform>%n 家企业</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="181" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="184" />
         <source>Search name, USCC, address, contact… (Ctrl+F)</source>
         <translation>搜索名称、信用代码、地址、联系人…（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="182" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="185" />
         <source>All districts</source>
         <translation>全部区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="183" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="186" />
         <source>All industries</source>
         <translation>全部行业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="184" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="187" />
         <source>All sizes</source>
         <translation>全部规模</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="185" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="188" />
         <source>All officers</source>
         <translation>全部联络员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="186" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="189" />
         <source>&amp;New enterprise</source>
         <translation>新增企业(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="187" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="190" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="188" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="191" />
         <source>&amp;Delete</source>
         <translation>删除(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="189" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="192" />
         <source>Record &amp;visit</source>
         <translation>登记走访(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="190" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="193" />
         <source>Visit history</source>
         <translation>走访记录</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="223" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="226" />
         <source>No enterprise selected.</source>
         <translation>未选择企业。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="228" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="231" />
         <source>USCC</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="228" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="231" />
         <source>(none yet)</source>
         <translation>（暂无）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="229" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="232" />
         <source>District</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="231" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="234" />
         <source>Industry</source>
         <translation>行业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="234" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="237" />
         <source>Size</source>
         <translation>规模</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="235" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="238" />
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="237" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="240" />
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="240" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="243" />
         <source>Liaison officer</source>
         <translation>联络员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="244" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="247" />
         <source>Specialised and innovative</source>
         <translation>专精特新企业</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="271" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="274" />
         <source>Open problems: %n</source>
         <translation><numerusform>未办结问题：%n 个</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="272" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="275" />
         <source>overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="367" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="370" />
         <source>Delete %1</source>
         <translation>删除 %1</translation>
     </message>
@@ -1614,92 +1614,92 @@
 <context>
     <name>ProblemLedgerView</name>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/problems/view.py" line="207" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="246" />
         <source>%n problem(s)</source>
         <translation><numerusform>%n 个问题</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="219" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="226" />
         <source>Search number, description, result… (Ctrl+F)</source>
         <translation>搜索编号、问题描述、办理结果…（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="220" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="227" />
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="221" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="228" />
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="222" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="229" />
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="223" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="230" />
         <source>All districts</source>
         <translation>全部区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="224" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="231" />
         <source>All officers</source>
         <translation>全部联络员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="225" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="232" />
         <source>&amp;Overdue only</source>
         <translation>仅看超期(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="226" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="233" />
         <source>Raised between</source>
         <translation>提出日期介于</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="227" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="234" />
         <source>Delete problem</source>
         <translation>删除问题</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="228" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="235" />
         <source>&amp;Print ledger…</source>
         <translation>打印问题台账(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="229" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="236" />
         <source>E&amp;xport to Excel…</source>
         <translation>导出到 Excel(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="230" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="237" />
         <source>My problems</source>
         <translation>我的问题</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="231" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="238" />
         <source>Everyone's problems</source>
         <translation>所有人的问题</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="247" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="258" />
         <source>My problems (raised by %1) that are overdue, due within %2 days, or received and not accepted for more than %3 working days; most urgent first.</source>
         <translation>我的问题（%1 登记的）：已超期、%2 天内到期，或登记后超过 %3 个工作日仍未受理的，最紧急的在前。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="252" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="263" />
         <source>Everyone's problems that are overdue, due within %2 days, or received and not accepted for more than %3 working days; most urgent first.</source>
         <translation>所有人的问题：已超期、%2 天内到期，或登记后超过 %3 个工作日仍未受理的，最紧急的在前。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="332" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="343" />
         <source>Delete problem %1</source>
         <translation>删除问题 %1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="354" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="365" />
         <source>Problem ledger</source>
         <translation>问题台账</translation>
     </message>
@@ -2213,147 +2213,147 @@ Edit › Undo takes the whole import back.</source>
 <context>
     <name>VisitEntry</name>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="246" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="248" />
         <source>Draft saved</source>
         <translation>草稿已保存</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="273" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="275" />
         <source>Unsaved visit</source>
         <translation>未保存的走访</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="274" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="276" />
         <source>A visit you were recording was not saved. Restore it?</source>
         <translation>有一条正在登记的走访尚未保存。要恢复吗？</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="275" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="277" />
         <source>&amp;Restore</source>
         <translation>恢复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="276" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="278" />
         <source>&amp;Later (keep the draft)</source>
         <translation>以后再说（保留草稿）(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="277" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="280" />
         <source>&amp;Discard the draft</source>
         <translation>删除草稿(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="298" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="302" />
         <source>Choose the enterprise visited</source>
         <translation>请选择走访的企业</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/visits/entry.py" line="315" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="320" />
         <source>Visit saved with %n problem(s)</source>
         <translation><numerusform>走访已保存，含 %n 个问题</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="344" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="362" />
         <source>&amp;Enterprise</source>
         <translation>企业(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="345" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="363" />
         <source>&amp;Date</source>
         <translation>走访日期(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="346" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="364" />
         <source>&amp;Mode</source>
         <translation>走访方式(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="347" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="365" />
         <source>O&amp;fficers</source>
         <translation>走访人员(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="348" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="366" />
         <source>&amp;People met</source>
         <translation>接待人员(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="349" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="367" />
         <source>&amp;Business situation</source>
         <translation>生产经营情况(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="350" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="368" />
         <source>Po&amp;licies explained</source>
         <translation>宣讲政策(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="351" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="369" />
         <source>Enterprise's o&amp;pinions</source>
         <translation>企业意见建议(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="352" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="370" />
         <source>Solved on si&amp;te</source>
         <translation>现场解决情况(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="353" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="371" />
         <source>Su&amp;mmary</source>
         <translation>走访小结(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="360" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="378" />
         <source>Problems raised</source>
         <translation>企业反映的问题</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="362" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="380" />
         <source>Category · urgency · description · what the enterprise asks for</source>
         <translation>类别 · 紧急程度 · 问题描述 · 企业诉求</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="364" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="382" />
         <source>&amp;Add problem (Ctrl+Shift+N)</source>
         <translation>添加问题(&amp;A)（Ctrl+Shift+N）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="365" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="383" />
         <source>&amp;Save visit (Ctrl+Enter)</source>
         <translation>保存走访(&amp;S)（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="366" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="384" />
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="367" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="385" />
         <source>&amp;Print the saved visit for signing…</source>
         <translation>打印刚保存的走访记录供签字(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="368" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="386" />
         <source>P&amp;hotos and scans of the saved visit…</source>
         <translation>刚保存走访的照片和扫描件(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="370" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="388" />
         <source>Category</source>
         <translation>问题类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="371" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="389" />
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="372" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="390" />
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="373" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="391" />
         <source>What the enterprise asks for</source>
         <translation>企业诉求</translation>
     </message>

@@ -26,7 +26,7 @@ from liaison_app.ui.context import AppContext
 from liaison_app.ui.enterprises.editor import EnterpriseEditor
 from liaison_app.ui.enterprises.table_model import EnterpriseTableModel
 from liaison_app.ui.errors import ErrorDialog
-from liaison_app.ui.forms import code_combo, combo_code, compact, refill
+from liaison_app.ui.forms import code_combo, combo_code, compact, refill, relabel
 from liaison_app.ui.permissions import allow
 from liaison_app.ui.richtext import esc
 from liaison_app.ui.sync.record_state import fit_sync_column, page_line
@@ -178,6 +178,9 @@ class EnterprisesView(QWidget):
         super().changeEvent(event)
 
     def retranslate_ui(self) -> None:
+        relabel(self.district, self._district_items())
+        relabel(self.industry, self._ctx.labels.items("industries"))
+        relabel(self.size, self._ctx.labels.items("size"))
         self.search.setPlaceholderText(self.tr("Search name, USCC, address, contact… (Ctrl+F)"))
         self.district.setItemText(0, self.tr("All districts"))
         self.industry.setItemText(0, self.tr("All industries"))

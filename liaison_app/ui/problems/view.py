@@ -27,7 +27,7 @@ from liaison_app.ui import settings as keys
 from liaison_app.ui.columns import keep_column_widths
 from liaison_app.ui.context import AppContext
 from liaison_app.ui.errors import ErrorDialog
-from liaison_app.ui.forms import code_combo, combo_code, compact, refill
+from liaison_app.ui.forms import code_combo, combo_code, compact, refill, relabel
 from liaison_app.ui.permissions import allow
 from liaison_app.ui.problems.detail import ProblemDetail
 from liaison_app.ui.problems.table_model import ProblemTableModel
@@ -204,7 +204,8 @@ class ProblemLedgerView(QWidget):
         except Exception as exc:  # noqa: BLE001 - e.g. an unknown code typed into a filter
             ErrorDialog.show_error(self, exc)
             return
-        self.count_label.setText(self.tr("%n problem(s)", "", total))
+        self._total = total
+        self._say_count()
         if self.model.rowCount():
             self.table.selectRow(0)
         else:
@@ -216,6 +217,12 @@ class ProblemLedgerView(QWidget):
         super().changeEvent(event)
 
     def retranslate_ui(self) -> None:
+        labels = self._ctx.labels
+        relabel(self.status, labels.items("status"))
+        relabel(self.category, labels.items("categories"))
+        relabel(self.department, labels.items("departments"))
+        relabel(self.district, labels.items("districts"))
+        self._say_count()
         self.search.setPlaceholderText(self.tr("Search number, description, result… (Ctrl+F)"))
         self.status.setItemText(0, self.tr("All statuses"))
         self.category.setItemText(0, self.tr("All categories"))
@@ -233,6 +240,10 @@ class ProblemLedgerView(QWidget):
         self.model.headerDataChanged.emit(
             Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1
         )
+
+    def _say_count(self) -> None:
+        total = getattr(self, "_total", None)
+        self.count_label.setText("" if total is None else self.tr("%n problem(s)", "", total))
 
     def _whose_changed(self) -> None:
         self._ctx.settings.set(keys.DUE_WHOSE, self.whose.currentData())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QStringListModel, Qt, QTimer, Signal
@@ -31,6 +32,7 @@ from liaison_app.ui.forms import (
     code_combo,
     current_language,
     field_error_text,
+    relabel,
     set_combo_code,
     show_field_errors,
     with_message,
@@ -243,7 +245,7 @@ class VisitEntry(QWidget):
     def save_draft(self) -> None:
         if self.dirty:
             self.drafts.save(self.values())
-            self.status.setText(self.tr("Draft saved"))
+            self._say(lambda: self.tr("Draft saved"))
 
     def offer_draft(self) -> bool:
         """On start: drafts left by a crash, an unsaved close or kept for later are offered
@@ -314,7 +316,8 @@ class VisitEntry(QWidget):
         self.drafts.clear()
         self._ctx.events.emit_changes(saved.changes)
         self.reset()
-        self.status.setText(self.tr("Visit saved with %n problem(s)", "", len(filled)))
+        count = len(filled)
+        self._say(lambda: self.tr("Visit saved with %n problem(s)", "", count))
         self.last_saved = saved.record.id
         self.print_button.setEnabled(True)
         self.attach_button.setEnabled(True)
@@ -341,7 +344,20 @@ class VisitEntry(QWidget):
             self.retranslate_ui()
         super().changeEvent(event)
 
+    def _say(self, text: Callable[[], str]) -> None:
+        """A status line, said again in the new language after a live switch."""
+        self._said = text
+        self.status.setText(text())
+
     def retranslate_ui(self) -> None:
+        labels = self._ctx.labels
+        relabel(self.mode, labels.items("visit_mode"))
+        for row in self.problems.rows:
+            relabel(row.category, labels.items("categories"))
+            relabel(row.urgency, labels.items("urgency"))
+        said = getattr(self, "_said", None)
+        if said is not None:
+            self.status.setText(said())
         captions = {
             "enterprise": self.tr("&Enterprise"),
             "visit_date": self.tr("&Date"),
