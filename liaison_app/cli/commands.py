@@ -146,8 +146,15 @@ def cmd_officer(st: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def _firm(st: Store, ref: str | None, *, deleted: bool = False) -> str | None:
+    """An enterprise named by id or by USCC, as its id."""
+    return None if ref is None else st.enterprises.resolve(ref, deleted=deleted)
+
+
 def cmd_enterprise(st: Store, args: argparse.Namespace) -> int:
     svc = st.enterprises
+    if getattr(args, "id", None) is not None:
+        args.id = _firm(st, args.id, deleted=args.action == "restore")
     match args.action:
         case "add":
             return _print_id(args, svc.create(_given(args, ENTERPRISE_FIELDS)))
@@ -189,6 +196,8 @@ def cmd_enterprise(st: Store, args: argparse.Namespace) -> int:
 
 def cmd_visit(st: Store, args: argparse.Namespace) -> int:
     svc = st.visits
+    if getattr(args, "enterprise", None) is not None:
+        args.enterprise = _firm(st, args.enterprise)
     match args.action:
         case "add":
             return _print_id(args, svc.create(args.enterprise, _given(args, VISIT_FIELDS)))
@@ -258,6 +267,8 @@ def cmd_problem(st: Store, args: argparse.Namespace) -> int:
 
     svc = st.problems
     action = args.action
+    if getattr(args, "enterprise", None) is not None:
+        args.enterprise = _firm(st, args.enterprise)
     if action in STEPS:
         inp = StepInput(
             department=args.department,

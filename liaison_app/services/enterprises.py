@@ -8,12 +8,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from liaison_app.domain import uscc
 from liaison_app.domain.fields import ENTERPRISE_FIELDS
 from liaison_app.domain.ids import uuid7
 from liaison_app.domain.lifecycle import OPEN_STATUSES
 from liaison_app.domain.records import Changes, EnterpriseRecord, MergePlan, Saved
 from liaison_app.domain.validation import clean_enterprise
-from liaison_app.errors import FieldError, NotFoundError, ValidationError
+from liaison_app.errors import FieldError, InputError, NotFoundError, ValidationError
 from liaison_app.models import search_index
 from liaison_app.models.entities import Enterprise, Problem, Visit
 from liaison_app.models.indexing import index_record
@@ -61,6 +62,27 @@ class EnterpriseService(Service):
                     {"value": code, "name": other[1], "id": other[0]},
                 )
             )
+
+    def resolve(self, ref: str, *, deleted: bool = False) -> str:
+        """An enterprise's id from its id or its USCC (as people name firms; any case). With
+        ``deleted``, a deleted firm's USCC names it too (to restore it)."""
+        code = uscc.normalise(ref)
+        with self._db.reading() as s:
+            if len(code) != 18 or s.get(Enterprise, ref) is not None:
+                return ref
+            rows = s.execute(
+                select(Enterprise.id, Enterprise.name, Enterprise.deleted_at)
+                .where(Enterprise.uscc == code)
+                .order_by(Enterprise.deleted_at.desc())
+            ).all()
+        live = [r for r in rows if r.deleted_at is None]
+        found = live or ([rows[0]] if deleted and rows else [])
+        if not found:
+            raise NotFoundError("enterprise", ref)
+        if len(found) > 1:  # twins two officers recorded offline, not merged yet
+            names = "; ".join(f"{r.name} ({r.id})" for r in found)
+            raise InputError(f"{len(found)} enterprises have USCC {code}: {names}; give the id")
+        return str(found[0].id)
 
     def same_uscc(self, uscc: str, own_id: str | None = None) -> tuple[str, str] | None:
         """(id, name) of the live enterprise that already has this USCC (for inline forms)."""
