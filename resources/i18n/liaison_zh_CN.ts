@@ -1614,92 +1614,92 @@
 <context>
     <name>ProblemLedgerView</name>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/problems/view.py" line="246" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="249" />
         <source>%n problem(s)</source>
         <translation><numerusform>%n 个问题</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="226" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="229" />
         <source>Search number, description, result… (Ctrl+F)</source>
         <translation>搜索编号、问题描述、办理结果…（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="227" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="230" />
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="228" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="231" />
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="229" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="232" />
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="230" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="233" />
         <source>All districts</source>
         <translation>全部区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="231" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="234" />
         <source>All officers</source>
         <translation>全部联络员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="232" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="235" />
         <source>&amp;Overdue only</source>
         <translation>仅看超期(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="233" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="236" />
         <source>Raised between</source>
         <translation>提出日期介于</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="234" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="237" />
         <source>Delete problem</source>
         <translation>删除问题</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="235" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="238" />
         <source>&amp;Print ledger…</source>
         <translation>打印问题台账(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="236" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="239" />
         <source>E&amp;xport to Excel…</source>
         <translation>导出到 Excel(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="237" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="240" />
         <source>My problems</source>
         <translation>我的问题</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="238" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="241" />
         <source>Everyone's problems</source>
         <translation>所有人的问题</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="258" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="261" />
         <source>My problems (raised by %1) that are overdue, due within %2 days, or received and not accepted for more than %3 working days; most urgent first.</source>
         <translation>我的问题（%1 登记的）：已超期、%2 天内到期，或登记后超过 %3 个工作日仍未受理的，最紧急的在前。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="263" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="266" />
         <source>Everyone's problems that are overdue, due within %2 days, or received and not accepted for more than %3 working days; most urgent first.</source>
         <translation>所有人的问题：已超期、%2 天内到期，或登记后超过 %3 个工作日仍未受理的，最紧急的在前。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="343" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="346" />
         <source>Delete problem %1</source>
         <translation>删除问题 %1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="365" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="368" />
         <source>Problem ledger</source>
         <translation>问题台账</translation>
     </message>
@@ -1778,12 +1778,12 @@
     </message>
     <message>
         <location filename="../../liaison_app/ui/problems/table_model.py" line="100" />
-        <source>not accepted for %1 day</source>
+        <source>waiting %1 day</source>
         <translation>%1 天未受理</translation>
     </message>
     <message>
         <location filename="../../liaison_app/ui/problems/table_model.py" line="102" />
-        <source>not accepted for %1 days</source>
+        <source>waiting %1 days</source>
         <translation>%1 天未受理</translation>
     </message>
 </context>

@@ -245,7 +245,7 @@ def test_follow_ups_due_show_waiting_problems_how_late_and_whose(ctx, qtbot, lan
     days = model.columns.index("days")
     texts = [model.data(model.index(r, days)) for r in range(2)]
     if language == "en":
-        assert texts == ["3 days overdue", "not accepted for 21 days"]
+        assert texts == ["3 days overdue", "waiting 21 days"]
         assert model.headerData(days, Qt.Orientation.Horizontal) == "How late"
     else:
         assert texts == ["超期 3 天", "21 天未受理"]

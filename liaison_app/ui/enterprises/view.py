@@ -61,7 +61,7 @@ class EnterprisesView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(24)
         fit_sync_column(self.table, self.model.SYNC_COLUMN, self.model.marks)
         keep_column_widths(
-            self.table, ctx.settings, "enterprises", {0: 260, 1: 170, 2: 110, 3: 120, 4: 60, 5: 60}
+            self.table, ctx.settings, "enterprises", {0: 260, 1: 170, 2: 110, 3: 120, 4: 60, 5: 90}
         )
         self.table.doubleClicked.connect(self.edit_selected)
         self.new_button = QPushButton()

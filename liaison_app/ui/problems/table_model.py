@@ -35,7 +35,7 @@ class ProblemTableModel(PagedTableModel[ProblemRecord]):
     )
     SYNC_COLUMN = 8
     # Follow-ups due add how late each one is (days overdue, days waiting, days left).
-    DUE_COLUMNS = (*COLUMNS[:7], "days", *COLUMNS[7:])
+    DUE_COLUMNS = (COLUMNS[0], "days", *COLUMNS[1:])
 
     def __init__(self, ctx: AppContext, parent: Any = None, days: bool = False) -> None:
         super().__init__(parent)
@@ -97,9 +97,9 @@ class ProblemTableModel(PagedTableModel[ProblemRecord]):
             return ""
         waited = (today - r.raised_on).days
         text = (
-            QCoreApplication.translate("ProblemTableModel", "not accepted for %1 day")
+            QCoreApplication.translate("ProblemTableModel", "waiting %1 day")
             if waited == 1
-            else QCoreApplication.translate("ProblemTableModel", "not accepted for %1 days")
+            else QCoreApplication.translate("ProblemTableModel", "waiting %1 days")
         )
         return text.replace("%1", str(waited))
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -83,9 +84,9 @@ class ProblemLedgerView(QWidget):
             self.table,
             ctx.settings,
             mode,
-            {0: 130, 1: 220, 2: 110, 3: 70, 4: 110, 5: 130, 6: 95, 7: 95}
+            {0: 175, 1: 220, 2: 110, 3: 70, 4: 110, 5: 130, 6: 95, 7: 95}
             if mode == "ledger"
-            else {0: 130, 1: 220, 2: 110, 3: 70, 4: 110, 5: 130, 6: 95, 7: 140, 8: 95},
+            else {0: 175, 1: 150, 2: 220, 3: 110, 4: 70, 5: 110, 6: 130, 7: 95, 8: 95},
         )
         self.detail = ProblemDetail(ctx)
         self.delete_button.clicked.connect(self.delete_selected)
@@ -125,6 +126,8 @@ class ProblemLedgerView(QWidget):
         self.whose = QComboBox()
         self.whose.addItem("", "mine")
         self.whose.addItem("", "all")
+        self.whose.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.whose.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.whose.setCurrentIndex(max(self.whose.findData(ctx.settings.get(keys.DUE_WHOSE)), 0))
         due_row = QHBoxLayout()
         due_row.addWidget(self.due_label, 1)
