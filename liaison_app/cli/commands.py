@@ -118,12 +118,15 @@ def _show_problem(record: Any) -> None:
 
 
 def cmd_demo(st: Store, args: argparse.Namespace) -> int:
+    live = sys.stderr.isatty()  # in a log, plain lines rather than \r running together
+    lead, end = ("\r", "") if live else ("", "\n")
+
     def progress(done: int, total: int) -> None:
         if not args.json and total > 1_000:
-            print(f"\r{done:,}/{total:,} enterprises", end="", file=sys.stderr, flush=True)
+            print(f"{lead}{done:,}/{total:,} enterprises", end=end, file=sys.stderr, flush=True)
 
     result = st.demo.generate(args.size, args.seed, progress)
-    if not args.json and result.enterprises > 1_000:
+    if live and not args.json and result.enterprises > 1_000:
         print(file=sys.stderr)
     if args.json:
         emit_json(result)

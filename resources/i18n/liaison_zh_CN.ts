@@ -158,37 +158,37 @@
         <translation>月份(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/batch.py" line="63" />
+        <location filename="../../liaison_app/ui/reports/batch.py" line="64" />
         <source>&amp;Folder</source>
         <translation>保存位置(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/batch.py" line="75" />
+        <location filename="../../liaison_app/ui/reports/batch.py" line="78" />
         <source>Folder for the PDFs</source>
         <translation>PDF 保存位置</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/batch.py" line="90" />
+        <location filename="../../liaison_app/ui/reports/batch.py" line="93" />
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/batch.py" line="109" />
+        <location filename="../../liaison_app/ui/reports/batch.py" line="112" />
         <source>%1 of %2 visit records</source>
         <translation>第 %1 份，共 %2 份走访记录</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/reports/batch.py" line="117" />
+        <location filename="../../liaison_app/ui/reports/batch.py" line="120" />
         <source>Cancelled after %n file(s).</source>
         <translation><numerusform>已取消，已导出 %n 个文件。</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/reports/batch.py" line="119" />
+        <location filename="../../liaison_app/ui/reports/batch.py" line="122" />
         <source>%n file(s) written.</source>
         <translation><numerusform>已导出 %n 个文件。</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/batch.py" line="134" />
+        <location filename="../../liaison_app/ui/reports/batch.py" line="137" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
@@ -493,7 +493,7 @@
     <message>
         <location filename="../../liaison_app/ui/dashboard/view.py" line="250" />
         <source>By department</source>
-        <translation>按承办部门</translation>
+        <translation>按牵头部门</translation>
     </message>
     <message>
         <location filename="../../liaison_app/ui/dashboard/view.py" line="251" />
@@ -519,132 +519,132 @@
 <context>
     <name>EnterpriseEditor</name>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="119" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="121" />
         <source>As a supervisor you add enterprises in your district (%1) only.</source>
         <translation>督导只能在本区县（%1）新增企业。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="145" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="147" />
         <source>&amp;Name</source>
         <translation>名称(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="146" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="148" />
         <source>&amp;USCC</source>
         <translation>统一社会信用代码(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="147" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="149" />
         <source>&amp;District</source>
         <translation>所在区县(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="148" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="150" />
         <source>&amp;Industry</source>
         <translation>行业(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="149" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="151" />
         <source>Si&amp;ze</source>
         <translation>企业规模(&amp;Z)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="150" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="152" />
         <source>&amp;Ownership</source>
         <translation>经济类型(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="151" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="153" />
         <source>&amp;Address</source>
         <translation>经营地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="152" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="154" />
         <source>&amp;Legal representative</source>
         <translation>法定代表人(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="153" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="155" />
         <source>&amp;Contact person</source>
         <translation>联系人(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="154" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="156" />
         <source>Contact's &amp;title</source>
         <translation>联系人职务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="155" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="157" />
         <source>&amp;Phone</source>
         <translation>联系电话(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="156" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="158" />
         <source>Par&amp;k / street</source>
         <translation>园区 / 街道(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="157" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="159" />
         <source>Liaison o&amp;fficer</source>
         <translation>联络员(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="158" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="160" />
         <source>Officer's u&amp;nit</source>
         <translation>联络员单位(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="159" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="161" />
         <source>Specialised &amp;&amp; innovative</source>
         <translation>专精特新</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="160" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="162" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="168" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="170" />
         <source>Edit enterprise</source>
         <translation>编辑企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="168" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="170" />
         <source>New enterprise</source>
         <translation>新增企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="216" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="218" />
         <source>%1 already has this USCC; a USCC names one enterprise.</source>
         <translation>%1 已使用此统一社会信用代码（一个代码只对应一家企业）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="280" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="282" />
         <source>USCC already on record</source>
         <translation>统一社会信用代码已登记</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="283" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="285" />
         <source>%1 already has this USCC. A USCC names one legal entity, so it cannot be saved for a second enterprise.</source>
         <translation>%1 已使用此统一社会信用代码。一个统一社会信用代码只对应一个法人主体，不能再登记给另一家企业。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="288" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="290" />
         <source>Open %1</source>
         <translation>打开 %1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="290" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="292" />
         <source>Keep editing</source>
         <translation>继续编辑</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="305" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="307" />
         <source>Unsaved changes</source>
         <translation>尚未保存的修改</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="306" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="308" />
         <source>Discard the changes you made?</source>
         <translation>放弃所做的修改吗？</translation>
     </message>
@@ -684,123 +684,128 @@
 </context>
 <context>
     <name>EnterprisesView</name>
-    <message numerus="yes">
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="173" />
-        <source>%n enterprise(s)</source>
-        <translation><numerusform>%n 家企业</numerusform></translation>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="174" />
+        <source>%1 enterprise</source>
+        <translation>%1 家企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="184" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="174" />
+        <source>%1 enterprises</source>
+        <translation>%1 家企业</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="186" />
         <source>Search name, USCC, address, contact… (Ctrl+F)</source>
         <translation>搜索名称、信用代码、地址、联系人…（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="185" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="187" />
         <source>All districts</source>
         <translation>全部区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="186" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="188" />
         <source>All industries</source>
         <translation>全部行业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="187" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="189" />
         <source>All sizes</source>
         <translation>全部规模</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="188" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="190" />
         <source>All officers</source>
         <translation>全部联络员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="189" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="191" />
         <source>&amp;New enterprise</source>
         <translation>新增企业(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="190" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="192" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="191" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="193" />
         <source>&amp;Delete</source>
         <translation>删除(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="192" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="194" />
         <source>Record &amp;visit</source>
         <translation>登记走访(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="193" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="195" />
         <source>Visit history</source>
         <translation>走访记录</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="226" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="228" />
         <source>No enterprise selected.</source>
         <translation>未选择企业。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="231" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="233" />
         <source>USCC</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="231" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="233" />
         <source>(none yet)</source>
         <translation>（暂无）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="232" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="234" />
         <source>District</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="234" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="236" />
         <source>Industry</source>
         <translation>行业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="237" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="239" />
         <source>Size</source>
         <translation>规模</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="238" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="240" />
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="240" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="242" />
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="243" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="245" />
         <source>Liaison officer</source>
         <translation>联络员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="247" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="249" />
         <source>Specialised and innovative</source>
         <translation>专精特新企业</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="274" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="276" />
         <source>Open problems: %n</source>
         <translation><numerusform>未办结问题：%n 个</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="275" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="277" />
         <source>overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="370" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="372" />
         <source>Delete %1</source>
         <translation>删除 %1</translation>
     </message>
@@ -1613,11 +1618,6 @@
 </context>
 <context>
     <name>ProblemLedgerView</name>
-    <message numerus="yes">
-        <location filename="../../liaison_app/ui/problems/view.py" line="249" />
-        <source>%n problem(s)</source>
-        <translation><numerusform>%n 个问题</numerusform></translation>
-    </message>
     <message>
         <location filename="../../liaison_app/ui/problems/view.py" line="229" />
         <source>Search number, description, result… (Ctrl+F)</source>
@@ -1684,22 +1684,32 @@
         <translation>所有人的问题</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="261" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="252" />
+        <source>%1 problem</source>
+        <translation>%1 个问题</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/view.py" line="252" />
+        <source>%1 problems</source>
+        <translation>%1 个问题</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/view.py" line="265" />
         <source>My problems (raised by %1) that are overdue, due within %2 days, or received and not accepted for more than %3 working days; most urgent first.</source>
         <translation>我的问题（%1 登记的）：已超期、%2 天内到期，或登记后超过 %3 个工作日仍未受理的，最紧急的在前。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="266" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="270" />
         <source>Everyone's problems that are overdue, due within %2 days, or received and not accepted for more than %3 working days; most urgent first.</source>
         <translation>所有人的问题：已超期、%2 天内到期，或登记后超过 %3 个工作日仍未受理的，最紧急的在前。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="346" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="350" />
         <source>Delete problem %1</source>
         <translation>删除问题 %1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="368" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="372" />
         <source>Problem ledger</source>
         <translation>问题台账</translation>
     </message>
@@ -1734,7 +1744,7 @@
     <message>
         <location filename="../../liaison_app/ui/problems/table_model.py" line="68" />
         <source>Department</source>
-        <translation>承办部门</translation>
+        <translation>牵头部门</translation>
     </message>
     <message>
         <location filename="../../liaison_app/ui/problems/table_model.py" line="69" />
@@ -1986,52 +1996,52 @@ Edit › Undo takes the whole import back.</source>
 <context>
     <name>StepDialog</name>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="110" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="112" />
         <source>&amp;Kind</source>
         <translation>类型(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="111" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="113" />
         <source>&amp;Department</source>
-        <translation>承办部门(&amp;D)</translation>
+        <translation>牵头部门(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="112" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="114" />
         <source>Dead&amp;line</source>
         <translation>办理时限(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="113" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="115" />
         <source>&amp;Satisfaction</source>
         <translation>满意度(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="114" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="116" />
         <source>&amp;Result</source>
         <translation>办理结果(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="115" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="117" />
         <source>&amp;Reason</source>
         <translation>原因(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="116" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="118" />
         <source>Reason if &amp;dissatisfied</source>
         <translation>不满意原因(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="117" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="119" />
         <source>&amp;Text</source>
         <translation>内容(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="118" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="120" />
         <source>&amp;Note</source>
         <translation>备注(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="126" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="128" />
         <source>Log a follow-up</source>
         <translation>记录跟进</translation>
     </message>

@@ -189,3 +189,9 @@ def test_ambiguous_district_names_show_their_city_in_pickers_and_lists(ctx, qtbo
     qtbot.addWidget(view)
     view.ensure_loaded()
     assert view.model.data(view.model.index(0, 2)) == "鞍山市铁西区"
+
+
+def test_a_new_enterprise_is_looked_after_by_the_officer_recording_it(ctx, qtbot):
+    editor = EnterpriseEditor(ctx)
+    qtbot.addWidget(editor)
+    assert editor.edits["officer"].text() == ctx.store.settings.officer_name() == "王小明"

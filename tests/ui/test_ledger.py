@@ -257,3 +257,30 @@ def test_follow_ups_due_show_waiting_problems_how_late_and_whose(ctx, qtbot, lan
     again = ProblemLedgerView(ctx, "due")  # the choice is remembered
     qtbot.addWidget(again)
     assert again.whose.currentData() == "all"
+
+
+def test_a_missing_result_is_called_the_result_in_chinese(ctx, qtbot):
+    (pid,) = seed(ctx.store, 1)
+    ctx.store.problems.step(pid, "accept")
+    ctx.labels.translations.switch("zh_CN")
+    dialog = StepDialog(ctx, ctx.store.problems.get(pid), "resolve")
+    qtbot.addWidget(dialog)
+    dialog.save()  # no result written
+    assert dialog.saved is None
+    assert dialog.messages["note"].text() == "办理结果为必填项"
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "many"),
+    [("en", "1 problem", "20,000 problems"), ("zh_CN", "1 个问题", "20,000 个问题")],
+)
+def test_counts_have_thousands_separators_and_a_singular(ctx, qtbot, language, one, many):
+    seed(ctx.store, 1)
+    ctx.labels.translations.switch(language)
+    view = ProblemLedgerView(ctx)
+    qtbot.addWidget(view)
+    view.ensure_loaded()
+    assert view.count_label.text() == one
+    view._total = 20_000
+    view._say_count()
+    assert view.count_label.text() == many

@@ -92,3 +92,13 @@ def test_batch_export_into_a_missing_folder_is_explained(ctx, qtbot, tmp_path, e
     dialog.folder.setText(str(tmp_path / "nope"))
     dialog.start()
     assert errors and "does not exist" in str(errors[0])
+
+
+def test_every_caption_with_a_mnemonic_has_a_buddy_so_no_ampersand_shows(ctx, qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    dialog = BatchExportDialog(ctx)
+    qtbot.addWidget(dialog)
+    for label in dialog.findChildren(QLabel):
+        if "&" in label.text() and "&&" not in label.text():
+            assert label.buddy() is not None, label.text()

@@ -100,6 +100,8 @@ class EnterpriseEditor(QDialog):
         self.resize(560, 640)
         if record:
             self._load(record)
+        else:  # a new firm is looked after by whoever records it, until someone changes it
+            self.edits["officer"].setText(ctx.store.settings.officer_name() or "")
         self._lock_district()
         self._dirty = False
         for edit in self.edits.values():

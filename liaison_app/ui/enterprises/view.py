@@ -170,7 +170,9 @@ class EnterprisesView(QWidget):
             self._show(None)
 
     def _update_count(self) -> None:
-        self.count_label.setText(self.tr("%n enterprise(s)", "", self.model.rowCount()))
+        n = self.model.rowCount()
+        text = self.tr("%1 enterprise") if n == 1 else self.tr("%1 enterprises")
+        self.count_label.setText(text.replace("%1", f"{n:,}"))  # 20,000: separators
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from PySide6.QtCore import QDate, QEvent
@@ -148,7 +149,15 @@ class StepDialog(QDialog):
                 )
                 saved = svc.step(self._problem.id, self._step, inp)
         except ValidationError as exc:
-            if show_field_errors(exc.errors, self.messages):  # type: ignore[arg-type]
+            # The note is this step's result, reason…: its error says the field's own name.
+            said = {"resolve": "result", "reject": "reason"}.get(self._step)
+            errors = [
+                dataclasses.replace(e, field=said) if said and e.field == "note" else e
+                for e in exc.errors
+            ]
+            if said and said not in self.messages and "note" in self.messages:
+                self.messages[said] = self.messages["note"]
+            if show_field_errors(errors, self.messages):  # type: ignore[arg-type]
                 ErrorDialog.show_error(self, exc)
             return
         except Exception as exc:  # noqa: BLE001

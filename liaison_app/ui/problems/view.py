@@ -246,7 +246,11 @@ class ProblemLedgerView(QWidget):
 
     def _say_count(self) -> None:
         total = getattr(self, "_total", None)
-        self.count_label.setText("" if total is None else self.tr("%n problem(s)", "", total))
+        if total is None:
+            self.count_label.setText("")
+            return
+        text = self.tr("%1 problem") if total == 1 else self.tr("%1 problems")
+        self.count_label.setText(text.replace("%1", f"{total:,}"))  # 20,000: separators
 
     def _whose_changed(self) -> None:
         self._ctx.settings.set(keys.DUE_WHOSE, self.whose.currentData())

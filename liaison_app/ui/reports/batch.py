@@ -60,7 +60,10 @@ class BatchExportDialog(QDialog):
         self.buttons.rejected.connect(self.cancel_or_close)
         form = QFormLayout()
         form.addRow(self.tr("&Month"), self.month)
-        form.addRow(self.tr("&Folder"), row)
+        # A row holding a layout gets no buddy by itself: without one the & shows literally.
+        self.folder_label = QLabel(self.tr("&Folder"))
+        self.folder_label.setBuddy(self.folder)
+        form.addRow(self.folder_label, row)
         form.addRow("", self.combined)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
