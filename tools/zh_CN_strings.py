@@ -44,6 +44,7 @@ ZH = {
     "Unsaved changes": "尚未保存的修改",
     "Discard the changes you made?": "放弃所做的修改吗？",
     "%n enterprise(s)": "%n 家企业",
+    "%1 others": "其余 %1 项",
     "%1 enterprise": "%1 家企业",
     "%1 enterprises": "%1 家企业",
     "%1 problem": "%1 个问题",

@@ -194,6 +194,14 @@
     </message>
 </context>
 <context>
+    <name>Breakdown</name>
+    <message>
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="101" />
+        <source>%1 others</source>
+        <translation>其余 %1 项</translation>
+    </message>
+</context>
+<context>
     <name>CheckPage</name>
     <message>
         <location filename="../../liaison_app/ui/exchange/import_pages.py" line="395" />
@@ -411,107 +419,107 @@
 <context>
     <name>DashboardView</name>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="203" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="226" />
         <source>%1 resolved of %2 received</source>
         <translation>已办结 %1 件 / 受理 %2 件</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="208" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="231" />
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="209" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="232" />
         <source>On-time rate</source>
         <translation>按期办结率</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="210" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="233" />
         <source>Call-back rate</source>
         <translation>回访率</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="211" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="234" />
         <source>Satisfaction rate</source>
         <translation>满意率</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="219" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="242" />
         <source>Received</source>
         <translation>受理数</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="219" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="242" />
         <source>Resolved</source>
         <translation>办结数</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="237" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="260" />
         <source>All time</source>
         <translation>全部时间</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="238" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="261" />
         <source>This year</source>
         <translation>本年度</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="239" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="262" />
         <source>Last 90 days</source>
         <translation>近90天</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="240" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="263" />
         <source>Last 30 days</source>
         <translation>近30天</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="244" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="267" />
         <source>Resolution rate (resolved / received)</source>
         <translation>办结率（办结数 / 受理数）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="245" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="268" />
         <source>&amp;Print statistics…</source>
         <translation>打印统计报表(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="246" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="269" />
         <source>E&amp;xport ledger to Excel…</source>
         <translation>导出问题台账到 Excel(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="247" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="270" />
         <source>Every problem, whatever the period shown</source>
         <translation>导出全部问题，与所选统计期间无关</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="249" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="272" />
         <source>By category</source>
         <translation>按问题类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="250" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="273" />
         <source>By department</source>
         <translation>按牵头部门</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="251" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="274" />
         <source>By district</source>
         <translation>按区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="252" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="275" />
         <source>By officer</source>
         <translation>按联络员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="258" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="281" />
         <source>Satisfaction rate counts very satisfied, satisfied and basically satisfied among rated problems; periods count problems by the date raised.</source>
         <translation>满意率 =（非常满意 + 满意 + 基本满意）/ 已评价数；统计期间按问题提出日期计算。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="278" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="301" />
         <source>Statistics</source>
         <translation>统计报表</translation>
     </message>
@@ -1996,52 +2004,52 @@ Edit › Undo takes the whole import back.</source>
 <context>
     <name>StepDialog</name>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="112" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="111" />
         <source>&amp;Kind</source>
         <translation>类型(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="113" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="112" />
         <source>&amp;Department</source>
         <translation>牵头部门(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="114" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="113" />
         <source>Dead&amp;line</source>
         <translation>办理时限(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="115" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="114" />
         <source>&amp;Satisfaction</source>
         <translation>满意度(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="116" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="115" />
         <source>&amp;Result</source>
         <translation>办理结果(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="117" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="116" />
         <source>&amp;Reason</source>
         <translation>原因(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="118" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="117" />
         <source>Reason if &amp;dissatisfied</source>
         <translation>不满意原因(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="119" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="118" />
         <source>&amp;Text</source>
         <translation>内容(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="120" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="119" />
         <source>&amp;Note</source>
         <translation>备注(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="128" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="127" />
         <source>Log a follow-up</source>
         <translation>记录跟进</translation>
     </message>

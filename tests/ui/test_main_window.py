@@ -273,3 +273,24 @@ def test_switching_to_english_leaves_no_chinese_behind(ctx, qtbot, monkeypatch):
                 assert not left, f"{name} tab {tab}: {left}"
         left = [t for t in _shown_texts(window) if cjk.search(t[1])]
         assert not left, f"{name}: {left}"
+
+
+def test_the_dashboard_chart_drops_no_group_and_cuts_labels_visibly():  # type: ignore[no-untyped-def]
+    """Only the top 12 groups were drawn (其他 missing) and labels were cut without a mark."""
+    from types import SimpleNamespace
+
+    from liaison_app.ui.dashboard.view import chart_bars, short_label
+
+    groups = [
+        SimpleNamespace(label=f"类别{i}", key=str(i), received=100 - i, resolved=50 - i)
+        for i in range(15)
+    ]
+    bars = chart_bars(groups, 12, "其余 %1 项")
+    assert len(bars) == 12 and bars[-1][0] == "其余 4 项"
+    assert sum(b[1] for b in bars) == sum(g.received for g in groups)
+    assert sum(b[2] for b in bars) == sum(g.resolved for g in groups)
+    assert chart_bars(groups[:12], 12, "x") == [
+        (g.label, g.received, g.resolved) for g in groups[:12]
+    ]
+    assert short_label("知识产权与认证检测服务中心有限公司") == "知识产权与认证检测服务…"
+    assert short_label("法律服务") == "法律服务"
