@@ -102,3 +102,52 @@ def test_every_caption_with_a_mnemonic_has_a_buddy_so_no_ampersand_shows(ctx, qt
     for label in dialog.findChildren(QLabel):
         if "&" in label.text() and "&&" not in label.text():
             assert label.buddy() is not None, label.text()
+
+
+def test_preview_fits_the_available_screen_with_its_buttons_on_it(ctx, qtbot):
+    (visit,) = seed(ctx.store)
+    preview = ReportPreview(ctx.store.reports.visit_record(visit).pdf, "走访记录表", "v.pdf")
+    qtbot.addWidget(preview)
+    preview.show()
+    room = preview.screen().availableGeometry()
+    assert room.contains(preview.frameGeometry()) or room.contains(preview.geometry())
+    for button in (preview.print_button, preview.save_button, preview.close_button):
+        corner = button.mapToGlobal(button.rect().bottomRight())
+        assert room.contains(corner), button.text()
+
+
+def test_a_landscape_ledger_prints_on_landscape_paper_at_full_size_band_by_band(
+    ctx, qtbot, tmp_path, monkeypatch
+):
+    from PySide6.QtPdf import QPdfDocument
+    from PySide6.QtPrintSupport import QPrinter
+
+    seed(ctx.store, 2)
+    report = ctx.store.reports.ledger()
+    preview = ReportPreview(report.pdf, "问题台账", "ledger.pdf")
+    qtbot.addWidget(preview)
+    rendered: list[tuple[int, int]] = []
+    real_render = preview.document.render
+
+    def spy(index, size, options=None):  # the sizes of what is held in memory at once
+        image = real_render(index, size) if options is None else real_render(index, size, options)
+        rendered.append((image.width(), image.height()))
+        return image
+
+    monkeypatch.setattr(preview.document, "render", spy)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)  # 1200 dpi
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    assert preview.print_to(printer) == report.pages
+    printed = QPdfDocument()
+    printed.load(str(tmp_path / "printed.pdf"))
+    source = preview.document.pagePointSize(0)
+    assert source.width() > source.height()  # the ledger is landscape
+    for page in range(printed.pageCount()):
+        size = printed.pagePointSize(page)
+        assert size.width() > size.height()  # on landscape paper, not shrunk onto portrait
+        assert abs(size.width() - source.width()) < 2  # at 100 %
+    full_width = round(source.width() / 72 * printer.resolution())
+    (width,) = {w for w, _ in rendered}
+    assert abs(width - full_width) < full_width / 100  # at the printer's own resolution
+    assert max(h for _, h in rendered) <= 512  # in bands, never one page-sized raster
