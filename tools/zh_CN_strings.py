@@ -432,4 +432,11 @@ ZH = {
     "Value": "值",
     "E&xport visits to Excel…": "导出走访记录到 Excel(&X)…",
     "%1 rows read.": "共读取 %1 行。",
+    "Deleted %1": "已删除 %1",
+    "Undo": "撤销",
+    "Delete": "删除",
+    "Delete enterprise": "删除企业",
+    "Delete %1? Its visits and problems go with it; Undo brings them back.": (
+        "删除 %1？其走访记录和问题一并删除；可用“撤销”恢复。"
+    ),
 }

@@ -52,7 +52,7 @@ def render_ledger(
     w = names.word
     story: list = [
         para(w("ledger_title"), st["title"]),
-        para(f"{w('filters')}：{filters or w('all')}", st["subtitle"]),
+        para(f"{w('filters')}{w('colon')}{filters or w('all')}", st["subtitle"]),
         summary_table(figures, names, st),
         para(w("satisfaction_note"), st["small"]),
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing, String
@@ -64,13 +64,11 @@ def render_statistics(
     """``reports`` maps "category" / "department" / "district" to figures for the same period."""
     st = styles()
     w = names.word
-    period = (
-        f"{date_from.isoformat() if date_from else '…'} – {date_to.isoformat() if date_to else '…'}"
-    )
+    period = period_words(date_from, date_to, w)
     first = next(iter(reports.values()))
     story: list = [
         para(w("stats_title"), st["title"]),
-        para(f"{w('period')}：{period}", st["subtitle"]),
+        para(f"{w('period')}{w('colon')}{period}", st["subtitle"]),
         summary_table(first.overall, names, st, width=180),
         para(w("satisfaction_note"), st["small"]),
     ]
@@ -105,3 +103,16 @@ def render_statistics(
         )
         story += [KeepTogether([para(w(f"by_{by}"), st["h2"]), bar_chart(report, names)]), table]
     return build(story, lang=names.lang, title=w("stats_title"), texts=texts, made=made)
+
+
+def period_words(
+    date_from: dt.date | None, date_to: dt.date | None, w: Callable[[str], str]
+) -> str:
+    """ "2026-01-01 – 2026-11-20"; an open end said in words (全部时间 / All time, 2026-01-01 起)."""
+    if date_from and date_to:
+        return f"{date_from.isoformat()} – {date_to.isoformat()}"
+    if date_from:
+        return w("since").replace("%1", date_from.isoformat())
+    if date_to:
+        return w("until").replace("%1", date_to.isoformat())
+    return w("all_time")

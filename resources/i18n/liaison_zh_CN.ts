@@ -693,129 +693,149 @@
 <context>
     <name>EnterprisesView</name>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="174" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="177" />
         <source>%1 enterprise</source>
         <translation>%1 家企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="174" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="177" />
         <source>%1 enterprises</source>
         <translation>%1 家企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="186" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="190" />
         <source>Search name, USCC, address, contact… (Ctrl+F)</source>
         <translation>搜索名称、信用代码、地址、联系人…（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="187" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="191" />
         <source>All districts</source>
         <translation>全部区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="188" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="192" />
         <source>All industries</source>
         <translation>全部行业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="189" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="193" />
         <source>All sizes</source>
         <translation>全部规模</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="190" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="194" />
         <source>All officers</source>
         <translation>全部联络员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="191" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="195" />
         <source>&amp;New enterprise</source>
         <translation>新增企业(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="192" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="196" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="193" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="197" />
         <source>&amp;Delete</source>
         <translation>删除(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="194" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="198" />
         <source>Record &amp;visit</source>
         <translation>登记走访(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="195" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="199" />
         <source>Visit history</source>
         <translation>走访记录</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="228" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="232" />
         <source>No enterprise selected.</source>
         <translation>未选择企业。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="233" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="237" />
         <source>USCC</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="233" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="237" />
         <source>(none yet)</source>
         <translation>（暂无）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="234" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="238" />
         <source>District</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="236" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="240" />
         <source>Industry</source>
         <translation>行业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="239" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="243" />
         <source>Size</source>
         <translation>规模</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="240" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="244" />
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="242" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="246" />
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="245" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="249" />
         <source>Liaison officer</source>
         <translation>联络员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="249" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="253" />
         <source>Specialised and innovative</source>
         <translation>专精特新企业</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="276" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="280" />
         <source>Open problems: %n</source>
         <translation><numerusform>未办结问题：%n 个</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="277" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="281" />
         <source>overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="372" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="378" />
         <source>Delete %1</source>
         <translation>删除 %1</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="381" />
+        <source>Deleted %1</source>
+        <translation>已删除 %1</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="386" />
+        <source>Delete enterprise</source>
+        <translation>删除企业</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="387" />
+        <source>Delete %1? Its visits and problems go with it; Undo brings them back.</source>
+        <translation>删除 %1？其走访记录和问题一并删除；可用“撤销”恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="392" />
+        <source>Delete</source>
+        <translation>删除</translation>
     </message>
 </context>
 <context>
@@ -1808,37 +1828,37 @@
 <context>
     <name>ReportPreview</name>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/reports/preview.py" line="76" />
+        <location filename="../../liaison_app/ui/reports/preview.py" line="87" />
         <source>%n page(s)</source>
         <translation><numerusform>共 %n 页</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/preview.py" line="77" />
+        <location filename="../../liaison_app/ui/reports/preview.py" line="88" />
         <source>&amp;Print…</source>
         <translation>打印(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/preview.py" line="78" />
+        <location filename="../../liaison_app/ui/reports/preview.py" line="89" />
         <source>&amp;Save as…</source>
         <translation>另存为(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/preview.py" line="79" />
+        <location filename="../../liaison_app/ui/reports/preview.py" line="90" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/preview.py" line="84" />
+        <location filename="../../liaison_app/ui/reports/preview.py" line="95" />
         <source>Save report</source>
         <translation>保存报表</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/preview.py" line="84" />
+        <location filename="../../liaison_app/ui/reports/preview.py" line="95" />
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/preview.py" line="122" />
+        <location filename="../../liaison_app/ui/reports/preview.py" line="140" />
         <source>The printer could not be started.</source>
         <translation>无法启动打印机。</translation>
     </message>
@@ -2183,6 +2203,15 @@ Edit › Undo takes the whole import back.</source>
         <location filename="../../liaison_app/ui/sync/status.py" line="105" />
         <source>Click to sync now (F5)</source>
         <translation>点击立即同步（F5）</translation>
+    </message>
+</context>
+<context>
+    <name>UndoNotice</name>
+    <message>
+        <location filename="../../liaison_app/ui/undo.py" line="133" />
+        <location filename="../../liaison_app/ui/undo.py" line="153" />
+        <source>Undo</source>
+        <translation>撤销</translation>
     </message>
 </context>
 <context>

@@ -125,13 +125,26 @@ def test_new_enterprise_appears_and_delete_can_be_undone(ctx, qtbot, monkeypatch
     view.new_enterprise()
     assert names(view) == ["鞍山钢铁配件有限公司"]
     assert "鞍山钢铁配件有限公司" in view.details.toPlainText()
+    asked: list[str] = []
+    answer = False
+    monkeypatch.setattr(
+        EnterprisesView, "confirm_delete", lambda self, name: asked.append(name) or answer
+    )
     view.table.selectRow(0)
+    view.delete_selected()  # declined: nothing deleted, nothing to undo
+    assert asked == ["鞍山钢铁配件有限公司"]
+    assert names(view) == ["鞍山钢铁配件有限公司"] and view.undo_notice.isHidden()
+    answer = True
     view.delete_selected()
     assert names(view) == []
-    ctx.undo.undo()
-    assert names(view) == ["鞍山钢铁配件有限公司"]
+    assert not view.undo_notice.isHidden()  # "已删除 鞍山钢铁… · 撤销"
+    assert "鞍山钢铁配件有限公司" in view.undo_notice.label.text()
+    view.undo_notice.undo_button.click()
+    assert names(view) == ["鞍山钢铁配件有限公司"] and view.undo_notice.isHidden()
     ctx.undo.redo()
     assert names(view) == []
+    ctx.undo.undo()  # Ctrl+Z works as well
+    assert names(view) == ["鞍山钢铁配件有限公司"]
 
 
 def test_record_visit_button_asks_for_a_visit_of_the_selected_firm(ctx, qtbot):

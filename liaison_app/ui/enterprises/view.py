@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -30,7 +31,7 @@ from liaison_app.ui.forms import code_combo, combo_code, compact, refill, relabe
 from liaison_app.ui.permissions import allow
 from liaison_app.ui.richtext import esc
 from liaison_app.ui.sync.record_state import fit_sync_column, page_line
-from liaison_app.ui.undo import delete_undoably
+from liaison_app.ui.undo import UndoNotice, delete_undoably
 
 SEARCH_DELAY_MS = 150
 STARTUP_DELAY_MS = 200
@@ -109,6 +110,8 @@ class EnterprisesView(QWidget):
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addLayout(filters)
         ll.addWidget(self.table)
+        self.undo_notice = UndoNotice(ctx.undo, self)
+        ll.addWidget(self.undo_notice)
         ll.addLayout(buttons)
         right = QWidget()
         rl = QVBoxLayout(right)
@@ -180,6 +183,7 @@ class EnterprisesView(QWidget):
         super().changeEvent(event)
 
     def retranslate_ui(self) -> None:
+        self.undo_notice.retranslate_ui()
         relabel(self.district, self._district_items())
         relabel(self.industry, self._ctx.labels.items("industries"))
         relabel(self.size, self._ctx.labels.items("size"))
@@ -364,14 +368,31 @@ class EnterprisesView(QWidget):
         r = self.current()
         if r is None:
             return
-        delete_undoably(
+        if not self.confirm_delete(r.name):
+            return
+        if delete_undoably(
             self._ctx.undo,
             self._ctx.events,
             self._ctx.store.enterprises,
             r.id,
             self.tr("Delete %1").replace("%1", r.name),
             self,
+        ):
+            self.undo_notice.announce(self.tr("Deleted %1").replace("%1", r.name))
+
+    def confirm_delete(self, name: str) -> bool:  # a dialog a test can replace
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Delete enterprise"),
+            self.tr("Delete %1? Its visits and problems go with it; Undo brings them back.")
+            .replace("%1", name),
+            QMessageBox.StandardButton.NoButton,
+            self,
         )
+        delete = box.addButton(self.tr("Delete"), QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(box.addButton(QMessageBox.StandardButton.Cancel))
+        box.exec()
+        return box.clickedButton() is delete
 
     def _request_visit(self) -> None:
         r = self.current()
