@@ -439,4 +439,5 @@ ZH = {
     "Delete %1? Its visits and problems go with it; Undo brings them back.": (
         "删除 %1？其走访记录和问题一并删除；可用“撤销”恢复。"
     ),
+    "Saved to %1": "已保存到 %1",
 }

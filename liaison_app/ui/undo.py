@@ -107,7 +107,7 @@ class ImportCommand(QUndoCommand):
 
 
 class UndoNotice(QFrame):
-    """"Deleted 鞍山钢铁… · Undo": shown after an undoable step, its button undoes that very
+    """ "Deleted 鞍山钢铁… · Undo": shown after an undoable step, its button undoes that very
     step (not whatever is on top of the stack by then); it hides after NOTICE_MS or on undo."""
 
     NOTICE_MS = 15000

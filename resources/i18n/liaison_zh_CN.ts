@@ -138,57 +138,62 @@
 <context>
     <name>BatchExportDialog</name>
     <message>
-        <location filename="../../liaison_app/ui/reports/batch.py" line="42" />
+        <location filename="../../liaison_app/ui/reports/batch.py" line="44" />
         <source>Export visit records</source>
         <translation>导出走访记录</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/batch.py" line="47" />
+        <location filename="../../liaison_app/ui/reports/batch.py" line="49" />
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/batch.py" line="52" />
+        <location filename="../../liaison_app/ui/reports/batch.py" line="54" />
         <source>One combined file instead of one file per visit</source>
         <translation>合并为一个文件（而不是每次走访一个文件）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/batch.py" line="62" />
+        <location filename="../../liaison_app/ui/reports/batch.py" line="63" />
+        <source>&amp;Open folder</source>
+        <translation>打开所在文件夹(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/reports/batch.py" line="69" />
         <source>&amp;Month</source>
         <translation>月份(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/batch.py" line="64" />
+        <location filename="../../liaison_app/ui/reports/batch.py" line="71" />
         <source>&amp;Folder</source>
         <translation>保存位置(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/batch.py" line="78" />
+        <location filename="../../liaison_app/ui/reports/batch.py" line="85" />
         <source>Folder for the PDFs</source>
         <translation>PDF 保存位置</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/batch.py" line="93" />
+        <location filename="../../liaison_app/ui/reports/batch.py" line="100" />
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/batch.py" line="112" />
+        <location filename="../../liaison_app/ui/reports/batch.py" line="119" />
         <source>%1 of %2 visit records</source>
         <translation>第 %1 份，共 %2 份走访记录</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/reports/batch.py" line="120" />
+        <location filename="../../liaison_app/ui/reports/batch.py" line="127" />
         <source>Cancelled after %n file(s).</source>
         <translation><numerusform>已取消，已导出 %n 个文件。</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/reports/batch.py" line="122" />
+        <location filename="../../liaison_app/ui/reports/batch.py" line="129" />
         <source>%n file(s) written.</source>
         <translation><numerusform>已导出 %n 个文件。</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/batch.py" line="137" />
+        <location filename="../../liaison_app/ui/reports/batch.py" line="149" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
@@ -520,6 +525,7 @@
     </message>
     <message>
         <location filename="../../liaison_app/ui/dashboard/view.py" line="301" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="303" />
         <source>Statistics</source>
         <translation>统计报表</translation>
     </message>
@@ -828,12 +834,12 @@
         <translation>删除企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="387" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="388" />
         <source>Delete %1? Its visits and problems go with it; Undo brings them back.</source>
         <translation>删除 %1？其走访记录和问题一并删除；可用“撤销”恢复。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="392" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="393" />
         <source>Delete</source>
         <translation>删除</translation>
     </message>
@@ -864,62 +870,62 @@
 <context>
     <name>Exporter</name>
     <message>
-        <location filename="../../liaison_app/ui/exchange/export.py" line="36" />
+        <location filename="../../liaison_app/ui/exchange/export.py" line="37" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/export.py" line="37" />
+        <location filename="../../liaison_app/ui/exchange/export.py" line="38" />
         <source>CSV, UTF-8 with BOM — opens in Excel (*.csv)</source>
         <translation>CSV，UTF-8 带 BOM — Excel 可直接打开 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/export.py" line="40" />
+        <location filename="../../liaison_app/ui/exchange/export.py" line="41" />
         <source>CSV, GB18030 — for older software (*.csv)</source>
         <translation>CSV，GB18030 — 适用于旧版软件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/export.py" line="60" />
+        <location filename="../../liaison_app/ui/exchange/export.py" line="61" />
         <source>&amp;Open folder</source>
         <translation>打开所在文件夹(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/export.py" line="94" />
+        <location filename="../../liaison_app/ui/exchange/export.py" line="95" />
         <source>Writing %1…</source>
         <translation>正在写入 %1…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/export.py" line="96" />
+        <location filename="../../liaison_app/ui/exchange/export.py" line="97" />
         <source>&amp;Cancel</source>
         <translation>取消(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/export.py" line="123" />
+        <location filename="../../liaison_app/ui/exchange/export.py" line="124" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/export.py" line="144" />
+        <location filename="../../liaison_app/ui/exchange/export.py" line="145" />
         <source>%n row(s) written to %1.</source>
         <translation>已将 %n 行写入 %1。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/export.py" line="167" />
+        <location filename="../../liaison_app/ui/exchange/export.py" line="168" />
         <source>Export the problem ledger</source>
         <translation>导出问题台账</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/export.py" line="168" />
+        <location filename="../../liaison_app/ui/exchange/export.py" line="169" />
         <source>problem-ledger</source>
         <translation>问题台账</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/export.py" line="193" />
+        <location filename="../../liaison_app/ui/exchange/export.py" line="194" />
         <source>Export visits</source>
         <translation>导出走访记录</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/export.py" line="194" />
+        <location filename="../../liaison_app/ui/exchange/export.py" line="196" />
         <source>visits</source>
         <translation>走访记录</translation>
     </message>
@@ -1738,6 +1744,7 @@
     </message>
     <message>
         <location filename="../../liaison_app/ui/problems/view.py" line="372" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="373" />
         <source>Problem ledger</source>
         <translation>问题台账</translation>
     </message>
@@ -1828,37 +1835,42 @@
 <context>
     <name>ReportPreview</name>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/reports/preview.py" line="87" />
+        <location filename="../../liaison_app/ui/reports/preview.py" line="88" />
         <source>%n page(s)</source>
         <translation><numerusform>共 %n 页</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/preview.py" line="88" />
+        <location filename="../../liaison_app/ui/reports/preview.py" line="89" />
         <source>&amp;Print…</source>
         <translation>打印(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/preview.py" line="89" />
+        <location filename="../../liaison_app/ui/reports/preview.py" line="90" />
         <source>&amp;Save as…</source>
         <translation>另存为(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/preview.py" line="90" />
+        <location filename="../../liaison_app/ui/reports/preview.py" line="91" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/preview.py" line="95" />
+        <location filename="../../liaison_app/ui/reports/preview.py" line="96" />
         <source>Save report</source>
         <translation>保存报表</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/preview.py" line="95" />
+        <location filename="../../liaison_app/ui/reports/preview.py" line="96" />
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/preview.py" line="140" />
+        <location filename="../../liaison_app/ui/reports/preview.py" line="126" />
+        <source>Saved to %1</source>
+        <translation>已保存到 %1</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/reports/preview.py" line="151" />
         <source>The printer could not be started.</source>
         <translation>无法启动打印机。</translation>
     </message>
@@ -2456,7 +2468,8 @@ Edit › Undo takes the whole import back.</source>
         <translation>导出走访记录到 Excel(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="222" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="223" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="224" />
         <source>Visit record</source>
         <translation>走访记录表</translation>
     </message>

@@ -299,5 +299,9 @@ class DashboardView(QWidget):
             self,
             lambda: reports.statistics(start, end, lang),
             self.tr("Statistics"),
-            "statistics.pdf",
+            (
+                self.tr("Statistics"),
+                start,
+                end or (None if start else self._ctx.store.clock.today()),
+            ),
         )

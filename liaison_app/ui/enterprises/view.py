@@ -384,8 +384,9 @@ class EnterprisesView(QWidget):
         box = QMessageBox(
             QMessageBox.Icon.Question,
             self.tr("Delete enterprise"),
-            self.tr("Delete %1? Its visits and problems go with it; Undo brings them back.")
-            .replace("%1", name),
+            self.tr(
+                "Delete %1? Its visits and problems go with it; Undo brings them back."
+            ).replace("%1", name),
             QMessageBox.StandardButton.NoButton,
             self,
         )

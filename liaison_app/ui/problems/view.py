@@ -370,5 +370,5 @@ class ProblemLedgerView(QWidget):
             self,
             lambda: reports.ledger(lang, **filters),
             self.tr("Problem ledger"),
-            "problem-ledger.pdf",
+            (self.tr("Problem ledger"), self._ctx.store.clock.today()),
         )

@@ -37,7 +37,8 @@ class ReportPreview(QDialog):
         from PySide6.QtPdfWidgets import QPdfView
 
         self.pdf = pdf
-        self.suggested_name = suggested_name
+        self.suggested_name = suggested_name  # a whole path: folder and name
+        self.saved_to: Path | None = None
         self.setWindowTitle(title)
         self._bytes = QByteArray(pdf)
         self._buffer = QBuffer(self)
@@ -115,6 +116,16 @@ class ReportPreview(QDialog):
             partial.replace(target)
         except OSError as exc:
             ErrorDialog.show_error(self, exc)
+            return
+        self.saved_to = target
+        from liaison_app.ui.exchange.export import Exporter
+
+        Exporter.tell_written(
+            self,
+            self.windowTitle(),
+            self.tr("Saved to %1").replace("%1", str(target)),
+            target.parent,
+        )
 
     def print_document(self) -> None:
         printer = self.ask_printer()
@@ -175,10 +186,16 @@ class ReportPreview(QDialog):
             del image  # released before the next band is drawn
 
 
-def show_report(ctx, parent: QWidget, make, title: str, suggested_name: str) -> None:  # type: ignore[no-untyped-def]
-    """Build a report in the background, then preview it (print and save from there)."""
+def show_report(ctx, parent: QWidget, make, title: str, name: tuple[object, ...]) -> None:  # type: ignore[no-untyped-def]
+    """Build a report in the background, then preview it (print and save from there); saving
+    offers ``name``'s parts joined (企业-走访记录表-日期.pdf) in the folder last saved to."""
+    from liaison_app.ui.files import remember_folder, suggested_path
 
     def done(report) -> None:  # type: ignore[no-untyped-def]
-        ReportPreview(report.pdf, title, suggested_name, report.warnings, parent).exec()
+        suggested = suggested_path(ctx, *name, suffix=".pdf")  # type: ignore[arg-type]
+        preview = ReportPreview(report.pdf, title, suggested, report.warnings, parent)
+        preview.exec()
+        if preview.saved_to is not None:
+            remember_folder(ctx, preview.saved_to)
 
     ctx.tasks.run(lambda _state: make(), done, lambda exc: ErrorDialog.show_error(parent, exc))

@@ -215,10 +215,11 @@ class VisitsView(QWidget):
 
         lang = self._ctx.labels.translations.language
         reports = self._ctx.store.reports
+        visit = self._ctx.store.visits.get(visit_id)
         show_report(
             self._ctx,
             self,
             lambda: reports.visit_record(visit_id, lang),
             self.tr("Visit record"),
-            f"visit-{visit_id[-8:]}.pdf",
+            (visit.enterprise_name, self.tr("Visit record"), visit.visit_date),
         )
