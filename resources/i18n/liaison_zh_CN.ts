@@ -739,19 +739,19 @@
         <translation>新增企业(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="196" />
-        <source>&amp;Edit</source>
-        <translation>编辑(&amp;E)</translation>
-    </message>
-    <message>
         <location filename="../../liaison_app/ui/enterprises/view.py" line="197" />
         <source>&amp;Delete</source>
         <translation>删除(&amp;D)</translation>
     </message>
     <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="196" />
+        <source>Ed&amp;it…</source>
+        <translation>修改(&amp;I)…</translation>
+    </message>
+    <message>
         <location filename="../../liaison_app/ui/enterprises/view.py" line="198" />
-        <source>Record &amp;visit</source>
-        <translation>登记走访(&amp;V)</translation>
+        <source>&amp;Record visit</source>
+        <translation>登记走访(&amp;R)</translation>
     </message>
     <message>
         <location filename="../../liaison_app/ui/enterprises/view.py" line="199" />
@@ -2348,18 +2348,23 @@ Edit › Undo takes the whole import back.</source>
     </message>
     <message>
         <location filename="../../liaison_app/ui/visits/entry.py" line="369" />
-        <source>Enterprise's o&amp;pinions</source>
-        <translation>企业意见建议(&amp;P)</translation>
+        <source>Enterprise's opi&amp;nions</source>
+        <translation>企业意见建议(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="371" />
+        <source>S&amp;ummary</source>
+        <translation>走访小结(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="385" />
+        <source>P&amp;rint the saved visit for signing…</source>
+        <translation>打印刚保存的走访记录供签字(&amp;R)…</translation>
     </message>
     <message>
         <location filename="../../liaison_app/ui/visits/entry.py" line="370" />
         <source>Solved on si&amp;te</source>
         <translation>现场解决情况(&amp;T)</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="371" />
-        <source>Su&amp;mmary</source>
-        <translation>走访小结(&amp;M)</translation>
     </message>
     <message>
         <location filename="../../liaison_app/ui/visits/entry.py" line="378" />
@@ -2385,11 +2390,6 @@ Edit › Undo takes the whole import back.</source>
         <location filename="../../liaison_app/ui/visits/entry.py" line="384" />
         <source>Discard</source>
         <translation>放弃</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="385" />
-        <source>&amp;Print the saved visit for signing…</source>
-        <translation>打印刚保存的走访记录供签字(&amp;P)…</translation>
     </message>
     <message>
         <location filename="../../liaison_app/ui/visits/entry.py" line="386" />

@@ -193,9 +193,9 @@ class EnterprisesView(QWidget):
         self.size.setItemText(0, self.tr("All sizes"))
         self.officer.setItemText(0, self.tr("All officers"))
         self.new_button.setText(self.tr("&New enterprise"))
-        self.edit_button.setText(self.tr("&Edit"))
+        self.edit_button.setText(self.tr("Ed&it…"))
         self.delete_button.setText(self.tr("&Delete"))
-        self.visit_button.setText(self.tr("Record &visit"))
+        self.visit_button.setText(self.tr("&Record visit"))
         self.history_label.setText(self.tr("Visit history"))
         self._update_count()
         self.model.headerDataChanged.emit(

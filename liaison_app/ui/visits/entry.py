@@ -366,9 +366,9 @@ class VisitEntry(QWidget):
             "people_met": self.tr("&People met"),
             "business_situation": self.tr("&Business situation"),
             "policies": self.tr("Po&licies explained"),
-            "opinions": self.tr("Enterprise's o&pinions"),
+            "opinions": self.tr("Enterprise's opi&nions"),
             "solved_on_site": self.tr("Solved on si&te"),
-            "summary": self.tr("Su&mmary"),
+            "summary": self.tr("S&ummary"),
         }
         for name, field in self._fields.items():
             label = self.form.labelForField(field.parentWidget())
@@ -382,7 +382,7 @@ class VisitEntry(QWidget):
         self.add_problem_button.setText(self.tr("&Add problem (Ctrl+Shift+N)"))
         self.save_button.setText(self.tr("&Save visit (Ctrl+Enter)"))
         self.clear_button.setText(self.tr("Discard"))
-        self.print_button.setText(self.tr("&Print the saved visit for signing…"))
+        self.print_button.setText(self.tr("P&rint the saved visit for signing…"))
         self.attach_button.setText(self.tr("P&hotos and scans of the saved visit…"))
         self.problems.placeholder(
             self.tr("Category"),
