@@ -37,10 +37,35 @@ def setup_logging(data_dir: Path) -> None:
     faulthandler.enable(crash_log)
 
 
-def route_qt_messages() -> None:
-    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+# Said instead of Qt's own text when its window system plugin cannot load (Qt blamed
+# xcb-cursor0 while libxcb-icccm4 and libxcb-keysyms1 were missing); the README has this too.
+DEBIAN_PACKAGES = (
+    "libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon-x11-0 libxcb-cursor0 "
+    "libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-shape0 "
+    "libxcb-xinerama0 libxcb-xkb1"
+)
+FEDORA_PACKAGES = (
+    "mesa-libEGL mesa-libGL fontconfig dbus-libs libxkbcommon-x11 xcb-util-cursor "
+    "xcb-util-wm xcb-util-image xcb-util-keysyms xcb-util-renderutil"
+)
+PLATFORM_HELP = (
+    "Liaison cannot open its window: this system lacks libraries Qt needs to draw it. "
+    f"Install them with `sudo apt-get install {DEBIAN_PACKAGES}` (Debian/Ubuntu) or "
+    f"`sudo dnf install {FEDORA_PACKAGES}` (Fedora), then start Liaison again."
+)
 
-    qt_log = logging.getLogger("qt")
+
+NO_DISPLAY_HELP = (
+    "Liaison cannot open its window: there is no display to show it on (DISPLAY is not set "
+    "or no X server answers there). Start it from your desktop session."
+)
+_display_refused: list[str] = []
+
+
+def qt_message(kind: object, _context: object, message: str) -> None:
+    """Qt's messages go to the log; a platform plugin that cannot load is said plainly."""
+    from PySide6.QtCore import QtMsgType
+
     levels = {
         QtMsgType.QtDebugMsg: logging.DEBUG,
         QtMsgType.QtInfoMsg: logging.INFO,
@@ -48,11 +73,18 @@ def route_qt_messages() -> None:
         QtMsgType.QtCriticalMsg: logging.ERROR,
         QtMsgType.QtFatalMsg: logging.CRITICAL,
     }
+    logging.getLogger("qt").log(levels.get(kind, logging.INFO), message)  # type: ignore[call-overload]
+    if "could not connect to display" in message:
+        _display_refused.append(message)
+    if kind == QtMsgType.QtFatalMsg and "platform plugin" in message:
+        # Qt aborts right after this: one plain sentence instead of its text.
+        print(NO_DISPLAY_HELP if _display_refused else PLATFORM_HELP, file=sys.stderr, flush=True)
 
-    def handler(kind: QtMsgType, _context: object, message: str) -> None:
-        qt_log.log(levels.get(kind, logging.INFO), message)
 
-    qInstallMessageHandler(handler)
+def route_qt_messages() -> None:
+    from PySide6.QtCore import qInstallMessageHandler
+
+    qInstallMessageHandler(qt_message)
 
 
 def register_font(app: QApplication) -> str | None:
@@ -115,15 +147,21 @@ STARTUP_SYNC_MS = 1_500
 
 
 def first_run(ctx: AppContext, parent: object = None) -> bool:
-    """Ask the officer's name and offer demo data; False if the person cancels."""
+    """Ask the officer's name and offer demo data (in an empty folder only); False if the
+    person cancels. A failure is shown and the app carries on: it never closes the app."""
+    from liaison_app.ui.errors import ErrorDialog
     from liaison_app.ui.welcome import WelcomeDialog
 
-    dialog = WelcomeDialog(parent)  # type: ignore[arg-type]
+    held = ctx.store.enterprises.count()
+    dialog = WelcomeDialog(parent, held)  # type: ignore[arg-type]
     if not dialog.exec():
         return False
-    ctx.store.settings.set_officer_name(dialog.officer_name)
-    if dialog.wants_demo:
-        ctx.store.demo.generate("small", seed=1)
+    try:
+        ctx.store.settings.set_officer_name(dialog.officer_name)
+        if dialog.wants_demo:
+            ctx.store.demo.generate("small", seed=1)
+    except Exception as exc:  # noqa: BLE001 - shown and logged; the app starts all the same
+        ErrorDialog.show_error(None, exc)
     return True
 
 
@@ -141,10 +179,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from liaison_app.ui.errors import ErrorDialog, install_excepthook
 
+    route_qt_messages()  # before the platform plugin loads: its failure is said plainly
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Liaison")
     app.setOrganizationName("Liaison")
-    route_qt_messages()
     register_font(app)
     install_excepthook()
     try:

@@ -118,12 +118,15 @@ def _show_problem(record: Any) -> None:
 
 
 def cmd_demo(st: Store, args: argparse.Namespace) -> int:
+    live = sys.stderr.isatty()  # in a log, plain lines rather than \r running together
+    lead, end = ("\r", "") if live else ("", "\n")
+
     def progress(done: int, total: int) -> None:
         if not args.json and total > 1_000:
-            print(f"\r{done:,}/{total:,} enterprises", end="", file=sys.stderr, flush=True)
+            print(f"{lead}{done:,}/{total:,} enterprises", end=end, file=sys.stderr, flush=True)
 
     result = st.demo.generate(args.size, args.seed, progress)
-    if not args.json and result.enterprises > 1_000:
+    if live and not args.json and result.enterprises > 1_000:
         print(file=sys.stderr)
     if args.json:
         emit_json(result)
@@ -149,8 +152,15 @@ def cmd_officer(st: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def _firm(st: Store, ref: str | None, *, deleted: bool = False) -> str | None:
+    """An enterprise named by id or by USCC, as its id."""
+    return None if ref is None else st.enterprises.resolve(ref, deleted=deleted)
+
+
 def cmd_enterprise(st: Store, args: argparse.Namespace) -> int:
     svc = st.enterprises
+    if getattr(args, "id", None) is not None:
+        args.id = _firm(st, args.id, deleted=args.action == "restore")
     match args.action:
         case "add":
             return _print_id(args, svc.create(_given(args, ENTERPRISE_FIELDS)))
@@ -192,6 +202,8 @@ def cmd_enterprise(st: Store, args: argparse.Namespace) -> int:
 
 def cmd_visit(st: Store, args: argparse.Namespace) -> int:
     svc = st.visits
+    if getattr(args, "enterprise", None) is not None:
+        args.enterprise = _firm(st, args.enterprise)
     match args.action:
         case "add":
             return _print_id(args, svc.create(args.enterprise, _given(args, VISIT_FIELDS)))
@@ -261,6 +273,8 @@ def cmd_problem(st: Store, args: argparse.Namespace) -> int:
 
     svc = st.problems
     action = args.action
+    if getattr(args, "enterprise", None) is not None:
+        args.enterprise = _firm(st, args.enterprise)
     if action in STEPS:
         inp = StepInput(
             department=args.department,

@@ -25,9 +25,29 @@ def emit_json(value: Any) -> None:
     sys.stdout.write("\n")
 
 
+_held: list[str] | None = None  # with --json: warnings kept for the error object
+
+
+def hold_warnings() -> None:
+    global _held
+    _held = []
+
+
+def release_warnings(emit: bool = True) -> list[str]:
+    """The warnings held back; printed as lines unless an error object carries them."""
+    global _held
+    held, _held = _held or [], None
+    if emit:
+        warn(held)
+    return held
+
+
 def warn(messages: Iterable[str]) -> None:
     for message in messages:
-        print(f"liaison: warning: {message}", file=sys.stderr)
+        if _held is not None:
+            _held.append(message)
+        else:
+            print(f"liaison: warning: {message}", file=sys.stderr)
 
 
 def emit_fields(data: dict[str, Any], skip: Sequence[str] = ()) -> None:

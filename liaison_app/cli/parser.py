@@ -189,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = leaf(ent, "add", "add an enterprise; prints its id")
     _enterprise_fields(p, creating=True)
     p = leaf(ent, "edit", "change an enterprise's fields (an empty value clears one)")
-    p.add_argument("id")
+    p.add_argument("id", metavar="ID|USCC")
     _enterprise_fields(p, creating=False)
     p = leaf(ent, "list", "list enterprises")
     p.add_argument("--search", metavar="TEXT")
@@ -204,17 +204,17 @@ def build_parser() -> argparse.ArgumentParser:
         ("delete", "delete an enterprise with its visits and problems (undo with restore)"),
         ("restore", "undo a delete"),
     ):
-        leaf(ent, name, text).add_argument("id")
+        leaf(ent, name, text).add_argument("id", metavar="ID|USCC")
 
     vis = group("visit", "visits")
     p = leaf(vis, "add", "record a visit; prints its id")
-    p.add_argument("--enterprise", metavar="ID", required=True)
+    p.add_argument("--enterprise", metavar="ID|USCC", required=True)
     _visit_fields(p, creating=True)
     p = leaf(vis, "edit", "change a visit's fields")
     p.add_argument("id")
     _visit_fields(p, creating=False)
     p = leaf(vis, "list", "list visits, newest first")
-    p.add_argument("--enterprise", metavar="ID")
+    p.add_argument("--enterprise", metavar="ID|USCC")
     p.add_argument("--search", metavar="TEXT")
     _period(p)
     p.add_argument("--limit", type=int)
@@ -230,10 +230,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = leaf(prob, "add", "record a problem raised during a visit; prints its id")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--visit", metavar="ID")
-    src.add_argument("--enterprise", metavar="ID", help="for a problem raised outside a visit")
+    src.add_argument("--enterprise", metavar="ID|USCC", help="for a problem raised outside a visit")
     _problem_fields(p, creating=True)
     p = leaf(prob, "edit", "change a problem's fields (status changes through the steps)")
-    p.add_argument("id")
+    p.add_argument("id", metavar="ID|NUMBER")
     _problem_fields(p, creating=False)
     p = leaf(prob, "list", "list problems (all by default)")
     p.add_argument("--status", metavar="S", action="append", help="repeat or separate with commas")
@@ -242,7 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--category", metavar="CODE")
     p.add_argument("--department", metavar="CODE")
     p.add_argument("--district", metavar="CODE")
-    p.add_argument("--enterprise", metavar="ID")
+    p.add_argument("--enterprise", metavar="ID|USCC")
     p.add_argument("--officer", metavar="NAME")
     p.add_argument("--search", metavar="TEXT")
     _period(p)
@@ -257,10 +257,10 @@ def build_parser() -> argparse.ArgumentParser:
         ("delete", "delete a problem (undo with restore)"),
         ("restore", "undo a delete"),
     ):
-        leaf(prob, name, text).add_argument("id")
+        leaf(prob, name, text).add_argument("id", metavar="ID|NUMBER")
     for step in STEPS:
         p = leaf(prob, step, f"lifecycle step: {step}")
-        p.add_argument("id")
+        p.add_argument("id", metavar="ID|NUMBER")
         p.add_argument("--department", metavar="CODE")
         p.add_argument("--deadline", metavar="YYYY-MM-DD")
         p.add_argument("--note", metavar="TEXT", help="result, reason or remark")

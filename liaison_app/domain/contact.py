@@ -11,7 +11,8 @@ _LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}(?:(?:-|转|ext\.?|x)\d{1,6})?", re.IG
 
 
 def normalise_phone(raw: str) -> str:
-    """Fold full-width digits, drop spaces and a leading +86 / 0086 country prefix."""
+    """Fold full-width digits, drop spaces, a leading +86 / 0086 country prefix and the
+    dashes people put in a mobile number (a landline keeps the one after its area code)."""
     text = unicodedata.normalize("NFKC", raw).strip().replace(" ", "")
     for prefix in ("+86-", "+86", "0086"):
         if text.startswith(prefix) and len(text) > len(prefix) + 8:
@@ -19,6 +20,8 @@ def normalise_phone(raw: str) -> str:
             if not text.startswith(("1", "0")):
                 text = "0" + text  # international form drops the trunk 0 of an area code
             break
+    if _MOBILE.fullmatch(text.replace("-", "")):
+        return text.replace("-", "")  # 138-4001-2345 as many write a mobile
     return text
 
 

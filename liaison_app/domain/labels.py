@@ -77,6 +77,27 @@ ACTION_KINDS: Final = _vocab(
     ("note", "备注", "Note"),
 )
 
+# What a button or a dialog title says to take a step: a verb. The timeline says what happened
+# with ACTION_KINDS (events). In Chinese most words serve both (受理, 交办, 办结…).
+STEP_VERBS: Final = _vocab(
+    ("accept", "受理", "Accept"),
+    ("reject", "退回", "Return"),
+    ("assign", "交办", "Assign"),
+    ("start", "开始办理", "Start"),
+    ("extend", "延期", "Extend"),
+    ("defer", "转长期跟踪", "Move to long-term"),
+    ("resolve", "办结", "Resolve"),
+    ("callback", "回访", "Call back"),
+    ("close", "销号", "Close"),
+    ("reopen", "重新办理", "Reopen"),
+    ("chase", "催办", "Chase"),
+    ("supervise", "督办", "Supervise"),
+    ("reply", "答复", "Reply"),
+    ("meeting", "开协调会", "Hold a coordination meeting"),
+    ("onsite", "现场办公", "Work on site"),
+    ("note", "备注", "Add a note"),
+)
+
 SIZES: Final = _vocab(
     ("large", "大型", "Large"),
     ("medium", "中型", "Medium"),
@@ -102,6 +123,7 @@ VOCABULARIES: Final = {
     "source": SOURCES,
     "satisfaction": SATISFACTION,
     "action_kind": ACTION_KINDS,
+    "step": STEP_VERBS,
     "size": SIZES,
     "ownership": OWNERSHIP,
 }
@@ -140,6 +162,9 @@ def label(vocabulary: str, code: str | None, lang: str = "zh_CN") -> str:
     if code is None:
         return ""
     table = VOCABULARIES.get(vocabulary)
+    if vocabulary == "districts":
+        pair = reference.builtin_district_names().get(code)
+        return code if pair is None else pair[0] if is_zh(lang) else pair[1]
     if table is None:
         for item in reference.builtin(vocabulary):
             if item.code == code:

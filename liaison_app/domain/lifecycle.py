@@ -64,6 +64,17 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
     return current
 
 
+def working_days_before(end: dt.date, days: int) -> dt.date:
+    """The day ``days`` working days before ``end`` (Monday–Friday, as add_working_days)."""
+    current = end
+    remaining = days
+    while remaining > 0:
+        current -= dt.timedelta(days=1)
+        if current.weekday() < 5:
+            remaining -= 1
+    return current
+
+
 @dataclass(frozen=True)
 class StepInput:
     """What a person supplies with a step; which parts are required depends on the step."""

@@ -52,8 +52,10 @@ FIELD_NAMES_ZH = {
     "shared": "共性问题",
     "lead_department": "牵头部门",
     "co_departments": "协办部门",
-    "department": "承办部门",
+    "department": "牵头部门",
     "note": "办理说明",
+    "result": "办理结果",
+    "reason": "退回原因",
     "satisfaction": "满意度",
     "text": "内容",
     "kind": "类型",
@@ -155,6 +157,7 @@ TEMPLATES_ZH = {
     "uscc_charset": "统一社会信用代码第 {position} 位“{char}”不是有效字符（不使用 I、O、S、V、Z）",
     "uscc_check": "统一社会信用代码校验位应为“{expected}”，而不是“{got}”，可能有字符输入错误",
     "bad_phone": "“{value}”不是有效的手机号（11 位，以 13–19 开头）或固定电话（区号 + 7–8 位号码）",
+    "duplicate_uscc": "已有企业使用统一社会信用代码 {value}：{name}",
     "closed": "问题已销号，如需继续办理请先重新办理",
     "not_editable": "{field}只能通过办理步骤（受理、交办、延期等）改变",
     "signed_in": "已登录同步服务器时，联络员姓名以服务器上的姓名为准；退出登录后才能修改",
@@ -201,9 +204,9 @@ def error_text(exc: LiaisonError, lang: str) -> str:
     if isinstance(exc, ValidationError):
         return "；".join(field_error(e, lang) for e in exc.errors)
     if isinstance(exc, LifecycleError):
-        step = labels.label("action_kind", exc.step, lang)
+        step = labels.label("step", exc.step, lang)
         current = labels.label("status", exc.current, lang)
-        allowed = "、".join(labels.label("action_kind", s, lang) for s in exc.allowed) or "无"
+        allowed = "、".join(labels.label("step", s, lang) for s in exc.allowed) or "无"
         return f"当前状态为“{current}”，不能执行“{step}”；可执行的步骤：{allowed}"
     return SYNC_ZH.get(exc.code, exc.message)
 

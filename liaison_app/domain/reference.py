@@ -7,6 +7,8 @@ every client database and into the server; offices may add more (``builtin`` sta
 from __future__ import annotations
 
 import csv
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -126,6 +128,31 @@ def cities() -> dict[str, tuple[str, str]]:
 
 REFERENCE_KINDS = ("categories", "departments", "districts", "industries")
 
+
+def _short_city(name_en: str) -> str:
+    return name_en.removesuffix(" City")
+
+
+def district_names(
+    rows: Iterable[tuple[str, str, str, str | None]],
+) -> dict[str, tuple[str, str]]:
+    """(code, zh, en, city code) → code → (zh, en), a name two districts share said with its
+    city (沈阳市铁西区 / Tiexi District, Shenyang; Anshan has a 铁西区 too) so that no picker,
+    list or breakdown shows two identical names."""
+    rows = list(rows)
+    seen_zh = Counter(zh for _c, zh, _e, _p in rows)
+    seen_en = Counter(en for _c, _z, en, _p in rows)
+    known = cities()
+    out = {}
+    for code, zh, en, city in rows:
+        city_zh, city_en = known.get(city or "", (city or "", city or ""))
+        ambiguous = seen_zh[zh] > 1 or seen_en[en] > 1
+        out[code] = (
+            (f"{city_zh}{zh}", f"{en}, {_short_city(city_en)}") if ambiguous and city else (zh, en)
+        )
+    return out
+
+
 # The abbreviation that opens a problem's number (SY-2026-000123), per city code (GB/T 2260).
 CITY_ABBREVIATIONS = {
     "210100": "SY",  # 沈阳
@@ -173,3 +200,8 @@ def builtin(kind: str) -> tuple[RefItem, ...]:
     if kind == "industries":
         return INDUSTRIES
     raise KeyError(kind)
+
+
+@cache
+def builtin_district_names() -> dict[str, tuple[str, str]]:
+    return district_names((i.code, i.zh, i.en, i.parent) for i in districts())

@@ -197,7 +197,7 @@ def render_statistics(
     w = names.word
     made = made or dt.datetime.now()
     colon = punct(names.lang)[0]
-    period = f"{cn_date(date_from, names.lang) or '…'} – {cn_date(date_to, names.lang) or '…'}"
+    period = period_words(date_from, date_to, names)
     first = next(iter(reports.values()))
     top, bottom = form_lines(names, st, made.date())
     story: list[Flowable] = [
@@ -231,3 +231,16 @@ def render_statistics(
     story.append(bottom)
     meta = Meta(w("stats_title"), names.lang, names.author, f"{w('period')}{colon}{period}")
     return build(story, meta=meta, texts=texts, made=made)
+
+
+def period_words(date_from: dt.date | None, date_to: dt.date | None, names: Names) -> str:
+    """The period as dates (2026年1月1日 – 2026年11月20日); an open end said in words
+    (全部时间 / All time, 2026年1月1日起)."""
+    w, lang = names.word, names.lang
+    if date_from and date_to:
+        return f"{cn_date(date_from, lang)} – {cn_date(date_to, lang)}"
+    if date_from:
+        return w("since").replace("%1", cn_date(date_from, lang) or "")
+    if date_to:
+        return w("until").replace("%1", cn_date(date_to, lang) or "")
+    return w("all_time")

@@ -8,12 +8,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from liaison_app.domain import uscc
 from liaison_app.domain.fields import ENTERPRISE_FIELDS
 from liaison_app.domain.ids import uuid7
 from liaison_app.domain.lifecycle import OPEN_STATUSES
 from liaison_app.domain.records import Changes, EnterpriseRecord, MergePlan, Saved
 from liaison_app.domain.validation import clean_enterprise
-from liaison_app.errors import NotFoundError
+from liaison_app.errors import FieldError, InputError, NotFoundError, ValidationError
 from liaison_app.models import search_index
 from liaison_app.models.entities import Enterprise, Problem, Visit
 from liaison_app.models.indexing import index_record
@@ -33,33 +34,67 @@ EDITABLE = ENTERPRISE_FIELDS
 
 
 class EnterpriseService(Service):
-    def _duplicate_warnings(
-        self, s: Session, values: Mapping[str, Any], own_id: str | None
-    ) -> list[str]:
-        code = values.get("uscc")
+    """A USCC names one legal entity: a second live enterprise with the same USCC is refused
+    here (not by a unique index: two offline officers may still record the same firm, and
+    sync stores both as a duplicate candidate until someone merges them)."""
+
+    def _same_uscc(
+        self, s: Session, code: str | None, own_id: str | None
+    ) -> tuple[str, str] | None:
         if not code:
-            return []
+            return None
         q = select(Enterprise.id, Enterprise.name).where(
             Enterprise.uscc == code, Enterprise.deleted_at.is_(None)
         )
         if own_id:
             q = q.where(Enterprise.id != own_id)
-        return [
-            f"uscc: another enterprise already has USCC {code}: {name} ({ident})"
-            for ident, name in s.execute(q)
-        ]
+        row = s.execute(q.order_by(Enterprise.created_at, Enterprise.id).limit(1)).first()
+        return (row[0], row[1]) if row else None
 
-    def check_duplicates(self, uscc: str, own_id: str | None = None) -> list[str]:
-        """Warnings for an enterprise with this USCC already on record (for inline forms)."""
+    def _refuse_duplicate(self, s: Session, code: str | None, own_id: str | None) -> None:
+        other = self._same_uscc(s, code, own_id)
+        if other is not None:
+            raise ValidationError(
+                FieldError(
+                    "uscc",
+                    "duplicate_uscc",
+                    f"another enterprise already has USCC {code}: {other[1]}",
+                    {"value": code, "name": other[1], "id": other[0]},
+                )
+            )
+
+    def resolve(self, ref: str, *, deleted: bool = False) -> str:
+        """An enterprise's id from its id or its USCC (as people name firms; any case). With
+        ``deleted``, a deleted firm's USCC names it too (to restore it)."""
+        code = uscc.normalise(ref)
         with self._db.reading() as s:
-            return self._duplicate_warnings(s, {"uscc": uscc}, own_id)
+            if len(code) != 18 or s.get(Enterprise, ref) is not None:
+                return ref
+            rows = s.execute(
+                select(Enterprise.id, Enterprise.name, Enterprise.deleted_at)
+                .where(Enterprise.uscc == code)
+                .order_by(Enterprise.deleted_at.desc())
+            ).all()
+        live = [r for r in rows if r.deleted_at is None]
+        found = live or ([rows[0]] if deleted and rows else [])
+        if not found:
+            raise NotFoundError("enterprise", ref)
+        if len(found) > 1:  # twins two officers recorded offline, not merged yet
+            names = "; ".join(f"{r.name} ({r.id})" for r in found)
+            raise InputError(f"{len(found)} enterprises have USCC {code}: {names}; give the id")
+        return str(found[0].id)
+
+    def same_uscc(self, uscc: str, own_id: str | None = None) -> tuple[str, str] | None:
+        """(id, name) of the live enterprise that already has this USCC (for inline forms)."""
+        with self._db.reading() as s:
+            return self._same_uscc(s, uscc, own_id)
 
     def create(self, fields: Mapping[str, Any]) -> Saved:
         raw = {k: v for k, v in fields.items() if k in EDITABLE}
         raw.setdefault("name", None)
         with self._db.writing() as s:
             values, warnings = clean_enterprise(raw, code_lookup(s), creating=True)
-            warnings += self._duplicate_warnings(s, values, None)
+            self._refuse_duplicate(s, values.get("uscc"), None)
             if not values.get("uscc") and not values.get("district_code"):
                 warnings.append(
                     "district_code: without a USCC, name and district identify the firm; "
@@ -85,7 +120,7 @@ class EnterpriseService(Service):
             values, warnings = clean_enterprise(raw, code_lookup(s), creating=False)
             changed, base, base_version = edited(values, e, seen)
             if "uscc" in changed:
-                warnings += self._duplicate_warnings(s, changed, e.id)
+                self._refuse_duplicate(s, changed["uscc"], e.id)
             for key, value in changed.items():
                 setattr(e, key, value)
             if changed:
@@ -151,6 +186,7 @@ class EnterpriseService(Service):
                 raise NotFoundError("enterprise", ident)
             if e.deleted_at is None:
                 return Saved(enterprise_record(e, self._open_count(s, e.id)))
+            self._refuse_duplicate(s, e.uscc, e.id)  # another was recorded meanwhile
             now = self._clock.now()
             e.deleted_at = None
             e.updated_at = now

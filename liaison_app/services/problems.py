@@ -19,6 +19,7 @@ from liaison_app.domain.lifecycle import (
     StepInput,
     plan_step,
     transition_fields,
+    working_days_before,
 )
 from liaison_app.domain.records import Changes, ProblemRecord, Saved
 from liaison_app.domain.validation import clean_problem
@@ -508,8 +509,29 @@ class ProblemService(Service):
             )
             return sorted(n for n in names if n)
 
-    def due(self, within_days: int = 7, officer: str | None = None) -> list[ProblemRecord]:
-        """Open problems overdue or due within the coming days, most urgent first."""
-        horizon = self._clock.today() + dt.timedelta(days=within_days)
+    def due(
+        self,
+        within_days: int = 7,
+        officer: str | None = None,
+        waiting_days: int | None = None,
+    ) -> list[ProblemRecord]:
+        """What needs chasing: open problems overdue, then (with ``waiting_days``) problems
+        received but not accepted for more than that many working days — they have no deadline
+        yet, so nothing else shows them — oldest first, then those due within ``within_days``."""
+        today = self._clock.today()
+        horizon = today + dt.timedelta(days=within_days)
         rows = self.list(due_before=horizon, officer=officer, sort="deadline")
-        return sorted(rows, key=lambda r: (r.deadline, URGENCY_RANK.get(r.urgency, 9)))
+        rows.sort(key=lambda r: (r.deadline, URGENCY_RANK.get(r.urgency, 9)))
+        late = [r for r in rows if r.overdue]
+        soon = [r for r in rows if not r.overdue]
+        waiting: list[ProblemRecord] = []
+        if waiting_days is not None:
+            cutoff = working_days_before(today, waiting_days + 1)
+            listed = {r.id for r in rows}
+            waiting = [
+                r
+                for r in self.list(status="received", date_to=cutoff, officer=officer)
+                if r.id not in listed
+            ]
+            waiting.sort(key=lambda r: (r.raised_on, URGENCY_RANK.get(r.urgency, 9)))
+        return late + waiting + soon

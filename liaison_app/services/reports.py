@@ -13,6 +13,7 @@ from typing import Any
 
 from liaison_app.domain.labels import SIGNED_SCAN_CAPTIONS
 from liaison_app.domain.records import VisitRecord
+from liaison_app.domain.reference import district_names
 from liaison_app.errors import InputError, ValidationError
 from liaison_app.reports.layout import Report, punct
 from liaison_app.reports.ledger import render_ledger
@@ -51,8 +52,12 @@ class ReportService(Service):
     def names(self, lang: str) -> Names:
         reference = {
             kind: {r.code: (r.name_zh, r.name_en) for r in self._quick.reference(kind, True)}
-            for kind in ("categories", "departments", "districts", "industries")
+            for kind in ("categories", "departments", "industries")
         }
+        reference["districts"] = district_names(
+            (r.code, r.name_zh, r.name_en, r.parent)
+            for r in self._quick.reference("districts", True)
+        )
         settings = FolderSettings(self._quick, lambda: self._db)
         return Names(lang, reference, settings.officer_name() or "", settings.officer_unit() or "")
 

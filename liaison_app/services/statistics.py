@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import case, func, literal, null, select
 
 from liaison_app.domain.figures import Figures, StatsReport
 from liaison_app.domain.labels import SATISFIED_GRADES
 from liaison_app.domain.lifecycle import OPEN_STATUSES, RESOLVED_STATUSES
+from liaison_app.domain.reference import district_names
 from liaison_app.errors import ValidationError
 from liaison_app.models.entities import Enterprise, Problem
 from liaison_app.models.reference import REF_MODELS
@@ -104,9 +105,10 @@ class StatisticsService(Service):
             if by in _REF_FOR:
                 model = REF_MODELS[_REF_FOR[by]]
                 zh = lang.lower().startswith("zh")
-                for code, name_zh, name_en in s.execute(
-                    select(model.code, model.name_zh, model.name_en)  # type: ignore[attr-defined]
-                ):
+                parent = model.city_code if by == "district" else null()  # type: ignore[attr-defined]
+                query = select(model.code, model.name_zh, model.name_en, parent)  # type: ignore[attr-defined]
+                names = district_names((c, z, e, p) for c, z, e, p in s.execute(query))
+                for code, (name_zh, name_en) in names.items():
                     labels[code] = name_zh if zh else name_en
 
         def fig(row: Any) -> Figures:

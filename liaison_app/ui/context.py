@@ -10,6 +10,7 @@ from PySide6.QtGui import QUndoStack
 from liaison_app.domain import labels as catalogue
 from liaison_app.domain.permissions import Permissions
 from liaison_app.domain.records import Changes
+from liaison_app.domain.reference import district_names
 from liaison_app.services.store import Store
 from liaison_app.ui.collation import PinyinSorter
 from liaison_app.ui.events import DataEvents
@@ -94,7 +95,11 @@ class AppContext:
         return rows
 
     def load_reference(self) -> None:
-        for kind in ("categories", "departments", "districts", "industries"):
+        for kind in ("categories", "departments", "industries"):
             self.labels.reference[kind] = {
                 r.code: (r.name_zh, r.name_en) for r in self.store.quick.reference(kind)
             }
+        self.labels.reference["districts"] = district_names(
+            (r.code, r.name_zh, r.name_en, r.parent)
+            for r in self.store.quick.reference("districts")
+        )

@@ -133,3 +133,15 @@ def show_field_errors(
         else:
             target.show_error(field_error_text(error))
     return unplaced
+
+
+def relabel(combo: QComboBox, items: Iterable[tuple[str, str]], prefix: str = "") -> None:
+    """Say a code picker's items in the current language again (after a live switch); the
+    choice and any blank or "All …" item stay as they are."""
+    texts = dict(items)
+    for i in range(combo.count()):
+        code = combo.itemData(i)
+        if code in texts:
+            current = combo.itemText(i)
+            lead = prefix if current.startswith(prefix) and prefix else ""
+            combo.setItemText(i, lead + texts[code])

@@ -24,6 +24,10 @@ LAST_DATA_DIR: Key[str] = Key("prefs/last_data_dir", str, "")
 # The folder an enterprise list was last imported from or a ledger exported to.
 EXCHANGE_DIR: Key[str] = Key("prefs/exchange_dir", str, "")
 DUE_WITHIN_DAYS: Key[int] = Key("prefs/due_within_days", int, 7)
+# Follow-ups due also list problems received but not accepted for more than this many working
+# days, and show the officer's own problems ("mine") or everyone's ("all").
+WAITING_WORKING_DAYS: Key[int] = Key("prefs/waiting_working_days", int, 5)
+DUE_WHOSE: Key[str] = Key("prefs/due_whose", str, "mine")
 SYNC_SERVER: Key[str] = Key("prefs/sync_server", str, "")  # offered again at the next sign-in
 SYNC_USER: Key[str] = Key("prefs/sync_user", str, "")
 # Photos attached shrunk to 2000 px (1) or as taken (0); full-size originals kept here (1).

@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from liaison_app.domain.records import Changes, Saved
 from liaison_app.ui.events import DataEvents
@@ -45,8 +45,9 @@ def delete_undoably(
     ident: str,
     text: str,
     parent: QWidget | None,
-) -> None:
-    """Delete through the undo stack (Ctrl+Z restores); a failure is shown, never swallowed."""
+) -> bool:
+    """Delete through the undo stack (Ctrl+Z restores); a failure is shown, never swallowed.
+    True when deleted."""
     from liaison_app.ui.errors import ErrorDialog
 
     command = DeleteCommand(
@@ -56,6 +57,8 @@ def delete_undoably(
         stack.push(command)
     except Exception as exc:  # noqa: BLE001
         ErrorDialog.show_error(parent, exc)
+        return False
+    return True
 
 
 class ImportCommand(QUndoCommand):
@@ -101,3 +104,50 @@ class ImportCommand(QUndoCommand):
         if not self._written:
             self._stack.redo()  # back on the stack as it was: Edit › Undo offers it again
         ErrorDialog.show_error(self._parent, exc)
+
+
+class UndoNotice(QFrame):
+    """ "Deleted 鞍山钢铁… · Undo": shown after an undoable step, its button undoes that very
+    step (not whatever is on top of the stack by then); it hides after NOTICE_MS or on undo."""
+
+    NOTICE_MS = 15000
+
+    def __init__(self, stack: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._stack = stack
+        self._index = -1
+        self.setObjectName("undoNotice")
+        self.setStyleSheet("#undoNotice { background: #fff4d6; border: 1px solid #e0c070; }")
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.undo_button = QPushButton()
+        self.undo_button.clicked.connect(self.undo)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 2, 4, 2)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.undo_button)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.hide)
+        stack.indexChanged.connect(self._stack_moved)
+        self.undo_button.setText(self.tr("Undo"))
+        self.hide()
+
+    def announce(self, text: str) -> None:
+        """Call right after pushing the step the notice offers to undo."""
+        self._index = self._stack.index()
+        self.label.setText(text)
+        self.show()
+        self._timer.start(self.NOTICE_MS)
+
+    def undo(self) -> None:
+        if self._stack.index() == self._index:
+            self._stack.undo()
+        self.hide()
+
+    def _stack_moved(self, index: int) -> None:
+        if index != self._index:  # undone by Ctrl+Z, or something newer done
+            self.hide()
+
+    def retranslate_ui(self) -> None:
+        self.undo_button.setText(self.tr("Undo"))

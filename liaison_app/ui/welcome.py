@@ -17,7 +17,10 @@ from liaison_app.ui.forms import FieldMessage
 
 
 class WelcomeDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    """``held``: how many enterprises the folder already holds; demo data are offered only
+    for an empty folder (they never go beside real records)."""
+
+    def __init__(self, parent: QWidget | None = None, held: int = 0) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Welcome to Liaison"))
         intro = QLabel(
@@ -34,7 +37,17 @@ class WelcomeDialog(QDialog):
             self.tr("Start with a &demo data set (60 enterprises in Liaoning)")
         )
         self.empty = QRadioButton(self.tr("Start &empty"))
-        self.demo.setChecked(True)
+        self.demo.setChecked(held == 0)
+        self.empty.setChecked(held > 0)
+        self.demo.setVisible(held == 0)
+        self.empty.setVisible(held == 0)
+        self.kept = QLabel(
+            self.tr(
+                "This data folder already holds %1 enterprises; they stay as they are."
+            ).replace("%1", f"{held:,}")
+        )
+        self.kept.setWordWrap(True)
+        self.kept.setVisible(held > 0)
         form = QFormLayout()
         form.addRow(self.tr("Your &name"), self.name)
         form.addRow("", self.name_message)
@@ -48,6 +61,7 @@ class WelcomeDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.demo)
         layout.addWidget(self.empty)
+        layout.addWidget(self.kept)
         layout.addWidget(buttons)
         self.resize(480, 260)
 
@@ -64,4 +78,4 @@ class WelcomeDialog(QDialog):
 
     @property
     def wants_demo(self) -> bool:
-        return self.demo.isChecked()
+        return self.demo.isVisibleTo(self) and self.demo.isChecked()

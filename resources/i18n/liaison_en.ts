@@ -71,13 +71,6 @@
   <context>
     <name>EnterprisesView</name>
     <message numerus="yes">
-      <source>%n enterprise(s)</source>
-      <translation>
-        <numerusform>%n enterprise</numerusform>
-        <numerusform>%n enterprises</numerusform>
-      </translation>
-    </message>
-    <message numerus="yes">
       <source>Open problems: %n</source>
       <translation>
         <numerusform>Open problems: %n</numerusform>
@@ -129,20 +122,6 @@
   <context>
     <name>NotAcceptedDialog</name>
     <message numerus="yes">
-      <source>Give these %n new records up? The server never accepted them, so they are removed from this computer.</source>
-      <translation>
-        <numerusform>Give these %n new records up? The server never accepted them, so they are removed from this computer.</numerusform>
-        <numerusform>Give these %n new records up? The server never accepted them, so they are removed from this computer.</numerusform>
-      </translation>
-    </message>
-    <message numerus="yes">
-      <source>Give these %n changes up? The records will show what the server holds.</source>
-      <translation>
-        <numerusform>Give these %n changes up? The records will show what the server holds.</numerusform>
-        <numerusform>Give these %n changes up? The records will show what the server holds.</numerusform>
-      </translation>
-    </message>
-    <message numerus="yes">
       <source>Give these %n changes up? The edited records will show what the server holds; %1</source>
       <translation>
         <numerusform>Give these %n changes up? The edited records will show what the server holds; %1</numerusform>
@@ -156,14 +135,18 @@
         <numerusform>%n new records the server never accepted will be removed from this computer.</numerusform>
       </translation>
     </message>
-  </context>
-  <context>
-    <name>ProblemLedgerView</name>
     <message numerus="yes">
-      <source>%n problem(s)</source>
+      <source>Give these %n new records up? The server never accepted them, so they are removed from this computer.</source>
       <translation>
-        <numerusform>%n problem</numerusform>
-        <numerusform>%n problems</numerusform>
+        <numerusform>Give these %n new records up? The server never accepted them, so they are removed from this computer.</numerusform>
+        <numerusform>Give these %n new records up? The server never accepted them, so they are removed from this computer.</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>Give these %n changes up? The records will show what the server holds.</source>
+      <translation>
+        <numerusform>Give these %n changes up? The records will show what the server holds.</numerusform>
+        <numerusform>Give these %n changes up? The records will show what the server holds.</numerusform>
       </translation>
     </message>
   </context>

@@ -138,59 +138,72 @@
 <context>
     <name>BatchExportDialog</name>
     <message>
-        <location filename="../../liaison_app/ui/reports/batch.py" line="42" />
+        <location filename="../../liaison_app/ui/reports/batch.py" line="44" />
         <source>Export visit records</source>
         <translation>导出走访记录</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/batch.py" line="47" />
+        <location filename="../../liaison_app/ui/reports/batch.py" line="49" />
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/batch.py" line="52" />
+        <location filename="../../liaison_app/ui/reports/batch.py" line="54" />
         <source>One combined file instead of one file per visit</source>
         <translation>合并为一个文件（而不是每次走访一个文件）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/batch.py" line="62" />
+        <location filename="../../liaison_app/ui/reports/batch.py" line="63" />
+        <source>&amp;Open folder</source>
+        <translation>打开所在文件夹(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/reports/batch.py" line="69" />
         <source>&amp;Month</source>
         <translation>月份(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/batch.py" line="63" />
+        <location filename="../../liaison_app/ui/reports/batch.py" line="71" />
         <source>&amp;Folder</source>
         <translation>保存位置(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/batch.py" line="75" />
+        <location filename="../../liaison_app/ui/reports/batch.py" line="85" />
         <source>Folder for the PDFs</source>
         <translation>PDF 保存位置</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/batch.py" line="90" />
+        <location filename="../../liaison_app/ui/reports/batch.py" line="100" />
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/batch.py" line="109" />
+        <location filename="../../liaison_app/ui/reports/batch.py" line="119" />
         <source>%1 of %2 visit records</source>
         <translation>第 %1 份，共 %2 份走访记录</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/reports/batch.py" line="117" />
+        <location filename="../../liaison_app/ui/reports/batch.py" line="127" />
         <source>Cancelled after %n file(s).</source>
         <translation><numerusform>已取消，已导出 %n 个文件。</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/reports/batch.py" line="119" />
+        <location filename="../../liaison_app/ui/reports/batch.py" line="129" />
         <source>%n file(s) written.</source>
         <translation><numerusform>已导出 %n 个文件。</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/batch.py" line="134" />
+        <location filename="../../liaison_app/ui/reports/batch.py" line="149" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
+    </message>
+</context>
+<context>
+    <name>Breakdown</name>
+    <message>
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="105" />
+        <source>%1 others</source>
+        <translation>其余 %1 项</translation>
     </message>
 </context>
 <context>
@@ -289,27 +302,27 @@
 <context>
     <name>ChoiceDialog</name>
     <message>
-        <location filename="../../liaison_app/ui/sync/choice.py" line="75" />
+        <location filename="../../liaison_app/ui/sync/choice.py" line="83" />
         <source>Settle the conflict</source>
         <translation>处理冲突</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/choice.py" line="77" />
+        <location filename="../../liaison_app/ui/sync/choice.py" line="85" />
         <source>Values for %1:</source>
         <translation>%1（可多选）：</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/choice.py" line="77" />
+        <location filename="../../liaison_app/ui/sync/choice.py" line="85" />
         <source>Value for %1:</source>
         <translation>%1的值：</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/choice.py" line="81" />
+        <location filename="../../liaison_app/ui/sync/choice.py" line="89" />
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/choice.py" line="82" />
+        <location filename="../../liaison_app/ui/sync/choice.py" line="90" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -439,107 +452,108 @@
 <context>
     <name>DashboardView</name>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="207" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="230" />
         <source>%1 resolved of %2 received</source>
         <translation>已办结 %1 件 / 受理 %2 件</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="212" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="235" />
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="213" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="236" />
         <source>On-time rate</source>
         <translation>按期办结率</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="214" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="237" />
         <source>Call-back rate</source>
         <translation>回访率</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="215" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="238" />
         <source>Satisfaction rate</source>
         <translation>满意率</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="223" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="246" />
         <source>Received</source>
         <translation>受理数</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="223" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="246" />
         <source>Resolved</source>
         <translation>办结数</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="241" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="264" />
         <source>All time</source>
         <translation>全部时间</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="242" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="265" />
         <source>This year</source>
         <translation>本年度</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="243" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="266" />
         <source>Last 90 days</source>
         <translation>近90天</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="244" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="267" />
         <source>Last 30 days</source>
         <translation>近30天</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="248" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="271" />
         <source>Resolution rate (resolved / received)</source>
         <translation>办结率（办结数 / 受理数）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="249" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="272" />
         <source>&amp;Print statistics…</source>
         <translation>打印统计报表(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="250" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="273" />
         <source>E&amp;xport ledger to Excel…</source>
         <translation>导出问题台账到 Excel(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="251" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="274" />
         <source>Every problem, whatever the period shown</source>
         <translation>导出全部问题，与所选统计期间无关</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="253" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="276" />
         <source>By category</source>
         <translation>按问题类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="254" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="277" />
         <source>By department</source>
-        <translation>按承办部门</translation>
+        <translation>按牵头部门</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="255" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="278" />
         <source>By district</source>
         <translation>按区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="256" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="279" />
         <source>By officer</source>
         <translation>按联络员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="262" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="285" />
         <source>Satisfaction rate counts very satisfied, satisfied and basically satisfied among rated problems; periods count problems by the date raised.</source>
         <translation>满意率 =（非常满意 + 满意 + 基本满意）/ 已评价数；统计期间按问题提出日期计算。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/dashboard/view.py" line="282" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="305" />
+        <location filename="../../liaison_app/ui/dashboard/view.py" line="307" />
         <source>Statistics</source>
         <translation>统计报表</translation>
     </message>
@@ -547,112 +561,132 @@
 <context>
     <name>EnterpriseEditor</name>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="117" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="122" />
         <source>As a supervisor you add enterprises in your district (%1) only.</source>
         <translation>督导只能在本区县（%1）新增企业。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="143" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="148" />
         <source>&amp;Name</source>
         <translation>名称(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="144" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="149" />
         <source>&amp;USCC</source>
         <translation>统一社会信用代码(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="145" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="150" />
         <source>&amp;District</source>
         <translation>所在区县(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="146" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="151" />
         <source>&amp;Industry</source>
         <translation>行业(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="147" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="152" />
         <source>Si&amp;ze</source>
         <translation>企业规模(&amp;Z)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="148" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="153" />
         <source>&amp;Ownership</source>
         <translation>经济类型(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="149" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="154" />
         <source>&amp;Address</source>
         <translation>经营地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="150" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="155" />
         <source>&amp;Legal representative</source>
         <translation>法定代表人(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="151" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="156" />
         <source>&amp;Contact person</source>
         <translation>联系人(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="152" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="157" />
         <source>Contact's &amp;title</source>
         <translation>联系人职务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="153" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="158" />
         <source>&amp;Phone</source>
         <translation>联系电话(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="154" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="159" />
         <source>Par&amp;k / street</source>
         <translation>园区 / 街道(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="155" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="160" />
         <source>Liaison o&amp;fficer</source>
         <translation>联络员(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="156" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="161" />
         <source>Officer's u&amp;nit</source>
         <translation>联络员单位(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="157" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="162" />
         <source>Specialised &amp;&amp; innovative</source>
         <translation>专精特新</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="158" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="163" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="166" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="171" />
         <source>Edit enterprise</source>
         <translation>编辑企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="166" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="171" />
         <source>New enterprise</source>
         <translation>新增企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="214" />
-        <source>Another enterprise already has this USCC: %1</source>
-        <translation>已有企业使用此统一社会信用代码：%1</translation>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="219" />
+        <source>%1 already has this USCC; a USCC names one enterprise.</source>
+        <translation>%1 已使用此统一社会信用代码（一个代码只对应一家企业）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="267" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="283" />
+        <source>USCC already on record</source>
+        <translation>统一社会信用代码已登记</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="286" />
+        <source>%1 already has this USCC. A USCC names one legal entity, so it cannot be saved for a second enterprise.</source>
+        <translation>%1 已使用此统一社会信用代码。一个统一社会信用代码只对应一个法人主体，不能再登记给另一家企业。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="291" />
+        <source>Open %1</source>
+        <translation>打开 %1</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="293" />
+        <source>Keep editing</source>
+        <translation>继续编辑</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="308" />
         <source>Unsaved changes</source>
         <translation>尚未保存的修改</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/editor.py" line="268" />
+        <location filename="../../liaison_app/ui/enterprises/editor.py" line="309" />
         <source>Discard the changes you made?</source>
         <translation>放弃所做的修改吗？</translation>
     </message>
@@ -692,125 +726,150 @@
 </context>
 <context>
     <name>EnterprisesView</name>
-    <message numerus="yes">
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="171" />
-        <source>%n enterprise(s)</source>
-        <translation><numerusform>%n 家企业</numerusform></translation>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="177" />
+        <source>%1 enterprise</source>
+        <translation>%1 家企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="179" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="177" />
+        <source>%1 enterprises</source>
+        <translation>%1 家企业</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="190" />
         <source>Search name, USCC, address, contact… (Ctrl+F)</source>
         <translation>搜索名称、信用代码、地址、联系人…（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="180" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="191" />
         <source>All districts</source>
         <translation>全部区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="181" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="192" />
         <source>All industries</source>
         <translation>全部行业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="182" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="193" />
         <source>All sizes</source>
         <translation>全部规模</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="183" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="194" />
         <source>All officers</source>
         <translation>全部联络员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="184" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="195" />
         <source>&amp;New enterprise</source>
         <translation>新增企业(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="185" />
-        <source>&amp;Edit</source>
-        <translation>编辑(&amp;E)</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="186" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="197" />
         <source>&amp;Delete</source>
         <translation>删除(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="187" />
-        <source>Record &amp;visit</source>
-        <translation>登记走访(&amp;V)</translation>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="196" />
+        <source>Ed&amp;it…</source>
+        <translation>修改(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="188" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="198" />
+        <source>&amp;Record visit</source>
+        <translation>登记走访(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="199" />
         <source>Visit history</source>
         <translation>走访记录</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="221" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="232" />
         <source>No enterprise selected.</source>
         <translation>未选择企业。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="226" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="237" />
         <source>USCC</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="226" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="237" />
         <source>(none yet)</source>
         <translation>（暂无）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="227" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="238" />
         <source>District</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="229" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="240" />
         <source>Industry</source>
         <translation>行业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="232" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="243" />
         <source>Size</source>
         <translation>规模</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="233" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="244" />
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="235" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="246" />
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="238" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="249" />
         <source>Liaison officer</source>
         <translation>联络员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="242" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="253" />
         <source>Specialised and innovative</source>
         <translation>专精特新企业</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="269" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="280" />
         <source>Open problems: %n</source>
         <translation><numerusform>未办结问题：%n 个</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="270" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="281" />
         <source>overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/enterprises/view.py" line="362" />
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="378" />
         <source>Delete %1</source>
         <translation>删除 %1</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="381" />
+        <source>Deleted %1</source>
+        <translation>已删除 %1</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="386" />
+        <source>Delete enterprise</source>
+        <translation>删除企业</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="388" />
+        <source>Delete %1? Its visits and problems go with it; Undo brings them back.</source>
+        <translation>删除 %1？其走访记录和问题一并删除；可用“撤销”恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/enterprises/view.py" line="393" />
+        <source>Delete</source>
+        <translation>删除</translation>
     </message>
 </context>
 <context>
@@ -839,62 +898,62 @@
 <context>
     <name>Exporter</name>
     <message>
-        <location filename="../../liaison_app/ui/exchange/export.py" line="36" />
+        <location filename="../../liaison_app/ui/exchange/export.py" line="37" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/export.py" line="37" />
+        <location filename="../../liaison_app/ui/exchange/export.py" line="38" />
         <source>CSV, UTF-8 with BOM — opens in Excel (*.csv)</source>
         <translation>CSV，UTF-8 带 BOM — Excel 可直接打开 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/export.py" line="40" />
+        <location filename="../../liaison_app/ui/exchange/export.py" line="41" />
         <source>CSV, GB18030 — for older software (*.csv)</source>
         <translation>CSV，GB18030 — 适用于旧版软件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/export.py" line="60" />
+        <location filename="../../liaison_app/ui/exchange/export.py" line="61" />
         <source>&amp;Open folder</source>
         <translation>打开所在文件夹(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/export.py" line="94" />
+        <location filename="../../liaison_app/ui/exchange/export.py" line="95" />
         <source>Writing %1…</source>
         <translation>正在写入 %1…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/export.py" line="96" />
+        <location filename="../../liaison_app/ui/exchange/export.py" line="97" />
         <source>&amp;Cancel</source>
         <translation>取消(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/export.py" line="123" />
+        <location filename="../../liaison_app/ui/exchange/export.py" line="124" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/export.py" line="144" />
+        <location filename="../../liaison_app/ui/exchange/export.py" line="145" />
         <source>%n row(s) written to %1.</source>
         <translation>已将 %n 行写入 %1。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/export.py" line="167" />
+        <location filename="../../liaison_app/ui/exchange/export.py" line="168" />
         <source>Export the problem ledger</source>
         <translation>导出问题台账</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/export.py" line="168" />
+        <location filename="../../liaison_app/ui/exchange/export.py" line="169" />
         <source>problem-ledger</source>
         <translation>问题台账</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/export.py" line="193" />
+        <location filename="../../liaison_app/ui/exchange/export.py" line="194" />
         <source>Export visits</source>
         <translation>导出走访记录</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/exchange/export.py" line="194" />
+        <location filename="../../liaison_app/ui/exchange/export.py" line="196" />
         <source>visits</source>
         <translation>走访记录</translation>
     </message>
@@ -1312,6 +1371,11 @@
         <translation>驻企联络 %1 — 企业走访与诉求办理记录，保存在本机，离线可用。</translation>
     </message>
     <message>
+        <location filename="../../liaison_app/ui/main_window.py" line="327" />
+        <source>Enterprises: %1 · open problems: %2 · overdue: %3</source>
+        <translation>企业 %1 家 · 未办结问题 %2 件 · 超期 %3 件</translation>
+    </message>
+    <message>
         <location filename="../../liaison_app/ui/main_window.py" line="376" />
         <source>(no officer set)</source>
         <translation>（未设置联络员）</translation>
@@ -1320,11 +1384,6 @@
         <location filename="../../liaison_app/ui/main_window.py" line="377" />
         <source>Officer: %1</source>
         <translation>联络员：%1</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/main_window.py" line="327" />
-        <source>Enterprises: %1 · open problems: %2 · overdue: %3</source>
-        <translation>企业 %1 家 · 未办结问题 %2 件 · 超期 %3 件</translation>
     </message>
     <message>
         <location filename="../../liaison_app/ui/main_window.py" line="392" />
@@ -1493,14 +1552,19 @@
         <translation>服务器没有接受这些更改。请按原因修改记录后重新发送，或放弃更改：修改过的记录将显示服务器上的内容，服务器从未接受的新记录将从本机移除。</translation>
     </message>
     <message>
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="270" />
+        <source>Give these %n changes up? The edited records will show what the server holds; %1</source>
+        <translation>放弃这 %n 项更改？修改过的记录将显示服务器上的内容；%1</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="277" />
+        <source>%n new record(s) the server never accepted will be removed from this computer.</source>
+        <translation>服务器从未接受的 %n 条新记录将从本机移除。</translation>
+    </message>
+    <message>
         <location filename="../../liaison_app/ui/sync/rejected.py" line="160" />
         <source>Every change was accepted.</source>
         <translation>所有更改都已被接受。</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/rejected.py" line="191" />
-        <source>Discard the change</source>
-        <translation>放弃更改</translation>
     </message>
     <message>
         <location filename="../../liaison_app/ui/sync/rejected.py" line="246" />
@@ -1523,14 +1587,9 @@
         <translation>放弃这 %n 项更改？这些记录将显示服务器上的内容。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/sync/rejected.py" line="270" />
-        <source>Give these %n changes up? The edited records will show what the server holds; %1</source>
-        <translation>放弃这 %n 项更改？修改过的记录将显示服务器上的内容；%1</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/sync/rejected.py" line="277" />
-        <source>%n new record(s) the server never accepted will be removed from this computer.</source>
-        <translation>服务器从未接受的 %n 条新记录将从本机移除。</translation>
+        <location filename="../../liaison_app/ui/sync/rejected.py" line="191" />
+        <source>Discard the change</source>
+        <translation>放弃更改</translation>
     </message>
 </context>
 <context>
@@ -1573,8 +1632,8 @@
     <name>ProblemDetail</name>
     <message>
         <location filename="../../liaison_app/ui/problems/detail.py" line="82" />
-        <source>Follow-up…</source>
-        <translation>跟进…</translation>
+        <source>Log a follow-up…</source>
+        <translation>记录跟进…</translation>
     </message>
     <message>
         <location filename="../../liaison_app/ui/problems/detail.py" line="92" />
@@ -1639,78 +1698,99 @@
 </context>
 <context>
     <name>ProblemLedgerView</name>
-    <message numerus="yes">
-        <location filename="../../liaison_app/ui/problems/view.py" line="179" />
-        <source>%n problem(s)</source>
-        <translation><numerusform>%n 个问题</numerusform></translation>
-    </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="191" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="229" />
         <source>Search number, description, result… (Ctrl+F)</source>
         <translation>搜索编号、问题描述、办理结果…（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="192" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="230" />
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="193" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="231" />
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="194" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="232" />
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="195" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="233" />
         <source>All districts</source>
         <translation>全部区县</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="196" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="234" />
         <source>All officers</source>
         <translation>全部联络员</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="197" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="235" />
         <source>&amp;Overdue only</source>
         <translation>仅看超期(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="198" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="236" />
         <source>Raised between</source>
         <translation>提出日期介于</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="199" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="237" />
         <source>Delete problem</source>
         <translation>删除问题</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="200" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="238" />
         <source>&amp;Print ledger…</source>
         <translation>打印问题台账(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="201" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="239" />
         <source>E&amp;xport to Excel…</source>
         <translation>导出到 Excel(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="203" />
-        <source>My open problems that are overdue or due within 7 days, most urgent first.</source>
-        <translation>我负责的已超期或7天内到期的未办结问题，最紧急的在前。</translation>
+        <location filename="../../liaison_app/ui/problems/view.py" line="240" />
+        <source>My problems</source>
+        <translation>我的问题</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="279" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="241" />
+        <source>Everyone's problems</source>
+        <translation>所有人的问题</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/view.py" line="252" />
+        <source>%1 problem</source>
+        <translation>%1 个问题</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/view.py" line="252" />
+        <source>%1 problems</source>
+        <translation>%1 个问题</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/view.py" line="265" />
+        <source>My problems (raised by %1) that are overdue, due within %2 days, or received and not accepted for more than %3 working days; most urgent first.</source>
+        <translation>我的问题（%1 登记的）：已超期、%2 天内到期，或登记后超过 %3 个工作日仍未受理的，最紧急的在前。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/view.py" line="270" />
+        <source>Everyone's problems that are overdue, due within %2 days, or received and not accepted for more than %3 working days; most urgent first.</source>
+        <translation>所有人的问题：已超期、%2 天内到期，或登记后超过 %3 个工作日仍未受理的，最紧急的在前。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/view.py" line="350" />
         <source>Delete problem %1</source>
         <translation>删除问题 %1</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/view.py" line="301" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="372" />
+        <location filename="../../liaison_app/ui/problems/view.py" line="373" />
         <source>Problem ledger</source>
         <translation>问题台账</translation>
     </message>
@@ -1718,80 +1798,125 @@
 <context>
     <name>ProblemTableModel</name>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="59" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="63" />
         <source>Number</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="60" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="64" />
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="61" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="65" />
         <source>Category</source>
         <translation>问题类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="62" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="66" />
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="63" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="67" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="64" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="68" />
         <source>Department</source>
-        <translation>承办部门</translation>
+        <translation>牵头部门</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="65" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="69" />
         <source>Deadline</source>
         <translation>办理时限</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/table_model.py" line="66" />
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="70" />
+        <source>How late</source>
+        <translation>超期 / 等待</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="71" />
         <source>Raised</source>
         <translation>提出日期</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="82" />
+        <source>due today</source>
+        <translation>今天到期</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="85" />
+        <source>%1 day overdue</source>
+        <translation>超期 %1 天</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="87" />
+        <source>%1 days overdue</source>
+        <translation>超期 %1 天</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="91" />
+        <source>due in %1 day</source>
+        <translation>%1 天后到期</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="93" />
+        <source>due in %1 days</source>
+        <translation>%1 天后到期</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="100" />
+        <source>waiting %1 day</source>
+        <translation>%1 天未受理</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/problems/table_model.py" line="102" />
+        <source>waiting %1 days</source>
+        <translation>%1 天未受理</translation>
     </message>
 </context>
 <context>
     <name>ReportPreview</name>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/reports/preview.py" line="77" />
+        <location filename="../../liaison_app/ui/reports/preview.py" line="88" />
         <source>%n page(s)</source>
         <translation><numerusform>共 %n 页</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/preview.py" line="78" />
+        <location filename="../../liaison_app/ui/reports/preview.py" line="89" />
         <source>&amp;Print…</source>
         <translation>打印(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/preview.py" line="79" />
+        <location filename="../../liaison_app/ui/reports/preview.py" line="90" />
         <source>&amp;Save as…</source>
         <translation>另存为(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/preview.py" line="80" />
+        <location filename="../../liaison_app/ui/reports/preview.py" line="91" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/preview.py" line="85" />
+        <location filename="../../liaison_app/ui/reports/preview.py" line="96" />
         <source>Save report</source>
         <translation>保存报表</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/preview.py" line="85" />
+        <location filename="../../liaison_app/ui/reports/preview.py" line="96" />
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/reports/preview.py" line="123" />
+        <location filename="../../liaison_app/ui/reports/preview.py" line="126" />
+        <source>Saved to %1</source>
+        <translation>已保存到 %1</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/reports/preview.py" line="151" />
         <source>The printer could not be started.</source>
         <translation>无法启动打印机。</translation>
     </message>
@@ -1962,52 +2087,52 @@ Edit › Undo takes the whole import back.</source>
 <context>
     <name>StepDialog</name>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="110" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="111" />
         <source>&amp;Kind</source>
         <translation>类型(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="111" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="112" />
         <source>&amp;Department</source>
-        <translation>承办部门(&amp;D)</translation>
+        <translation>牵头部门(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="112" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="113" />
         <source>Dead&amp;line</source>
         <translation>办理时限(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="113" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="114" />
         <source>&amp;Satisfaction</source>
         <translation>满意度(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="114" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="115" />
         <source>&amp;Result</source>
         <translation>办理结果(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="115" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="116" />
         <source>&amp;Reason</source>
         <translation>原因(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="116" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="117" />
         <source>Reason if &amp;dissatisfied</source>
         <translation>不满意原因(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="117" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="118" />
         <source>&amp;Text</source>
         <translation>内容(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="118" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="119" />
         <source>&amp;Note</source>
         <translation>备注(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="128" />
+        <location filename="../../liaison_app/ui/problems/step_dialog.py" line="127" />
         <source>Log a follow-up</source>
         <translation>记录跟进</translation>
     </message>
@@ -2165,6 +2290,15 @@ Edit › Undo takes the whole import back.</source>
     </message>
 </context>
 <context>
+    <name>UndoNotice</name>
+    <message>
+        <location filename="../../liaison_app/ui/undo.py" line="133" />
+        <location filename="../../liaison_app/ui/undo.py" line="153" />
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+</context>
+<context>
     <name>VisitDetail</name>
     <message>
         <location filename="../../liaison_app/ui/visits/detail.py" line="52" />
@@ -2210,132 +2344,147 @@ Edit › Undo takes the whole import back.</source>
 <context>
     <name>VisitEntry</name>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="246" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="248" />
         <source>Draft saved</source>
         <translation>草稿已保存</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="262" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="275" />
         <source>Unsaved visit</source>
         <translation>未保存的走访</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="263" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="276" />
         <source>A visit you were recording was not saved. Restore it?</source>
         <translation>有一条正在登记的走访尚未保存。要恢复吗？</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="283" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="277" />
+        <source>&amp;Restore</source>
+        <translation>恢复(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="278" />
+        <source>&amp;Later (keep the draft)</source>
+        <translation>以后再说（保留草稿）(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="280" />
+        <source>&amp;Discard the draft</source>
+        <translation>删除草稿(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="302" />
         <source>Choose the enterprise visited</source>
         <translation>请选择走访的企业</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../liaison_app/ui/visits/entry.py" line="300" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="320" />
         <source>Visit saved with %n problem(s)</source>
         <translation><numerusform>走访已保存，含 %n 个问题</numerusform></translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="329" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="362" />
         <source>&amp;Enterprise</source>
         <translation>企业(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="330" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="363" />
         <source>&amp;Date</source>
         <translation>走访日期(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="331" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="364" />
         <source>&amp;Mode</source>
         <translation>走访方式(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="332" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="365" />
         <source>O&amp;fficers</source>
         <translation>走访人员(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="333" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="366" />
         <source>&amp;People met</source>
         <translation>接待人员(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="334" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="367" />
         <source>&amp;Business situation</source>
         <translation>生产经营情况(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="335" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="368" />
         <source>Po&amp;licies explained</source>
         <translation>宣讲政策(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="336" />
-        <source>Enterprise's o&amp;pinions</source>
-        <translation>企业意见建议(&amp;P)</translation>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="369" />
+        <source>Enterprise's opi&amp;nions</source>
+        <translation>企业意见建议(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="337" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="371" />
+        <source>S&amp;ummary</source>
+        <translation>走访小结(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="385" />
+        <source>P&amp;rint the saved visit for signing…</source>
+        <translation>打印刚保存的走访记录供签字(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/visits/entry.py" line="370" />
         <source>Solved on si&amp;te</source>
         <translation>现场解决情况(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="338" />
-        <source>Su&amp;mmary</source>
-        <translation>走访小结(&amp;M)</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="345" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="378" />
         <source>Problems raised</source>
         <translation>企业反映的问题</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="347" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="380" />
         <source>Category · urgency · description · what the enterprise asks for</source>
         <translation>类别 · 紧急程度 · 问题描述 · 企业诉求</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="349" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="382" />
         <source>&amp;Add problem (Ctrl+Shift+N)</source>
         <translation>添加问题(&amp;A)（Ctrl+Shift+N）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="350" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="383" />
         <source>&amp;Save visit (Ctrl+Enter)</source>
         <translation>保存走访(&amp;S)（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="351" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="384" />
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="352" />
-        <source>&amp;Print the saved visit for signing…</source>
-        <translation>打印刚保存的走访记录供签字(&amp;P)…</translation>
-    </message>
-    <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="353" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="386" />
         <source>P&amp;hotos and scans of the saved visit…</source>
         <translation>刚保存走访的照片和扫描件(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="355" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="388" />
         <source>Category</source>
         <translation>问题类别</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="356" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="389" />
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="357" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="390" />
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/entry.py" line="358" />
+        <location filename="../../liaison_app/ui/visits/entry.py" line="391" />
         <source>What the enterprise asks for</source>
         <translation>企业诉求</translation>
     </message>
@@ -2371,27 +2520,28 @@ Edit › Undo takes the whole import back.</source>
 <context>
     <name>VisitsView</name>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="193" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="195" />
         <source>Record a visit</source>
         <translation>登记走访</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="194" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="196" />
         <source>All visits</source>
         <translation>全部走访</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="195" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="197" />
         <source>&amp;Print visit record…</source>
         <translation>打印走访记录表(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="196" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="198" />
         <source>E&amp;xport visits to Excel…</source>
         <translation>导出走访记录到 Excel(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/visits/view.py" line="220" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="223" />
+        <location filename="../../liaison_app/ui/visits/view.py" line="224" />
         <source>Visit record</source>
         <translation>走访记录表</translation>
     </message>
@@ -2399,32 +2549,37 @@ Edit › Undo takes the whole import back.</source>
 <context>
     <name>WelcomeDialog</name>
     <message>
-        <location filename="../../liaison_app/ui/welcome.py" line="22" />
+        <location filename="../../liaison_app/ui/welcome.py" line="25" />
         <source>Welcome to Liaison</source>
         <translation>欢迎使用驻企联络</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/welcome.py" line="25" />
+        <location filename="../../liaison_app/ui/welcome.py" line="28" />
         <source>Liaison keeps your enterprises, visits and the problems they raise on this computer; it works without a network. What is your name? It is written on visit records and follow-up actions.</source>
         <translation>驻企联络把您联系的企业、走访记录和企业反映的问题保存在本机，没有网络也能使用。请输入您的姓名，它将记入走访记录和跟进办理记录。</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/welcome.py" line="34" />
+        <location filename="../../liaison_app/ui/welcome.py" line="37" />
         <source>Start with a &amp;demo data set (60 enterprises in Liaoning)</source>
         <translation>使用演示数据开始（辽宁 60 家企业）(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/welcome.py" line="36" />
+        <location filename="../../liaison_app/ui/welcome.py" line="39" />
         <source>Start &amp;empty</source>
         <translation>从空白开始(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/welcome.py" line="39" />
+        <location filename="../../liaison_app/ui/welcome.py" line="46" />
+        <source>This data folder already holds %1 enterprises; they stay as they are.</source>
+        <translation>此数据文件夹中已有 %1 家企业，将保持不变。</translation>
+    </message>
+    <message>
+        <location filename="../../liaison_app/ui/welcome.py" line="52" />
         <source>Your &amp;name</source>
         <translation>您的姓名(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../liaison_app/ui/welcome.py" line="56" />
+        <location filename="../../liaison_app/ui/welcome.py" line="70" />
         <source>Please enter your name</source>
         <translation>请输入您的姓名</translation>
     </message>

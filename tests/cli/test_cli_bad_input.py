@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from cli_support import UNKNOWN_ID, USCC_BAD_CHECK, day, db_snapshot
+from cli_support import UNKNOWN_ID, USCC_BAD_CHECK, USCC_DALIAN, day, db_snapshot
 
 # (id, argv with {E} {V} for the base enterprise and visit, words the message on stderr
 # must contain). Editing a valid name together with an unknown district writes neither.
@@ -102,3 +102,17 @@ def test_clearing_the_required_name_is_bad_input(base):
     out, err = base.cli("enterprise", "edit", base.enterprise, "--name", "", expect=2)
     assert out == "" and "name" in err and "IntegrityError" not in err
     assert db_snapshot(base.cli.db_path) == before
+
+
+def test_a_second_enterprise_with_a_uscc_on_record_is_refused(office):
+    cli = office.cli
+    before = db_snapshot(cli.db_path)
+    for argv in (
+        ["enterprise", "add", "--name", "海韵食品（重复录入）", "--uscc", USCC_DALIAN],
+        ["enterprise", "edit", office.e1, "--uscc", USCC_DALIAN],
+    ):
+        out, err = cli(*argv, expect=2)
+        assert out == ""
+        assert USCC_DALIAN in err and "大连海韵食品有限公司" in err, err
+        assert office.e2 not in err  # named by name, never by its internal id
+    assert db_snapshot(cli.db_path) == before

@@ -98,7 +98,6 @@ def test_invalid_mobiles_are_explained_as_mobiles(number: str) -> None:
         "0-23456789",  # area code too short
         "024-2345678a",
         "abc",
-        "138-0013-8000",  # a mobile is not written with hyphens here
     ],
 )
 def test_invalid_numbers_are_explained_with_the_accepted_forms(number: str) -> None:
@@ -115,3 +114,20 @@ def test_prefix_is_kept_when_too_short_to_be_a_country_code() -> None:
     # "+86" followed by fewer than ten characters is not treated as a country prefix.
     assert normalise_phone("+86123") == "+86123"
     assert phone_error("+86123") is not None
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised"),
+    [
+        ("138-4001-2345", "13840012345"),
+        ("138 4001-2345", "13840012345"),
+        ("+86 138-4001-2345", "13840012345"),
+        ("１３８－４００１－２３４５", "13840012345"),
+        ("024-2345-6789", "024-2345-6789"),  # not a mobile: its dashes are not folded away
+    ],
+)
+def test_a_mobile_written_with_dashes_is_accepted_like_one_with_spaces(
+    raw: str, normalised: str
+) -> None:
+    assert normalise_phone(raw) == normalised
+    assert (phone_error(raw) is None) == normalised.isdigit()

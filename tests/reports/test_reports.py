@@ -218,3 +218,13 @@ def test_batch_export_one_file_each_or_combined_and_cancel(store, visit, tmp_pat
         == []
     )
     assert list(stopped.iterdir()) == []
+
+
+def test_statistics_period_with_an_open_end_is_said_in_words(store, visit):
+    for start, lang, said in (
+        (None, "zh_CN", "统计期间：全部时间"),
+        (None, "en", "Period: All time"),
+        (dt.date(2026, 1, 1), "zh_CN", "统计期间：2026-01-01 起"),
+    ):
+        whole = squeeze("".join(pages_text(store.reports.statistics(start, None, lang).pdf)))
+        assert squeeze(said) in whole and "…" not in whole, (lang, start)

@@ -171,3 +171,16 @@ def test_demo_data_queue_every_record_with_its_history(store: Store):
         e for e in creates if e.entity == "problem" and e.body["lifecycle"]["status"] == "closed"
     ]
     assert closed and all(e.body["lifecycle"]["closed_on"] for e in closed)
+
+
+def test_demo_timelines_hold_no_time_later_than_now(store: Store, clock):
+    early = dt.datetime.combine(clock.today(), dt.time(7, 30))  # before the working day's steps
+    clock.now_fn = lambda: early
+    store.demo.generate("small", seed=3)
+    from sqlalchemy import func
+
+    from liaison_app.models.entities import FollowUpAction
+
+    with store.db.reading() as s:
+        latest = s.scalar(select(func.max(FollowUpAction.at)))
+    assert latest is not None and latest <= early

@@ -105,15 +105,39 @@ def test_forbidden_letter_in_uscc_names_the_position(store: Store) -> None:
     assert rows(store, "enterprise") == 0
 
 
-def test_duplicate_uscc_is_a_warning_not_a_refusal(store: Store) -> None:
+def test_a_second_enterprise_with_the_same_uscc_is_refused_naming_the_first(store: Store) -> None:
     first = store.enterprises.create(HUACHEN).record
-    second = store.enterprises.create({**HUACHEN, "name": "华晨机械（分部）"})
-    assert store.enterprises.count() == 2
-    assert len(second.warnings) == 1
-    warning = second.warnings[0]
-    assert warning.startswith("uscc:")
-    assert first.name in warning and first.id in warning
-    assert store.enterprises.check_duplicates(HUACHEN["uscc"], own_id=second.record.id) == [warning]
+    before = (rows(store, "enterprise"), rows(store, "search_doc"))
+    with pytest.raises(ValidationError) as info:
+        store.enterprises.create({**HUACHEN, "name": "华晨机械（分部）"})
+    error = info.value.for_field("uscc")
+    assert error is not None and error.code == "duplicate_uscc"
+    assert first.name in error.message and first.id not in error.message  # never a UUID
+    assert error.params["id"] == first.id and error.params["name"] == first.name
+    assert (rows(store, "enterprise"), rows(store, "search_doc")) == before
+    assert store.enterprises.same_uscc(HUACHEN["uscc"]) == (first.id, first.name)
+    assert store.enterprises.same_uscc(HUACHEN["uscc"], own_id=first.id) is None
+
+
+def test_editing_an_enterprise_onto_anothers_uscc_is_refused(store: Store) -> None:
+    first = store.enterprises.create(HUACHEN).record
+    other = store.enterprises.create({"name": "辽宁某公司", "district_code": "210102"}).record
+    with pytest.raises(ValidationError) as info:
+        store.enterprises.update(other.id, {"uscc": HUACHEN["uscc"]})
+    assert info.value.for_field("uscc").code == "duplicate_uscc"
+    assert store.enterprises.get(other.id).uscc is None
+    # Editing the first one's other fields (its USCC unchanged) is not a duplicate of itself.
+    assert store.enterprises.update(first.id, {"phone": "13812345678"}).record.phone
+    assert store.enterprises.update(first.id, {"uscc": HUACHEN["uscc"]}).warnings == ()
+
+
+def test_undoing_a_delete_is_refused_when_another_took_the_uscc_meanwhile(store: Store) -> None:
+    first = store.enterprises.create(HUACHEN).record
+    store.enterprises.delete(first.id)
+    store.enterprises.create({**HUACHEN, "name": "新登记的华晨"})
+    with pytest.raises(ValidationError):
+        store.enterprises.restore(first.id)
+    assert store.enterprises.count() == 1
 
 
 def test_deleted_enterprise_does_not_count_as_a_duplicate(store: Store) -> None:
@@ -177,17 +201,6 @@ def test_blanking_the_name_on_edit_is_a_field_error(store: Store, blank: str | N
     with pytest.raises(ValidationError) as info:
         store.enterprises.update(e.id, {"name": blank})
     assert info.value.for_field("name") is not None
-
-
-def test_editing_to_a_uscc_held_by_another_enterprise_warns(store: Store) -> None:
-    first = store.enterprises.create(HUACHEN).record
-    other = store.enterprises.create({"name": "大连港物流有限公司", "district_code": "210211"})
-    saved = store.enterprises.update(other.record.id, {"uscc": HUACHEN["uscc"]})
-    assert saved.changes.kinds == {"enterprise"}
-    assert len(saved.warnings) == 1 and HUACHEN["name"] in saved.warnings[0]
-    # Saving an enterprise's own code again does not make it a duplicate of itself.
-    store.enterprises.delete(other.record.id)
-    assert store.enterprises.update(first.id, {"uscc": HUACHEN["uscc"]}).warnings == ()
 
 
 def test_delete_and_restore(store: Store) -> None:

@@ -196,6 +196,28 @@ def test_past_deadline_is_allowed_and_the_problem_is_then_overdue(store: Store, 
     assert store.problems.list(overdue=True) == []
 
 
+def test_follow_ups_due_also_list_problems_waiting_too_long_to_be_accepted(
+    store: Store, firm: str
+) -> None:
+    """A problem never accepted has no deadline, so neither the overdue filter nor the due
+    dates show it: after N working days waiting (today is Friday 2026-11-20) it needs action."""
+    late = new_problem(store, firm, deadline="2026-11-01")
+    soon = new_problem(store, firm, deadline="2026-11-24")
+    long_waiting = new_problem(store, firm, raised_on="2026-10-15")
+    six_days = new_problem(store, firm, raised_on="2026-11-12")  # 6 working days ago
+    new_problem(store, firm, raised_on="2026-11-13")  # 5 working days: not yet
+    accepted = new_problem(store, firm, raised_on="2026-10-01")
+    store.problems.step(accepted, "accept")  # accepted: the office has it in hand
+    assert [p.id for p in store.problems.due(7, waiting_days=5)] == [
+        late,
+        long_waiting,
+        six_days,
+        soon,
+    ]
+    assert [p.id for p in store.problems.due(7)] == [late, soon]  # the command line's list
+    assert store.problems.due(7, officer="某某", waiting_days=5) == []
+
+
 def test_overdue_follows_the_clock(store: Store, firm: str, clock) -> None:  # type: ignore[no-untyped-def]
     ident = new_problem(store, firm, deadline="2026-11-25")
     assert store.problems.list(overdue=True) == []

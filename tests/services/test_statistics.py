@@ -238,3 +238,22 @@ def test_no_problems_at_all(store: Store) -> None:
     f = store.stats.figures().overall
     assert counts(f) == (0,) * 7
     assert format_rate(f.resolution_rate) == "—"
+
+
+def test_two_districts_of_one_name_are_told_apart_by_their_city(store: Store) -> None:
+    """Shenyang (210106) and Anshan (210303) both have a 铁西区: the breakdown, the reports'
+    names and the command line's labels say the city."""
+    from liaison_app.domain.labels import label
+
+    for code in ("210106", "210303"):
+        firm = store.enterprises.create({"name": f"铁西企业{code}", "district_code": code})
+        visit = store.visits.create(firm.record.id, {"visit_date": "2026-11-10"}).record.id
+        store.problems.create({"category": "funding", "description": "贷款"}, visit_id=visit)
+    zh = {g.key: g.label for g in store.stats.figures(None, None, "district", "zh_CN").groups}
+    assert zh == {"210106": "沈阳市铁西区", "210303": "鞍山市铁西区"}
+    en = {g.key: g.label for g in store.stats.figures(None, None, "district", "en").groups}
+    assert en == {"210106": "Tiexi District, Shenyang", "210303": "Tiexi District, Anshan"}
+    assert label("districts", "210303", "zh_CN") == "鞍山市铁西区"
+    assert label("districts", "210102", "zh_CN") == "和平区"  # one of its name: as it is
+    names = store.reports.names("zh_CN")
+    assert names("districts", "210106") == "沈阳市铁西区"

@@ -75,3 +75,30 @@ def test_an_undone_merge_puts_everything_back(server, make_folder):  # type: ign
     assert {_anchor(server, r) for r in (v, p)} == {gone}
     assert a.store.enterprises.get(gone).name
     check_equal_to_server(server, a)
+
+
+def test_two_offline_twins_with_one_uscc_are_both_stored_until_merged(server, make_folder):  # type: ignore[no-untyped-def]
+    """The app refuses a second enterprise with a USCC on record, in its service and not with
+    a unique index: two officers offline may still record the same firm, and each folder must
+    store the other's twin as a duplicate candidate until someone merges them."""
+    wang = server.add_user(unique("wang"))
+    a, b = make_folder("a"), make_folder("b")
+    a.login(wang)
+    b.login(wang)
+    uscc = "91210102MAPJ96WP38"
+    mine = firm(a, f"君威新能{unique('')}", uscc=uscc)
+    theirs = firm(b, f"沈阳君威新能科技{unique('')}", uscc=uscc)
+    a.sync()
+    b.sync()
+    a.sync()
+    for folder in (a, b):
+        assert sorted(e.id for e in folder.store.enterprises.list()) == sorted([mine, theirs])
+        assert [x["kind"] for x in folder.store.sync.conflicts()] == ["duplicate"]
+    # A twin's other fields can still be edited; merging leaves one firm with the USCC.
+    a.store.enterprises.update(theirs, {"phone": "13812345678"})
+    (dup,) = a.store.sync.conflicts()
+    a.store.sync.merge_duplicate(dup["id"], mine)
+    a.sync()
+    b.sync()
+    for folder in (a, b):
+        assert [e.id for e in folder.store.enterprises.list()] == [mine]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from liaison_app.ui.enterprises.editor import EnterpriseEditor
@@ -64,15 +65,37 @@ def test_wrong_uscc_check_character_is_explained_next_to_the_field(ctx, qtbot):
     assert ctx.store.enterprises.count() == 0
 
 
-def test_duplicate_uscc_is_a_warning_and_save_still_works(ctx, qtbot):
-    add_enterprise(ctx.store, "沈阳君威新能科技有限公司", uscc="91210102MAPJ96WP38")
-    editor = EnterpriseEditor(ctx)
-    qtbot.addWidget(editor)
-    editor.edits["name"].setText("另一家公司")
-    qtbot.keyClicks(editor.edits["uscc"], "91210102mapj96wp38")
-    assert "沈阳君威新能科技有限公司" in editor.messages["uscc"].text()
-    editor.save()
-    assert editor.saved_record is not None and editor.saved_record.uscc == "91210102MAPJ96WP38"
+@pytest.mark.parametrize("answer", [True, False], ids=["open-it", "keep-editing"])
+def test_duplicate_uscc_is_refused_and_the_existing_firm_offered_by_name(
+    ctx, qtbot, monkeypatch, answer
+):
+    first = add_enterprise(ctx.store, "沈阳君威新能科技有限公司", uscc="91210102MAPJ96WP38")
+    other = add_enterprise(ctx.store, "阿尔法公司", district_code="210102")
+    view = EnterprisesView(ctx)
+    qtbot.addWidget(view)
+    view.ensure_loaded()
+    asked: list[str] = []
+
+    def fill(editor):
+        editor.edits["name"].setText("另一家公司")
+        qtbot.keyClicks(editor.edits["uscc"], "91210102mapj96wp38")
+        message = editor.messages["uscc"].text()
+        assert "沈阳君威新能科技有限公司" in message and first not in message
+        editor.save()  # Enter: refused, the first firm offered
+        assert ctx.store.enterprises.count() == 2
+        assert editor.saved_record is None
+        assert editor.result() == 0 and (editor.open_instead == first) == answer
+        return 0
+
+    monkeypatch.setattr(EnterpriseEditor, "exec", fill)
+    monkeypatch.setattr(
+        EnterpriseEditor, "ask_open_existing", lambda _e, name: asked.append(name) or answer
+    )
+    view.select(other)
+    view.new_enterprise()
+    assert asked == ["沈阳君威新能科技有限公司"]
+    current = view.current()
+    assert current is not None and current.id == (first if answer else other)
     assert ctx.store.enterprises.count() == 2
 
 
@@ -102,13 +125,26 @@ def test_new_enterprise_appears_and_delete_can_be_undone(ctx, qtbot, monkeypatch
     view.new_enterprise()
     assert names(view) == ["鞍山钢铁配件有限公司"]
     assert "鞍山钢铁配件有限公司" in view.details.toPlainText()
+    asked: list[str] = []
+    answer = False
+    monkeypatch.setattr(
+        EnterprisesView, "confirm_delete", lambda self, name: asked.append(name) or answer
+    )
     view.table.selectRow(0)
+    view.delete_selected()  # declined: nothing deleted, nothing to undo
+    assert asked == ["鞍山钢铁配件有限公司"]
+    assert names(view) == ["鞍山钢铁配件有限公司"] and view.undo_notice.isHidden()
+    answer = True
     view.delete_selected()
     assert names(view) == []
-    ctx.undo.undo()
-    assert names(view) == ["鞍山钢铁配件有限公司"]
+    assert not view.undo_notice.isHidden()  # "已删除 鞍山钢铁… · 撤销"
+    assert "鞍山钢铁配件有限公司" in view.undo_notice.label.text()
+    view.undo_notice.undo_button.click()
+    assert names(view) == ["鞍山钢铁配件有限公司"] and view.undo_notice.isHidden()
     ctx.undo.redo()
     assert names(view) == []
+    ctx.undo.undo()  # Ctrl+Z works as well
+    assert names(view) == ["鞍山钢铁配件有限公司"]
 
 
 def test_record_visit_button_asks_for_a_visit_of_the_selected_firm(ctx, qtbot):
@@ -152,3 +188,23 @@ def test_a_provisional_problem_number_says_so_in_the_ledger(ctx, qtbot):
     column = model.COLUMNS.index("number")
     text = model.data(model.index(0, column))
     assert text.startswith("L-") and text.endswith("（临时）" if ctx.labels.zh else "(provisional)")
+
+
+def test_ambiguous_district_names_show_their_city_in_pickers_and_lists(ctx, qtbot):
+    ctx.labels.translations.switch("zh_CN")
+    add_enterprise(ctx.store, "鞍山铁西机械厂", district_code="210303")
+    editor = EnterpriseEditor(ctx)
+    qtbot.addWidget(editor)
+    items = [editor.district.itemText(i) for i in range(editor.district.count())]
+    assert "沈阳市铁西区" in items and "鞍山市铁西区" in items and "铁西区" not in items
+    assert len(set(items)) == len(items)
+    view = EnterprisesView(ctx)
+    qtbot.addWidget(view)
+    view.ensure_loaded()
+    assert view.model.data(view.model.index(0, 2)) == "鞍山市铁西区"
+
+
+def test_a_new_enterprise_is_looked_after_by_the_officer_recording_it(ctx, qtbot):
+    editor = EnterpriseEditor(ctx)
+    qtbot.addWidget(editor)
+    assert editor.edits["officer"].text() == ctx.store.settings.officer_name() == "王小明"

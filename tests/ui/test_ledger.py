@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+from PySide6.QtCore import Qt
+
 from liaison_app.domain.lifecycle import StepInput
 from liaison_app.ui.problems.step_dialog import StepDialog
 from liaison_app.ui.problems.table_model import PAGE, ProblemTableModel
@@ -145,3 +148,139 @@ def test_delete_from_the_ledger_can_be_undone(ctx, qtbot):
     assert view.model.rowCount() == 0
     ctx.undo.undo()
     assert view.model.rowCount() == 1 and view.model.record(0).id == pid
+
+
+def test_column_widths_are_kept_per_list_across_restarts(ctx, qtbot):
+    from liaison_app.ui.enterprises.view import EnterprisesView
+
+    first = ProblemLedgerView(ctx)
+    qtbot.addWidget(first)
+    header = first.table.horizontalHeader()
+    header.resizeSection(1, 333)  # the person drags the enterprise column wider
+    header.resizeSection(6, 81)
+    again = ProblemLedgerView(ctx)  # the next start, same settings
+    qtbot.addWidget(again)
+    kept = again.table.horizontalHeader()
+    assert (kept.sectionSize(1), kept.sectionSize(6)) == (333, 81)
+    # Each list keeps its own: the follow-ups list and the enterprises are untouched.
+    due = ProblemLedgerView(ctx, "due")
+    qtbot.addWidget(due)
+    assert due.table.horizontalHeader().sectionSize(1) != 333
+    firms = EnterprisesView(ctx)
+    qtbot.addWidget(firms)
+    assert firms.table.horizontalHeader().sectionSize(1) != 333
+
+
+@pytest.mark.parametrize(
+    ("language", "buttons", "title", "events"),
+    [
+        (
+            "en",
+            ["Assign", "Start", "Resolve", "Extend", "Move to long-term", "Log a follow-up…"],
+            "Call back — ",
+            ["Recorded", "Accepted", "Assigned"],
+        ),
+        (
+            "zh_CN",
+            ["交办", "开始办理", "办结", "延期", "转长期跟踪", "记录跟进…"],
+            "回访 — ",
+            ["登记", "受理", "交办"],
+        ),
+    ],
+)
+def test_buttons_and_dialog_titles_are_verbs_and_the_timeline_says_events(
+    ctx, qtbot, language, buttons, title, events
+):
+    (pid,) = seed(ctx.store, 1)
+    give_deadline(ctx.store, pid, "2026-12-20")
+    ctx.labels.translations.switch(language)
+    view = ProblemLedgerView(ctx)
+    qtbot.addWidget(view)
+    view.ensure_loaded()
+    shown = [b.text() for b in view.detail.step_buttons.values() if not b.isHidden()]
+    assert shown == buttons
+    timeline = view.detail.text.toPlainText()
+    for event in events:
+        assert event in timeline
+    dialog = StepDialog(ctx, ctx.store.problems.get(pid), "callback")
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle().startswith(title)
+    follow_up = StepDialog(ctx, ctx.store.problems.get(pid), "follow_up")
+    qtbot.addWidget(follow_up)
+    kind = follow_up.kind
+    assert kind is not None
+    assert kind.itemText(kind.findData("chase")) == ("Chase" if language == "en" else "催办")
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_follow_ups_due_show_waiting_problems_how_late_and_whose(ctx, qtbot, language):
+    """Today is Friday 2026-11-20. Mine: one overdue, one never accepted for weeks; another
+    officer's: one overdue. The list says whose it shows and switches between mine and all."""
+    ctx.labels.translations.switch(language)
+    store = ctx.store
+    me = store.settings.officer_name()
+    (late,) = seed(store, 1)
+    give_deadline(store, late, "2026-11-17")
+    ent = add_enterprise(store, "鞍山钢铁配件有限公司", district_code="210302")
+    waiting = store.problems.create(
+        {"category": "labour", "description": "招工难", "raised_on": "2026-10-30"},
+        enterprise_id=ent,
+    ).record.id
+    store.settings.set_officer_name("李四")
+    theirs = store.problems.create(
+        {"category": "funding", "description": "贷款", "raised_on": "2026-11-02"},
+        enterprise_id=ent,
+    ).record.id
+    give_deadline(store, theirs, "2026-11-10")
+    store.settings.set_officer_name(me)
+
+    view = ProblemLedgerView(ctx, "due")
+    qtbot.addWidget(view)
+    view.whose.setCurrentIndex(view.whose.findData("mine"))
+    view.ensure_loaded()
+    model = view.model
+    ids = [model.record(r).id for r in range(model.rowCount())]
+    assert ids == [late, waiting]
+    assert me in view.due_label.text()
+    days = model.columns.index("days")
+    texts = [model.data(model.index(r, days)) for r in range(2)]
+    if language == "en":
+        assert texts == ["3 days overdue", "waiting 21 days"]
+        assert model.headerData(days, Qt.Orientation.Horizontal) == "How late"
+    else:
+        assert texts == ["超期 3 天", "21 天未受理"]
+
+    view.whose.setCurrentIndex(view.whose.findData("all"))
+    ids = [model.record(r).id for r in range(model.rowCount())]
+    assert ids == [theirs, late, waiting]  # the most overdue first
+    assert me not in view.due_label.text()
+    again = ProblemLedgerView(ctx, "due")  # the choice is remembered
+    qtbot.addWidget(again)
+    assert again.whose.currentData() == "all"
+
+
+def test_a_missing_result_is_called_the_result_in_chinese(ctx, qtbot):
+    (pid,) = seed(ctx.store, 1)
+    ctx.store.problems.step(pid, "accept")
+    ctx.labels.translations.switch("zh_CN")
+    dialog = StepDialog(ctx, ctx.store.problems.get(pid), "resolve")
+    qtbot.addWidget(dialog)
+    dialog.save()  # no result written
+    assert dialog.saved is None
+    assert dialog.messages["note"].text() == "办理结果为必填项"
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "many"),
+    [("en", "1 problem", "20,000 problems"), ("zh_CN", "1 个问题", "20,000 个问题")],
+)
+def test_counts_have_thousands_separators_and_a_singular(ctx, qtbot, language, one, many):
+    seed(ctx.store, 1)
+    ctx.labels.translations.switch(language)
+    view = ProblemLedgerView(ctx)
+    qtbot.addWidget(view)
+    view.ensure_loaded()
+    assert view.count_label.text() == one
+    view._total = 20_000
+    view._say_count()
+    assert view.count_label.text() == many

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QApplication
 
 from liaison_app.app import build_window
 from liaison_app.domain.lifecycle import StepInput
@@ -140,3 +141,157 @@ def test_the_window_can_shrink_to_a_laptop_at_150_percent(ctx, qtbot, language):
     window.show()
     least = window.minimumSizeHint()
     assert least.width() <= 910 and least.height() <= 512, least
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_a_problem_with_many_steps_never_widens_the_window(ctx, qtbot, language):  # type: ignore[no-untyped-def]
+    """Selecting a problem with more legal steps widened the window (1280 → 1504 px in English,
+    off the screen): the step buttons wrap instead, every one stays inside the detail pane, and
+    the ledger's columns keep their widths."""
+    from tests.conftest import give_deadline
+
+    ctx.labels.translations.switch(language)
+    ent = add_enterprise(ctx.store, "沈阳君威新能科技有限公司", district_code="210102")
+    visit = ctx.store.visits.create(ent, {"visit_date": "2026-11-10"}).record.id
+    new, busy = (
+        ctx.store.problems.create(
+            {"category": "funding", "description": f"资金问题{i}"}, visit_id=visit
+        ).record.id
+        for i in range(2)
+    )
+    give_deadline(ctx.store, busy, "2026-12-20")  # assigned: six steps offered
+    window = make_window(ctx, qtbot)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_page(PAGES.index("ledger"))
+    ledger = window.ledger
+    ledger.select(new)
+    header = ledger.table.horizontalHeader()
+    widths = [header.sectionSize(i) for i in range(header.count())]
+    size, pane_width = window.size(), ledger.detail.width()
+    ledger.select(busy)
+    QApplication.processEvents()  # the layouts settle as they would between two clicks
+    assert (window.size(), ledger.detail.width()) == (size, pane_width)
+    assert window.minimumSizeHint().width() <= 910  # still fits 1366 px at 150 %
+    assert [header.sectionSize(i) for i in range(header.count())] == widths
+    shown = [b for b in ledger.detail.step_buttons.values() if not b.isHidden()]
+    assert len(shown) >= 6
+    pane = ledger.detail.rect()
+    for b in shown:
+        corner = b.mapTo(ledger.detail, b.rect().bottomRight())
+        assert pane.contains(corner), (b.text(), corner, pane)
+
+
+def _shown_texts(window) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """Every piece of chrome a person can see: labels, buttons, every picker item, headers,
+    visible cells, placeholders, tab titles, detail panes (typed values excluded)."""
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QComboBox,
+        QGroupBox,
+        QLabel,
+        QLineEdit,
+        QTableView,
+        QTabWidget,
+        QTextBrowser,
+    )
+
+    out: list[tuple[str, str]] = [("title", window.windowTitle())]
+    for w in window.findChildren(QLabel):
+        if w.isVisibleTo(window):
+            out.append((f"label {w.objectName()}", w.text()))
+    for w in window.findChildren(QAbstractButton):
+        if w.isVisibleTo(window):
+            out.append(("button", w.text()))
+    for w in window.findChildren(QComboBox):
+        if w.isVisibleTo(window) and not w.isEditable() or w.isVisibleTo(window):
+            out += [("combo item", w.itemText(i)) for i in range(w.count())]
+    for w in window.findChildren(QLineEdit):
+        if w.isVisibleTo(window):
+            out.append(("placeholder", w.placeholderText()))
+    for w in window.findChildren(QGroupBox):
+        if w.isVisibleTo(window):
+            out.append(("group", w.title()))
+    for w in window.findChildren(QTabWidget):
+        out += [("tab", w.tabText(i)) for i in range(w.count())]
+    for w in window.findChildren(QTextBrowser):
+        if w.isVisibleTo(window):
+            out.append(("pane", w.toPlainText()))
+    for w in window.findChildren(QTableView):
+        m = w.model()
+        if m is None:
+            continue
+        for c in range(m.columnCount()):
+            out.append(("header", str(m.headerData(c, Qt.Orientation.Horizontal) or "")))
+            for r in range(min(m.rowCount(), 5)):
+                out.append(("cell", str(m.data(m.index(r, c)) or "")))
+    for action in window.menuBar().actions():
+        out.append(("menu", action.text()))
+        menu = action.menu()
+        if menu is not None:
+            out += [("menu item", a.text()) for a in menu.actions()]
+    return out
+
+
+def test_switching_to_english_leaves_no_chinese_behind(ctx, qtbot, monkeypatch):  # type: ignore[no-untyped-def]
+    """The records here are in ASCII, so after a live switch from Chinese any Chinese still on
+    the screen is text the switch left behind ("424 个问题", 实地走访 in a picker, "走访已保存")."""
+    import re
+
+    from liaison_app.ui.visits.entry import VisitEntry  # noqa: F401
+
+    monkeypatch.setattr(MainWindow, "confirm_close", lambda self: True)
+    ctx.labels.translations.switch("zh_CN")
+    ctx.store.settings.set_officer_name("Wang")
+    ent = add_enterprise(ctx.store, "Acme Ltd", district_code="210102")
+    visit = ctx.store.visits.create(ent, {"visit_date": "2026-11-10", "officers": "Wang"}).record
+    ctx.store.problems.create({"category": "funding", "description": "loan"}, visit_id=visit.id)
+    window = make_window(ctx, qtbot)
+    window.show()
+    for i in range(len(PAGES)):
+        window.show_page(i)
+    window.visits.tabs.setCurrentIndex(1)
+    window.visits.tabs.setCurrentIndex(0)
+    entry = window.visits.entry
+    entry.start_for(ent)
+    entry.date.setMinimumDate(QDate(2026, 11, 19))
+    entry.date.setMaximumDate(QDate(2026, 11, 19))
+    entry.texts["summary"].setPlainText("talk")
+    entry.save()
+    assert "走访" in entry.status.text(), entry.status.text()
+    window.show_page(PAGES.index("ledger"))
+    window.ledger.select(ctx.store.problems.list()[0].id)
+    window.language_requested.emit("en")
+    qtbot.waitUntil(lambda: window.nav.item(0).text() == "My enterprises")
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    for i, name in enumerate(PAGES):
+        window.show_page(i)
+        if name == "visits":
+            for tab in (1, 0):
+                window.visits.tabs.setCurrentIndex(tab)
+                left = [t for t in _shown_texts(window) if cjk.search(t[1])]
+                assert not left, f"{name} tab {tab}: {left}"
+        left = [t for t in _shown_texts(window) if cjk.search(t[1])]
+        assert not left, f"{name}: {left}"
+
+
+def test_the_dashboard_chart_drops_no_group_and_cuts_labels_visibly():  # type: ignore[no-untyped-def]
+    """Only the top 12 groups were drawn (其他 missing) and labels were cut without a mark."""
+    from types import SimpleNamespace
+
+    from liaison_app.ui.dashboard.view import chart_bars, short_label
+
+    groups = [
+        SimpleNamespace(label=f"类别{i}", key=str(i), received=100 - i, resolved=50 - i)
+        for i in range(15)
+    ]
+    bars = chart_bars(groups, 12, "其余 %1 项")
+    assert len(bars) == 12 and bars[-1][0] == "其余 4 项"
+    assert sum(b[1] for b in bars) == sum(g.received for g in groups)
+    assert sum(b[2] for b in bars) == sum(g.resolved for g in groups)
+    assert chart_bars(groups[:12], 12, "x") == [
+        (g.label, g.received, g.resolved) for g in groups[:12]
+    ]
+    assert short_label("知识产权与认证检测服务中心有限公司") == "知识产权与认证检测服务…"
+    assert short_label("法律服务") == "法律服务"

@@ -103,6 +103,35 @@ def test_first_run_asks_the_name_and_offers_demo_data(ctx, monkeypatch):
     assert ctx.store.enterprises.count() == 60
 
 
+def test_welcome_in_a_folder_with_data_offers_no_demo_and_an_error_never_closes_the_app(
+    ctx, monkeypatch, errors
+):
+    from tests.ui.conftest import add_enterprise
+
+    add_enterprise(ctx.store, "沈阳北方重型机械有限公司", district_code="210106")
+    offered: list[bool] = []
+
+    def answer(dialog):
+        offered.append(dialog.demo.isVisibleTo(dialog))
+        assert "1 enterprises" in dialog.kept.text() and dialog.kept.isVisibleTo(dialog)
+        dialog.name.setText("李晓东")
+        dialog.demo.setChecked(True)  # even if it were chosen somehow
+        return 1
+
+    monkeypatch.setattr(WelcomeDialog, "exec", answer)
+    assert first_run(ctx)
+    assert offered == [False] and errors == []
+    assert ctx.store.enterprises.count() == 1
+    assert ctx.store.settings.officer_name() == "李晓东"
+
+    # A failure while setting up (here: demo data refused by the service) is shown, and the
+    # app goes on to its window instead of dying.
+    monkeypatch.setattr(WelcomeDialog, "wants_demo", property(lambda _d: True))
+    assert first_run(ctx)
+    assert len(errors) == 1 and "already holds 1 enterprises" in str(errors[0])
+    assert ctx.store.enterprises.count() == 1
+
+
 def test_welcome_requires_a_name(qtbot):
     dialog = WelcomeDialog()
     qtbot.addWidget(dialog)

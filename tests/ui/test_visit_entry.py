@@ -81,7 +81,7 @@ def test_draft_survives_a_crash_and_is_offered_back(ctx, qtbot, monkeypatch):
     fill_problem(entry.problems.rows[0], "logistics", "货车通行受限")
     qtbot.waitUntil(lambda: entry.drafts.path.exists(), timeout=3000)  # autosaved while typing
     # The process dies here; a new form on the next start finds the draft.
-    monkeypatch.setattr(VisitEntry, "ask_restore_draft", lambda self: True)
+    monkeypatch.setattr(VisitEntry, "ask_restore_draft", lambda self: "restore")
     again = make_entry(ctx, qtbot)
     assert again.offer_draft()
     assert again.enterprise_id() == ident
@@ -90,12 +90,29 @@ def test_draft_survives_a_crash_and_is_offered_back(ctx, qtbot, monkeypatch):
     assert again.problems.rows[0].values()["category"] == "logistics"
 
 
-def test_declined_draft_is_dropped(ctx, qtbot, monkeypatch):
+def test_a_declined_draft_is_kept_until_discarded_explicitly(ctx, qtbot, monkeypatch):
+    """The quit prompt promises the draft is offered again next time: "Later" keeps it, even
+    when a new visit is typed meanwhile; only "Discard" deletes it."""
+    ident = add_enterprise(ctx.store, "鞍山钢铁配件有限公司")
     entry = make_entry(ctx, qtbot)
     entry.drafts.save({"summary": "旧草稿", "problems": [{}]})
-    monkeypatch.setattr(VisitEntry, "ask_restore_draft", lambda self: False)
+    monkeypatch.setattr(VisitEntry, "ask_restore_draft", lambda self: "later")
     assert not entry.offer_draft()
-    assert not entry.drafts.path.exists()
+    entry.start_for(ident)
+    type_text(entry.texts["people_met"], "新的走访")
+    entry.save_draft()  # the new visit's own draft
+    again = make_entry(ctx, qtbot)  # the next start: both are offered
+    answers = iter(["later", "restore"])
+    monkeypatch.setattr(VisitEntry, "ask_restore_draft", lambda self: next(answers))
+    assert again.offer_draft()
+    assert again.texts["summary"].toPlainText() == "旧草稿"
+    assert again.drafts.load()["summary"] == "旧草稿"  # the form's draft now
+    held = [again.drafts.read(p) for p in again.drafts.held()]
+    assert [d["people_met"] for d in held] == ["新的走访"]  # the other kept for later
+    monkeypatch.setattr(VisitEntry, "ask_restore_draft", lambda self: "discard")
+    third = make_entry(ctx, qtbot)
+    assert not third.offer_draft()
+    assert not third.drafts.path.exists() and third.drafts.held() == []
 
 
 def test_future_visit_dates_cannot_be_picked(ctx, qtbot):

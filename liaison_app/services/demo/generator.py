@@ -383,11 +383,12 @@ class _Generator:
         status = "received"
         actions = out["action"]
 
-        last_at = [dt.datetime.combine(raised, dt.time(8))]
+        last_at = [min(dt.datetime.combine(raised, dt.time(8)), self.now)]
 
         def log(kind: str, to: str, when: dt.date, **extra: Any) -> None:
             at = dt.datetime.combine(when, dt.time(9 + rng.randint(0, 8), rng.randint(0, 59)))
             at = max(at, last_at[0] + dt.timedelta(minutes=rng.randint(1, 30)))
+            at = max(min(at, self.now), last_at[0])  # never later than now, never out of order
             last_at[0] = at
             actions.append(
                 {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QPainter
@@ -30,6 +31,27 @@ from liaison_app.ui.errors import ErrorDialog
 PERIODS = ("all", "year", "quarter", "month")
 BREAKDOWNS = ("category", "department", "district")
 CHART_BARS = 12
+LABEL_CHARS = 12
+
+
+def chart_bars(groups: list[Any], limit: int, others: str) -> list[tuple[str, int, int]]:
+    """(label, received, resolved) per bar: every group when they fit, else the largest and
+    one explicit "N others" bar adding up the rest, so no data is dropped silently."""
+    bars = [(g.label or g.key or "—", g.received, g.resolved) for g in groups]
+    if len(bars) <= limit:
+        return bars
+    rest = bars[limit - 1 :]
+    folded = (
+        others.replace("%1", str(len(rest))),
+        sum(r for _n, r, _d in rest),
+        sum(d for _n, _r, d in rest),
+    )
+    return [*bars[: limit - 1], folded]
+
+
+def short_label(text: str) -> str:
+    """A bar's label, cut with an ellipsis that says so (the table beside it has it whole)."""
+    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
 
 
 def period_range(period: str, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
@@ -80,19 +102,20 @@ class Breakdown(QWidget):
         self.chart.removeAllSeries()
         for axis in self.chart.axes():
             self.chart.removeAxis(axis)
-        top = list(reversed(groups[:CHART_BARS]))  # largest at the top
+        others = self.tr("%1 others")
+        top = list(reversed(chart_bars(groups, CHART_BARS, others)))  # largest at the top
         got, done = QBarSet(received), QBarSet(resolved)
-        for g in top:
-            got.append(g.received)
-            done.append(g.resolved)
+        for _name, n_received, n_resolved in top:
+            got.append(n_received)
+            done.append(n_resolved)
         series = QHorizontalBarSeries()
         series.append(got)
         series.append(done)
         self.chart.addSeries(series)
         names = QBarCategoryAxis()
-        names.append([(g.label or g.key or "—")[:12] for g in top])
+        names.append([short_label(name) for name, _r, _d in top])
         values = QValueAxis()
-        values.setRange(0, max([g.received for g in top] + [1]))
+        values.setRange(0, max([r for _n, r, _d in top] + [1]))
         # Whole-number ticks: "%d" of 1.75, 3.5… printed 1, 3, 5.
         values.applyNiceNumbers()
         if values.max() <= 10:
@@ -280,5 +303,9 @@ class DashboardView(QWidget):
             self,
             lambda: reports.statistics(start, end, lang),
             self.tr("Statistics"),
-            "statistics.pdf",
+            (
+                self.tr("Statistics"),
+                start,
+                end or (None if start else self._ctx.store.clock.today()),
+            ),
         )

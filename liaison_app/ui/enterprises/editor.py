@@ -56,6 +56,9 @@ class EnterpriseEditor(QDialog):
         self._ctx = ctx
         self._record = record
         self.saved_record: EnterpriseRecord | None = None
+        # The enterprise already holding the USCC typed here, when the person chose to open
+        # it instead of saving (the caller shows it).
+        self.open_instead: str | None = None
         self.edits: dict[str, QLineEdit] = {}
         self.messages: dict[str, Any] = {}
         self.form = QFormLayout()
@@ -98,6 +101,8 @@ class EnterpriseEditor(QDialog):
         resize_to_fit(self, 560, 640)
         if record:
             self._load(record)
+        else:  # a new firm is looked after by whoever records it, until someone changes it
+            self.edits["officer"].setText(ctx.store.settings.officer_name() or "")
         self._lock_district()
         self._dirty = False
         for edit in self.edits.values():
@@ -208,11 +213,11 @@ class EnterpriseEditor(QDialog):
             message.show_error(field_error_text(error))
         else:
             own = self._record.id if self._record else None
-            dupes = self._ctx.store.enterprises.check_duplicates(result.code, own)
-            if dupes:
-                message.show_warning(
-                    self.tr("Another enterprise already has this USCC: %1").replace(
-                        "%1", dupes[0].split(": ", 2)[-1]
+            other = self._ctx.store.enterprises.same_uscc(result.code, own)
+            if other is not None:
+                message.show_error(
+                    self.tr("%1 already has this USCC; a USCC names one enterprise.").replace(
+                        "%1", f"“{other[1]}”"
                     )
                 )
             else:
@@ -239,6 +244,13 @@ class EnterpriseEditor(QDialog):
                 else svc.create(self.values())
             )
         except ValidationError as exc:
+            duplicate = exc.for_field("uscc")
+            if (
+                duplicate is not None
+                and duplicate.code == "duplicate_uscc"
+                and self._offer_existing(str(duplicate.params["id"]), str(duplicate.params["name"]))
+            ):
+                return
             rest = show_field_errors(exc.errors, self.messages)
             first = next((self._rows[e.field] for e in exc.errors if e.field in self._rows), None)
             if first is not None:
@@ -253,6 +265,35 @@ class EnterpriseEditor(QDialog):
         self._ctx.events.emit_changes(saved.changes)
         self._dirty = False
         self.accept()
+
+    def _offer_existing(self, ident: str, name: str) -> bool:
+        if not self.ask_open_existing(name):
+            return False
+        self.open_instead = ident
+        self._dirty = False
+        super().reject()
+        return True
+
+    def ask_open_existing(self, name: str) -> bool:
+        """Whether to open the enterprise that already has this USCC instead (tests answer)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("USCC already on record"))
+        box.setText(
+            self.tr(
+                "%1 already has this USCC. A USCC names one legal entity, so it cannot be "
+                "saved for a second enterprise."
+            ).replace("%1", f"“{name}”")
+        )
+        open_button = box.addButton(
+            self.tr("Open %1").replace("%1", f"“{name}”"), QMessageBox.ButtonRole.AcceptRole
+        )
+        box.addButton(self.tr("Keep editing"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(open_button)
+        box.exec()
+        return box.clickedButton() is open_button
 
     def reject(self) -> None:
         if self._dirty and not self.confirm_discard():

@@ -7,11 +7,11 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -22,15 +22,16 @@ from PySide6.QtWidgets import (
 
 from liaison_app.domain.records import Changes, EnterpriseRecord
 from liaison_app.errors import NotFoundError
+from liaison_app.ui.columns import keep_column_widths
 from liaison_app.ui.context import AppContext
 from liaison_app.ui.enterprises.editor import EnterpriseEditor
 from liaison_app.ui.enterprises.table_model import EnterpriseTableModel
 from liaison_app.ui.errors import ErrorDialog
-from liaison_app.ui.forms import code_combo, combo_code, compact, refill
+from liaison_app.ui.forms import code_combo, combo_code, compact, refill, relabel
 from liaison_app.ui.permissions import allow
 from liaison_app.ui.richtext import esc
 from liaison_app.ui.sync.record_state import fit_sync_column, page_line
-from liaison_app.ui.undo import delete_undoably
+from liaison_app.ui.undo import UndoNotice, delete_undoably
 
 SEARCH_DELAY_MS = 150
 STARTUP_DELAY_MS = 200
@@ -59,8 +60,10 @@ class EnterprisesView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         fit_sync_column(self.table, self.model.SYNC_COLUMN, self.model.marks)
+        keep_column_widths(
+            self.table, ctx.settings, "enterprises", {0: 260, 1: 170, 2: 110, 3: 120, 4: 60, 5: 90}
+        )
         self.table.doubleClicked.connect(self.edit_selected)
         self.new_button = QPushButton()
         self.edit_button = QPushButton()
@@ -107,6 +110,8 @@ class EnterprisesView(QWidget):
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addLayout(filters)
         ll.addWidget(self.table)
+        self.undo_notice = UndoNotice(ctx.undo, self)
+        ll.addWidget(self.undo_notice)
         ll.addLayout(buttons)
         right = QWidget()
         rl = QVBoxLayout(right)
@@ -168,7 +173,9 @@ class EnterprisesView(QWidget):
             self._show(None)
 
     def _update_count(self) -> None:
-        self.count_label.setText(self.tr("%n enterprise(s)", "", self.model.rowCount()))
+        n = self.model.rowCount()
+        text = self.tr("%1 enterprise") if n == 1 else self.tr("%1 enterprises")
+        self.count_label.setText(text.replace("%1", f"{n:,}"))  # 20,000: separators
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -176,15 +183,19 @@ class EnterprisesView(QWidget):
         super().changeEvent(event)
 
     def retranslate_ui(self) -> None:
+        self.undo_notice.retranslate_ui()
+        relabel(self.district, self._district_items())
+        relabel(self.industry, self._ctx.labels.items("industries"))
+        relabel(self.size, self._ctx.labels.items("size"))
         self.search.setPlaceholderText(self.tr("Search name, USCC, address, contact… (Ctrl+F)"))
         self.district.setItemText(0, self.tr("All districts"))
         self.industry.setItemText(0, self.tr("All industries"))
         self.size.setItemText(0, self.tr("All sizes"))
         self.officer.setItemText(0, self.tr("All officers"))
         self.new_button.setText(self.tr("&New enterprise"))
-        self.edit_button.setText(self.tr("&Edit"))
+        self.edit_button.setText(self.tr("Ed&it…"))
         self.delete_button.setText(self.tr("&Delete"))
-        self.visit_button.setText(self.tr("Record &visit"))
+        self.visit_button.setText(self.tr("&Record visit"))
         self.history_label.setText(self.tr("Visit history"))
         self._update_count()
         self.model.headerDataChanged.emit(
@@ -337,6 +348,8 @@ class EnterprisesView(QWidget):
         editor = EnterpriseEditor(self._ctx, None, self)
         if editor.exec() and editor.saved_record:
             self.select(editor.saved_record.id)
+        elif editor.open_instead:
+            self.select(editor.open_instead)
 
     def edit_selected(self) -> None:
         r = self.current()
@@ -348,20 +361,39 @@ class EnterprisesView(QWidget):
             ErrorDialog.show_error(self, exc)
             return
         editor = EnterpriseEditor(self._ctx, fresh, self)
-        editor.exec()
+        if not editor.exec() and editor.open_instead:
+            self.select(editor.open_instead)
 
     def delete_selected(self) -> None:
         r = self.current()
         if r is None:
             return
-        delete_undoably(
+        if not self.confirm_delete(r.name):
+            return
+        if delete_undoably(
             self._ctx.undo,
             self._ctx.events,
             self._ctx.store.enterprises,
             r.id,
             self.tr("Delete %1").replace("%1", r.name),
             self,
+        ):
+            self.undo_notice.announce(self.tr("Deleted %1").replace("%1", r.name))
+
+    def confirm_delete(self, name: str) -> bool:  # a dialog a test can replace
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Delete enterprise"),
+            self.tr(
+                "Delete %1? Its visits and problems go with it; Undo brings them back."
+            ).replace("%1", name),
+            QMessageBox.StandardButton.NoButton,
+            self,
         )
+        delete = box.addButton(self.tr("Delete"), QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(box.addButton(QMessageBox.StandardButton.Cancel))
+        box.exec()
+        return box.clickedButton() is delete
 
     def _request_visit(self) -> None:
         r = self.current()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,9 +11,9 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from liaison_app.exchange.writers import Written
-from liaison_app.ui import settings as keys
 from liaison_app.ui.context import AppContext
 from liaison_app.ui.errors import ErrorDialog
+from liaison_app.ui.files import remember_folder, suggested_path
 from liaison_app.ui.tasks import TaskState
 
 # (path, encoding, progress, cancelled) → what was written
@@ -65,11 +66,11 @@ class Exporter:
         if box.clickedButton() is open_folder:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
-    def run(self, title: str, suggested_name: str) -> None:
-        folder = self._ctx.settings.get(keys.EXCHANGE_DIR) or str(Path.home())
+    def run(self, title: str, suggested_name: tuple[str | dt.date | None, ...]) -> None:
+        """``suggested_name``: the parts of the name offered (what, when)."""
         filters = self.filters()
         chosen, selected = type(self).ask_path(
-            self._parent, title, str(Path(folder) / suggested_name), filters
+            self._parent, title, suggested_path(self._ctx, *suggested_name, suffix=".xlsx"), filters
         )
         if not chosen:
             return
@@ -84,7 +85,7 @@ class Exporter:
                 else path.with_name(path.name + ".csv")
             )
         encoding = None if path.suffix.lower() == ".xlsx" else (CSV_UTF8 if kind == XLSX else kind)
-        self._ctx.settings.set(keys.EXCHANGE_DIR, str(path.parent))
+        remember_folder(self._ctx, path)
         self.start(path, encoding, title)
 
     def start(self, path: Path, encoding: str | None, title: str) -> None:
@@ -165,7 +166,7 @@ def export_ledger(ctx: AppContext, parent: QWidget, filters: dict[str, object]) 
     )
     exporter.run(
         QCoreApplication.translate("Exporter", "Export the problem ledger"),
-        QCoreApplication.translate("Exporter", "problem-ledger") + ".xlsx",
+        (QCoreApplication.translate("Exporter", "problem-ledger"), ctx.store.clock.today()),
     )
     return exporter
 
@@ -191,6 +192,10 @@ def export_visits(
     )
     exporter.run(
         QCoreApplication.translate("Exporter", "Export visits"),
-        QCoreApplication.translate("Exporter", "visits") + ".xlsx",
+        (
+            QCoreApplication.translate("Exporter", "visits"),
+            date_from if date_from or date_to else None,
+            date_to if date_from or date_to else ctx.store.clock.today(),
+        ),
     )
     return exporter

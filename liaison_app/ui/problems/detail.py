@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QPushButton,
     QSplitter,
     QTextBrowser,
@@ -18,6 +17,7 @@ from liaison_app.domain.records import Changes, ProblemRecord
 from liaison_app.errors import NotFoundError
 from liaison_app.ui.attachments.panel import AttachmentsPanel
 from liaison_app.ui.context import AppContext
+from liaison_app.ui.flow import wrapping_row
 from liaison_app.ui.permissions import allow
 from liaison_app.ui.problems.step_dialog import StepDialog
 from liaison_app.ui.richtext import esc
@@ -33,16 +33,16 @@ class ProblemDetail(QWidget):
         self.problem: ProblemRecord | None = None
         self.text = QTextBrowser()
         self.step_buttons: dict[str, QPushButton] = {}
-        bar = QHBoxLayout()
+        # The legal steps wrap onto a second line rather than widen the window.
+        self.step_bar, bar = wrapping_row()
         for step in (*STEPS, "follow_up"):
             button = QPushButton()
             button.clicked.connect(lambda _c=False, s=step: self.open_step(s))
             self.step_buttons[step] = button
             bar.addWidget(button)
-        bar.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(bar)
+        layout.addWidget(self.step_bar)
         self.attachments = AttachmentsPanel(ctx)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.text)
@@ -79,7 +79,7 @@ class ProblemDetail(QWidget):
         labels = self._ctx.labels
         for step, button in self.step_buttons.items():
             button.setText(
-                labels("action_kind", step) if step != "follow_up" else self.tr("Follow-up…")
+                labels("step", step) if step != "follow_up" else self.tr("Log a follow-up…")
             )
             # Exactly the legal next steps are offered; the rest are hidden.
             legal = p is not None and (

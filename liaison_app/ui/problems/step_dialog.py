@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from PySide6.QtCore import QDate, QEvent
@@ -45,7 +46,7 @@ class StepDialog(QDialog):
         labels = ctx.labels
         if step == "follow_up":
             self.kind = code_combo(
-                [(k, labels("action_kind", k)) for k in FOLLOW_UP_KINDS],
+                [(k, labels("step", k)) for k in FOLLOW_UP_KINDS],
                 blank=None,
                 searchable=False,
             )
@@ -123,9 +124,7 @@ class StepDialog(QDialog):
                 label.setText(captions[caption])
         labels = self._ctx.labels
         name = (
-            labels("action_kind", self._step)
-            if self._step != "follow_up"
-            else self.tr("Log a follow-up")
+            labels("step", self._step) if self._step != "follow_up" else self.tr("Log a follow-up")
         )
         self.setWindowTitle(f"{name} — {labels.number(self._problem)}")
         self.hint.setText(f"{self._problem.enterprise_name}: {self._problem.description[:120]}")
@@ -150,7 +149,15 @@ class StepDialog(QDialog):
                 )
                 saved = svc.step(self._problem.id, self._step, inp)
         except ValidationError as exc:
-            if show_field_errors(exc.errors, self.messages):  # type: ignore[arg-type]
+            # The note is this step's result, reason…: its error says the field's own name.
+            said = {"resolve": "result", "reject": "reason"}.get(self._step)
+            errors = [
+                dataclasses.replace(e, field=said) if said and e.field == "note" else e
+                for e in exc.errors
+            ]
+            if said and said not in self.messages and "note" in self.messages:
+                self.messages[said] = self.messages["note"]
+            if show_field_errors(errors, self.messages):  # type: ignore[arg-type]
                 ErrorDialog.show_error(self, exc)
             return
         except Exception as exc:  # noqa: BLE001

@@ -34,10 +34,14 @@ class ProblemTableModel(PagedTableModel[ProblemRecord]):
         "sync",
     )
     SYNC_COLUMN = 8
+    # Follow-ups due add how late each one is (days overdue, days waiting, days left).
+    DUE_COLUMNS = (COLUMNS[0], "days", *COLUMNS[1:])
 
-    def __init__(self, ctx: AppContext, parent: Any = None) -> None:
+    def __init__(self, ctx: AppContext, parent: Any = None, days: bool = False) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self.columns = self.DUE_COLUMNS if days else self.COLUMNS
+        self.SYNC_COLUMN = len(self.columns) - 1
         self.marks = SyncMarks(ctx, self)
         self.marks.changed.connect(self._on_marks_changed)
 
@@ -55,20 +59,52 @@ class ProblemTableModel(PagedTableModel[ProblemRecord]):
             self.dataChanged.emit(self.index(0, self.SYNC_COLUMN), last)
 
     def headers(self) -> tuple[str, ...]:
-        return (
-            QCoreApplication.translate("ProblemTableModel", "Number"),
-            QCoreApplication.translate("ProblemTableModel", "Enterprise"),
-            QCoreApplication.translate("ProblemTableModel", "Category"),
-            QCoreApplication.translate("ProblemTableModel", "Urgency"),
-            QCoreApplication.translate("ProblemTableModel", "Status"),
-            QCoreApplication.translate("ProblemTableModel", "Department"),
-            QCoreApplication.translate("ProblemTableModel", "Deadline"),
-            QCoreApplication.translate("ProblemTableModel", "Raised"),
-            "",
+        names = {
+            "number": QCoreApplication.translate("ProblemTableModel", "Number"),
+            "enterprise": QCoreApplication.translate("ProblemTableModel", "Enterprise"),
+            "category": QCoreApplication.translate("ProblemTableModel", "Category"),
+            "urgency": QCoreApplication.translate("ProblemTableModel", "Urgency"),
+            "status": QCoreApplication.translate("ProblemTableModel", "Status"),
+            "department": QCoreApplication.translate("ProblemTableModel", "Department"),
+            "deadline": QCoreApplication.translate("ProblemTableModel", "Deadline"),
+            "days": QCoreApplication.translate("ProblemTableModel", "How late"),
+            "raised": QCoreApplication.translate("ProblemTableModel", "Raised"),
+            "sync": "",
+        }
+        return tuple(names[c] for c in self.columns)
+
+    def days_text(self, r: ProblemRecord) -> str:
+        """Days overdue, days left, or days waiting to be accepted (no deadline yet)."""
+        today = self._ctx.store.clock.today()
+        if r.deadline is not None:
+            late = (today - r.deadline).days
+            if late == 0:
+                return QCoreApplication.translate("ProblemTableModel", "due today")
+            if late > 0:
+                text = (
+                    QCoreApplication.translate("ProblemTableModel", "%1 day overdue")
+                    if late == 1
+                    else QCoreApplication.translate("ProblemTableModel", "%1 days overdue")
+                )
+            else:
+                text = (
+                    QCoreApplication.translate("ProblemTableModel", "due in %1 day")
+                    if late == -1
+                    else QCoreApplication.translate("ProblemTableModel", "due in %1 days")
+                )
+            return text.replace("%1", str(abs(late)))
+        if r.status != "received":
+            return ""
+        waited = (today - r.raised_on).days
+        text = (
+            QCoreApplication.translate("ProblemTableModel", "waiting %1 day")
+            if waited == 1
+            else QCoreApplication.translate("ProblemTableModel", "waiting %1 days")
         )
+        return text.replace("%1", str(waited))
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
+        return 0 if parent.isValid() else len(self.columns)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -94,7 +130,7 @@ class ProblemTableModel(PagedTableModel[ProblemRecord]):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         labels = self._ctx.labels
-        col = self.COLUMNS[index.column()]
+        col = self.columns[index.column()]
         if col == "number":
             return labels.number(r)
         if col == "enterprise":
@@ -110,4 +146,6 @@ class ProblemTableModel(PagedTableModel[ProblemRecord]):
             return labels("departments", r.lead_department)
         if col == "deadline":
             return r.deadline.isoformat() if r.deadline else ""
+        if col == "days":
+            return self.days_text(r)
         return r.raised_on.isoformat()

@@ -9,13 +9,14 @@ from PySide6.QtCore import QDate, QEvent, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDateEdit,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -23,9 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from liaison_app.domain.records import Changes
+from liaison_app.ui import settings as keys
+from liaison_app.ui.columns import keep_column_widths
 from liaison_app.ui.context import AppContext
 from liaison_app.ui.errors import ErrorDialog
-from liaison_app.ui.forms import code_combo, combo_code, compact, refill
+from liaison_app.ui.forms import code_combo, combo_code, compact, refill, relabel
 from liaison_app.ui.permissions import allow
 from liaison_app.ui.problems.detail import ProblemDetail
 from liaison_app.ui.problems.table_model import ProblemTableModel
@@ -69,15 +72,22 @@ class ProblemLedgerView(QWidget):
         self.delete_button = QPushButton()
         self.print_button = QPushButton()
         self.export_button = QPushButton()
-        self.model = ProblemTableModel(ctx, self)
+        self.model = ProblemTableModel(ctx, self, days=mode == "due")
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         fit_sync_column(self.table, self.model.SYNC_COLUMN, self.model.marks)
+        keep_column_widths(
+            self.table,
+            ctx.settings,
+            mode,
+            {0: 175, 1: 220, 2: 110, 3: 70, 4: 110, 5: 130, 6: 95, 7: 95}
+            if mode == "ledger"
+            else {0: 175, 1: 150, 2: 220, 3: 110, 4: 70, 5: 110, 6: 130, 7: 95, 8: 95},
+        )
         self.detail = ProblemDetail(ctx)
         self.delete_button.clicked.connect(self.delete_selected)
         self.print_button.clicked.connect(self.print_ledger)
@@ -109,9 +119,24 @@ class ProblemLedgerView(QWidget):
         buttons.addWidget(self.export_button)
         buttons.addStretch(1)
         ll.addLayout(buttons)
+        # Follow-ups due: whose problems, said and switchable (an office's shared folder holds
+        # everyone's; an officer's name may match none of them).
         self.due_label = QLabel()
-        self.due_label.setVisible(mode == "due")
-        ll.insertWidget(0, self.due_label)
+        self.due_label.setWordWrap(True)
+        self.whose = QComboBox()
+        self.whose.addItem("", "mine")
+        self.whose.addItem("", "all")
+        self.whose.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.whose.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.whose.setCurrentIndex(max(self.whose.findData(ctx.settings.get(keys.DUE_WHOSE)), 0))
+        due_row = QHBoxLayout()
+        due_row.addWidget(self.due_label, 1)
+        due_row.addWidget(self.whose)
+        due_box = QWidget()
+        due_box.setLayout(due_row)
+        due_row.setContentsMargins(0, 0, 0, 0)
+        due_box.setVisible(mode == "due")
+        ll.insertWidget(0, due_box)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.detail)
@@ -127,6 +152,7 @@ class ProblemLedgerView(QWidget):
         self.search.textChanged.connect(lambda _t: self._timer.start())
         for combo in (self.status, self.category, self.department, self.district, self.officer):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
+        self.whose.currentIndexChanged.connect(self._whose_changed)
         for box in (self.overdue, self.use_dates):
             box.toggled.connect(lambda _b: self.apply_filters())
         for edit in (self.date_from, self.date_to):
@@ -163,8 +189,13 @@ class ProblemLedgerView(QWidget):
         svc = self._ctx.store.problems
         try:
             if self.mode == "due":
-                days = 7
-                rows = svc.due(days, officer=self._ctx.store.settings.officer_name())
+                settings = self._ctx.settings
+                mine = self.whose.currentData() == "mine"
+                rows = svc.due(
+                    settings.get(keys.DUE_WITHIN_DAYS),
+                    officer=self._ctx.store.settings.officer_name() if mine else None,
+                    waiting_days=settings.get(keys.WAITING_WORKING_DAYS),
+                )
                 self.model.set_loader(lambda offset, limit: rows[offset : offset + limit])
                 total = len(rows)
             else:
@@ -176,7 +207,8 @@ class ProblemLedgerView(QWidget):
         except Exception as exc:  # noqa: BLE001 - e.g. an unknown code typed into a filter
             ErrorDialog.show_error(self, exc)
             return
-        self.count_label.setText(self.tr("%n problem(s)", "", total))
+        self._total = total
+        self._say_count()
         if self.model.rowCount():
             self.table.selectRow(0)
         else:
@@ -188,6 +220,12 @@ class ProblemLedgerView(QWidget):
         super().changeEvent(event)
 
     def retranslate_ui(self) -> None:
+        labels = self._ctx.labels
+        relabel(self.status, labels.items("status"))
+        relabel(self.category, labels.items("categories"))
+        relabel(self.department, labels.items("departments"))
+        relabel(self.district, labels.items("districts"))
+        self._say_count()
         self.search.setPlaceholderText(self.tr("Search number, description, result… (Ctrl+F)"))
         self.status.setItemText(0, self.tr("All statuses"))
         self.category.setItemText(0, self.tr("All categories"))
@@ -199,11 +237,44 @@ class ProblemLedgerView(QWidget):
         self.delete_button.setText(self.tr("Delete problem"))
         self.print_button.setText(self.tr("&Print ledger…"))
         self.export_button.setText(self.tr("E&xport to Excel…"))
-        self.due_label.setText(
-            self.tr("My open problems that are overdue or due within 7 days, most urgent first.")
-        )
+        self.whose.setItemText(0, self.tr("My problems"))
+        self.whose.setItemText(1, self.tr("Everyone's problems"))
+        self._say_whose()
         self.model.headerDataChanged.emit(
             Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1
+        )
+
+    def _say_count(self) -> None:
+        total = getattr(self, "_total", None)
+        if total is None:
+            self.count_label.setText("")
+            return
+        text = self.tr("%1 problem") if total == 1 else self.tr("%1 problems")
+        self.count_label.setText(text.replace("%1", f"{total:,}"))  # 20,000: separators
+
+    def _whose_changed(self) -> None:
+        self._ctx.settings.set(keys.DUE_WHOSE, self.whose.currentData())
+        self._say_whose()
+        if self._loaded:
+            self.apply_filters()
+
+    def _say_whose(self) -> None:
+        settings = self._ctx.settings
+        text = (
+            self.tr(
+                "My problems (raised by %1) that are overdue, due within %2 days, or received "
+                "and not accepted for more than %3 working days; most urgent first."
+            ).replace("%1", self._ctx.store.settings.officer_name() or "—")
+            if self.whose.currentData() == "mine"
+            else self.tr(
+                "Everyone's problems that are overdue, due within %2 days, or received and "
+                "not accepted for more than %3 working days; most urgent first."
+            )
+        )
+        self.due_label.setText(
+            text.replace("%2", str(settings.get(keys.DUE_WITHIN_DAYS))).replace(
+                "%3", str(settings.get(keys.WAITING_WORKING_DAYS))
+            )
         )
 
     def focus_search(self) -> None:
@@ -299,5 +370,5 @@ class ProblemLedgerView(QWidget):
             self,
             lambda: reports.ledger(lang, **filters),
             self.tr("Problem ledger"),
-            "problem-ledger.pdf",
+            (self.tr("Problem ledger"), self._ctx.store.clock.today()),
         )

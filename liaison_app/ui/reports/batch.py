@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from liaison_app.ui.context import AppContext
 from liaison_app.ui.errors import ErrorDialog
+from liaison_app.ui.files import save_folder
 from liaison_app.ui.tasks import TaskState
 
 
@@ -43,7 +45,7 @@ class BatchExportDialog(QDialog):
         self.month = QDateEdit(QDate.currentDate())
         self.month.setDisplayFormat("yyyy-MM")
         self.month.setCalendarPopup(True)
-        self.folder = QLineEdit(str(Path.home()))
+        self.folder = QLineEdit(str(save_folder(ctx)))
         browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
@@ -57,10 +59,18 @@ class BatchExportDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.buttons.accepted.connect(self.start)
+        self.open_folder = self.buttons.addButton(
+            self.tr("&Open folder"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.open_folder.setVisible(False)  # once something is written
+        self.open_folder.clicked.connect(self._open_folder)
         self.buttons.rejected.connect(self.cancel_or_close)
         form = QFormLayout()
         form.addRow(self.tr("&Month"), self.month)
-        form.addRow(self.tr("&Folder"), row)
+        # A row holding a layout gets no buddy by itself: without one the & shows literally.
+        self.folder_label = QLabel(self.tr("&Folder"))
+        self.folder_label.setBuddy(self.folder)
+        form.addRow(self.folder_label, row)
         form.addRow("", self.combined)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -119,7 +129,12 @@ class BatchExportDialog(QDialog):
             else self.tr("%n file(s) written.", "", len(written))
         )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
+        self.open_folder.setVisible(bool(written))
         self.finished_export.emit(written)
+
+    def _open_folder(self) -> None:
+        if self.written:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.written[0].parent)))
 
     def _failed(self, exc: BaseException) -> None:
         self.state = None

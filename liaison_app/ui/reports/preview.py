@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt
+from PySide6.QtGui import QGuiApplication, QPainter
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -17,9 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from liaison_app.ui.errors import ErrorDialog
-from liaison_app.ui.screens import resize_to_fit
 
-PRINT_DPI = 300
+BAND_ROWS = 512  # a band of one page, rendered and released before the next
 
 
 class ReportPreview(QDialog):
@@ -38,7 +37,8 @@ class ReportPreview(QDialog):
         from PySide6.QtPdfWidgets import QPdfView
 
         self.pdf = pdf
-        self.suggested_name = suggested_name
+        self.suggested_name = suggested_name  # a whole path: folder and name
+        self.saved_to: Path | None = None
         self.setWindowTitle(title)
         self._bytes = QByteArray(pdf)
         self._buffer = QBuffer(self)
@@ -70,8 +70,19 @@ class ReportPreview(QDialog):
         layout.addWidget(self.notice)
         layout.addWidget(self.view, 1)
         layout.addLayout(bar)
-        resize_to_fit(self, 900, 1000)
         self.retranslate_ui()
+        self.fit_to_screen()
+
+    def fit_to_screen(self) -> None:
+        """As tall as an A4 page wants, but never past the available screen: the buttons stay
+        on it at 1366×768 and at 150 % scaling."""
+        screen = (self.parentWidget() or self).screen() or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry()
+        frame = 40  # title bar and borders, outside the geometry resize() sets
+        width, height = min(900, room.width() - frame), min(1000, room.height() - 2 * frame)
+        self.setMaximumSize(room.width(), room.height() - frame)
+        self.resize(width, height)
+        self.move(room.x() + (room.width() - width) // 2, room.y() + frame // 2)
 
     def retranslate_ui(self) -> None:
         self.pages.setText(self.tr("%n page(s)", "", self.document.pageCount()))
@@ -105,6 +116,16 @@ class ReportPreview(QDialog):
             partial.replace(target)
         except OSError as exc:
             ErrorDialog.show_error(self, exc)
+            return
+        self.saved_to = target
+        from liaison_app.ui.exchange.export import Exporter
+
+        Exporter.tell_written(
+            self,
+            self.windowTitle(),
+            self.tr("Saved to %1").replace("%1", str(target)),
+            target.parent,
+        )
 
     def print_document(self) -> None:
         printer = self.ask_printer()
@@ -112,12 +133,19 @@ class ReportPreview(QDialog):
             self.print_to(printer)
 
     def print_to(self, printer) -> int:  # type: ignore[no-untyped-def]
-        """Render each page at print resolution onto the printer; returns pages printed."""
+        """Print page by page at 100 %, each page on paper of its own orientation, rendered at
+        the printer's resolution in bands of BAND_ROWS rows (memory stays flat however many or
+        large the pages); returns the pages printed."""
+        from PySide6.QtGui import QPageLayout
         from PySide6.QtPrintSupport import QPrinter
 
         first, last = 1, self.document.pageCount()
         if printer.printRange() == QPrinter.PrintRange.PageRange:
             first, last = max(printer.fromPage(), 1), min(printer.toPage() or last, last)
+        if first > last:
+            return 0
+        printer.setFullPage(True)  # the PDF carries its own margins
+        printer.setPageOrientation(self._orientation(first - 1, QPageLayout))
         painter = QPainter()
         if not painter.begin(printer):
             ErrorDialog.show_error(self, OSError(self.tr("The printer could not be started.")))
@@ -126,33 +154,48 @@ class ReportPreview(QDialog):
         try:
             for index in range(first - 1, last):
                 if printed:
+                    printer.setPageOrientation(self._orientation(index, QPageLayout))
                     printer.newPage()
-                points = self.document.pagePointSize(index)
-                size = QSize(
-                    int(points.width() / 72 * PRINT_DPI), int(points.height() / 72 * PRINT_DPI)
-                )
-                image = self.document.render(index, size)
-                target = painter.viewport()
-                scaled = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-                painter.drawImage(
-                    target.x(),
-                    target.y(),
-                    image.scaled(
-                        scaled,
-                        Qt.AspectRatioMode.KeepAspectRatio,
-                        Qt.TransformationMode.SmoothTransformation,
-                    ),
-                )
+                self._paint_page(painter, printer, index)
                 printed += 1
         finally:
             painter.end()
         return printed
 
+    def _orientation(self, index: int, page_layout):  # type: ignore[no-untyped-def]
+        points = self.document.pagePointSize(index)
+        wide = points.width() > points.height()
+        return page_layout.Orientation.Landscape if wide else page_layout.Orientation.Portrait
 
-def show_report(ctx, parent: QWidget, make, title: str, suggested_name: str) -> None:  # type: ignore[no-untyped-def]
-    """Build a report in the background, then preview it (print and save from there)."""
+    def _paint_page(self, painter: QPainter, printer, index: int) -> None:  # type: ignore[no-untyped-def]
+        from PySide6.QtPdf import QPdfDocumentRenderOptions
+
+        points = self.document.pagePointSize(index)
+        dpi = printer.resolution()
+        size = QSize(round(points.width() / 72 * dpi), round(points.height() / 72 * dpi))
+        paper = painter.viewport()
+        if size.width() > paper.width() or size.height() > paper.height():  # smaller paper
+            size = size.scaled(paper.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        options = QPdfDocumentRenderOptions()
+        options.setScaledSize(size)
+        for top in range(0, size.height(), BAND_ROWS):
+            band = QRect(0, top, size.width(), min(BAND_ROWS, size.height() - top))
+            options.setScaledClipRect(band)
+            image = self.document.render(index, band.size(), options)
+            painter.drawImage(paper.x(), paper.y() + top, image)
+            del image  # released before the next band is drawn
+
+
+def show_report(ctx, parent: QWidget, make, title: str, name: tuple[object, ...]) -> None:  # type: ignore[no-untyped-def]
+    """Build a report in the background, then preview it (print and save from there); saving
+    offers ``name``'s parts joined (企业-走访记录表-日期.pdf) in the folder last saved to."""
+    from liaison_app.ui.files import remember_folder, suggested_path
 
     def done(report) -> None:  # type: ignore[no-untyped-def]
-        ReportPreview(report.pdf, title, suggested_name, report.warnings, parent).exec()
+        suggested = suggested_path(ctx, *name, suffix=".pdf")  # type: ignore[arg-type]
+        preview = ReportPreview(report.pdf, title, suggested, report.warnings, parent)
+        preview.exec()
+        if preview.saved_to is not None:
+            remember_folder(ctx, preview.saved_to)
 
     ctx.tasks.run(lambda _state: make(), done, lambda exc: ErrorDialog.show_error(parent, exc))

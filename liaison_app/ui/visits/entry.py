@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QStringListModel, Qt, QTimer, Signal
@@ -31,6 +32,7 @@ from liaison_app.ui.forms import (
     code_combo,
     current_language,
     field_error_text,
+    relabel,
     set_combo_code,
     show_field_errors,
     with_message,
@@ -243,27 +245,44 @@ class VisitEntry(QWidget):
     def save_draft(self) -> None:
         if self.dirty:
             self.drafts.save(self.values())
-            self.status.setText(self.tr("Draft saved"))
+            self._say(lambda: self.tr("Draft saved"))
 
     def offer_draft(self) -> bool:
-        """On start: a draft left by a crash or an unsaved close is offered back."""
-        data = self.drafts.load()
-        if not data:
-            return False
-        if self.ask_restore_draft():
-            self.restore_values(data)
-            return True
-        self.drafts.clear()
+        """On start: drafts left by a crash, an unsaved close or kept for later are offered
+        back, one by one. Only "Discard" deletes one; "Later" keeps it for the next start."""
+        pending = [self.drafts.path] if self.drafts.path.exists() else []
+        for path in [*pending, *self.drafts.held()]:
+            data = self.drafts.read(path)
+            if not data:
+                continue
+            answer = self.ask_restore_draft()
+            if answer == "restore":
+                self.restore_values(data)
+                self.save_draft()  # the form's draft now
+                if path != self.drafts.path:
+                    path.unlink(missing_ok=True)
+                return True
+            if answer == "discard":
+                path.unlink(missing_ok=True)
+            else:
+                self.drafts.hold(path)  # typing a new visit will not overwrite it
         return False
 
-    def ask_restore_draft(self) -> bool:
-        answer = QMessageBox.question(
-            self,
-            self.tr("Unsaved visit"),
-            self.tr("A visit you were recording was not saved. Restore it?"),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+    def ask_restore_draft(self) -> str:
+        """ "restore", "later" (kept) or "discard"."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Unsaved visit"))
+        box.setText(self.tr("A visit you were recording was not saved. Restore it?"))
+        restore = box.addButton(self.tr("&Restore"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("&Later (keep the draft)"), QMessageBox.ButtonRole.RejectRole)
+        discard = box.addButton(
+            self.tr("&Discard the draft"), QMessageBox.ButtonRole.DestructiveRole
         )
-        return answer == QMessageBox.StandardButton.Yes
+        box.setDefaultButton(restore)
+        box.exec()
+        clicked = box.clickedButton()
+        return "restore" if clicked is restore else "discard" if clicked is discard else "later"
 
     def discard(self) -> None:
         self.drafts.clear()
@@ -297,7 +316,8 @@ class VisitEntry(QWidget):
         self.drafts.clear()
         self._ctx.events.emit_changes(saved.changes)
         self.reset()
-        self.status.setText(self.tr("Visit saved with %n problem(s)", "", len(filled)))
+        count = len(filled)
+        self._say(lambda: self.tr("Visit saved with %n problem(s)", "", count))
         self.last_saved = saved.record.id
         self.print_button.setEnabled(True)
         self.attach_button.setEnabled(True)
@@ -324,7 +344,20 @@ class VisitEntry(QWidget):
             self.retranslate_ui()
         super().changeEvent(event)
 
+    def _say(self, text: Callable[[], str]) -> None:
+        """A status line, said again in the new language after a live switch."""
+        self._said = text
+        self.status.setText(text())
+
     def retranslate_ui(self) -> None:
+        labels = self._ctx.labels
+        relabel(self.mode, labels.items("visit_mode"))
+        for row in self.problems.rows:
+            relabel(row.category, labels.items("categories"))
+            relabel(row.urgency, labels.items("urgency"))
+        said = getattr(self, "_said", None)
+        if said is not None:
+            self.status.setText(said())
         captions = {
             "enterprise": self.tr("&Enterprise"),
             "visit_date": self.tr("&Date"),
@@ -333,9 +366,9 @@ class VisitEntry(QWidget):
             "people_met": self.tr("&People met"),
             "business_situation": self.tr("&Business situation"),
             "policies": self.tr("Po&licies explained"),
-            "opinions": self.tr("Enterprise's o&pinions"),
+            "opinions": self.tr("Enterprise's opi&nions"),
             "solved_on_site": self.tr("Solved on si&te"),
-            "summary": self.tr("Su&mmary"),
+            "summary": self.tr("S&ummary"),
         }
         for name, field in self._fields.items():
             label = self.form.labelForField(field.parentWidget())
@@ -349,7 +382,7 @@ class VisitEntry(QWidget):
         self.add_problem_button.setText(self.tr("&Add problem (Ctrl+Shift+N)"))
         self.save_button.setText(self.tr("&Save visit (Ctrl+Enter)"))
         self.clear_button.setText(self.tr("Discard"))
-        self.print_button.setText(self.tr("&Print the saved visit for signing…"))
+        self.print_button.setText(self.tr("P&rint the saved visit for signing…"))
         self.attach_button.setText(self.tr("P&hotos and scans of the saved visit…"))
         self.problems.placeholder(
             self.tr("Category"),

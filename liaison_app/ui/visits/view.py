@@ -13,7 +13,6 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QPushButton,
     QSplitter,
     QTableView,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from liaison_app.domain.records import Changes, VisitRecord
+from liaison_app.ui.columns import keep_column_widths
 from liaison_app.ui.context import AppContext
 from liaison_app.ui.sync.record_state import SyncMarks, fit_sync_column, header_tip, mark_data
 from liaison_app.ui.table_models.paged import Index, PagedTableModel
@@ -106,8 +106,10 @@ class VisitsView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         fit_sync_column(self.table, self.model.SYNC_COLUMN, self.model.marks)
+        keep_column_widths(
+            self.table, ctx.settings, "visits", {0: 95, 1: 90, 2: 220, 3: 140, 4: 320}
+        )
         self.print_button = QPushButton()
         self.print_button.clicked.connect(self.print_selected)
         self.export_button = QPushButton()
@@ -213,10 +215,11 @@ class VisitsView(QWidget):
 
         lang = self._ctx.labels.translations.language
         reports = self._ctx.store.reports
+        visit = self._ctx.store.visits.get(visit_id)
         show_report(
             self._ctx,
             self,
             lambda: reports.visit_record(visit_id, lang),
             self.tr("Visit record"),
-            f"visit-{visit_id[-8:]}.pdf",
+            (visit.enterprise_name, self.tr("Visit record"), visit.visit_date),
         )
