@@ -224,7 +224,8 @@ def test_statistics_period_with_an_open_end_is_said_in_words(store, visit):
     for start, lang, said in (
         (None, "zh_CN", "统计期间：全部时间"),
         (None, "en", "Period: All time"),
-        (dt.date(2026, 1, 1), "zh_CN", "统计期间：2026-01-01 起"),
+        (dt.date(2026, 1, 1), "zh_CN", "统计期间：2026年1月1日 起"),
+        (dt.date(2026, 1, 1), "en", "Period: from 2026-01-01"),
     ):
         whole = squeeze("".join(pages_text(store.reports.statistics(start, None, lang).pdf)))
         assert squeeze(said) in whole and "…" not in whole, (lang, start)
