@@ -53,54 +53,42 @@ class CursorTooOld(LiaisonError):
     code = "cursor_expired"
 
 
-def _pack(body: dict[str, Any]) -> str:
-    raw = json.dumps(body, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _unpack(cursor: str) -> Any:
-    return json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-
-
-def _checked(tag: str, record_id: str, *numbers: int) -> None:
-    if not all(0 <= n < 2**63 for n in numbers) or len(tag) > 16 or len(record_id) > 36:
-        raise ValueError("out of range")
-
-
-_NOT_OURS = (ValueError, KeyError, TypeError, AttributeError)
-
-
-def _not_ours() -> SyncRefused:
-    return SyncRefused("cursor_invalid", "this cursor is not one of ours; pull from the start")
-
-
 def encode_cursor(
     seq: int, tag: str, record_id: str, base: int | None = None, floor: int | None = None
 ) -> str:
     body: dict[str, Any] = {"s": seq, "t": tag, "i": record_id}
     if base is not None and (base, floor) != (seq, seq):
         body.update(b=base, f=floor if floor is not None else base)
-    return _pack(body)
+    raw = json.dumps(body, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def decode_position(cursor: str) -> tuple[int, str, str, int, int]:
     """(seq, tag, record id, base, floor) of a cursor; refused when it is not one of ours."""
     try:
-        body = _unpack(cursor)
+        body = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         seq, tag, record_id = int(body["s"]), str(body["t"]), str(body["i"])
         base, floor = int(body.get("b", seq)), int(body.get("f", body.get("b", seq)))
-        _checked(tag, record_id, seq, base, floor)
-        if floor < base:
+        if (
+            not all(0 <= n < 2**63 for n in (seq, base, floor))
+            or len(tag) > 16
+            or len(record_id) > 36
+            or floor < base
+        ):
             raise ValueError("out of range")
         return seq, tag, record_id, base, floor
-    except _NOT_OURS as exc:
-        raise _not_ours() from exc
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise SyncRefused(
+            "cursor_invalid", "this cursor is not one of ours; pull from the start"
+        ) from exc
 
 
 def encode_first(kind: int, version: int, record_id: str, upto: int, tag: str) -> str:
     """The cursor of a first pull: the kind of record (its place in ENTITIES) and the position
     within it, the head the pull began at (``h``) and that head's tag."""
-    return _pack({"e": kind, "s": version, "i": record_id, "h": upto, "t": tag})
+    body = {"e": kind, "s": version, "i": record_id, "h": upto, "t": tag}
+    raw = json.dumps(body, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def decode_first(cursor: str | None) -> tuple[int, int, str, int, str] | None:
@@ -108,17 +96,23 @@ def decode_first(cursor: str | None) -> tuple[int, int, str, int, str] | None:
     if not cursor:
         return None
     try:
-        body = _unpack(cursor)
+        body = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         if not isinstance(body, dict) or "e" not in body:
             return None
         kind, version, upto = int(body["e"]), int(body["s"]), int(body["h"])
         record_id, tag = str(body["i"]), str(body["t"])
-        _checked(tag, record_id, version, upto)
-        if not 0 <= kind < len(ENTITIES):
+        if (
+            not 0 <= kind < len(ENTITIES)
+            or not all(0 <= n < 2**63 for n in (version, upto))
+            or len(tag) > 16
+            or len(record_id) > 36
+        ):
             raise ValueError("out of range")
         return kind, version, record_id, upto, tag
-    except _NOT_OURS as exc:
-        raise _not_ours() from exc
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise SyncRefused(
+            "cursor_invalid", "this cursor is not one of ours; pull from the start"
+        ) from exc
 
 
 def decode_cursor(cursor: str) -> tuple[int, str, str]:
