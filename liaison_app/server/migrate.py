@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-HEAD = "s0011"
+HEAD = "s0010"
 
 
 def _config() -> Config:

@@ -9,12 +9,6 @@ differs, means the server was restored from an older copy and the client must re
 When the caller's scope grew after the cursor (an officer's assignment, a supervisor's new
 district) the pull rescans from the start, sending besides what is new every older record of
 the enterprises that came into scope, flagged ``snapshot`` — paged like any other pull.
-
-A pull from no cursor sends the scope a kind of record at a time (enterprises, visits,
-problems, actions, attachments; each in (version, id) order) as it stands from the head it
-began at, so a client can write every row the moment it arrives: in plain version order a
-firm edited after its visits comes after all of them, and all of them would wait for it.
-Once every kind is sent the cursor is an ordinary one at that head, and the pull goes on.
 """
 
 from __future__ import annotations
@@ -42,7 +36,7 @@ from liaison_app.server.schema import (
     users,
 )
 from liaison_app.server.sync_types import Caller, SyncRefused
-from liaison_app.sync.protocol import ENTITIES, MAX_PULL, MAX_PULL_BYTES
+from liaison_app.sync.protocol import MAX_PULL, MAX_PULL_BYTES
 
 _ENVELOPE = 4_096  # bytes kept for the page's own keys and cursor
 
@@ -77,38 +71,6 @@ def decode_position(cursor: str) -> tuple[int, str, str, int, int]:
         ):
             raise ValueError("out of range")
         return seq, tag, record_id, base, floor
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise SyncRefused(
-            "cursor_invalid", "this cursor is not one of ours; pull from the start"
-        ) from exc
-
-
-def encode_first(kind: int, version: int, record_id: str, upto: int, tag: str) -> str:
-    """The cursor of a first pull: the kind of record (its place in ENTITIES) and the position
-    within it, the head the pull began at (``h``) and that head's tag."""
-    body = {"e": kind, "s": version, "i": record_id, "h": upto, "t": tag}
-    raw = json.dumps(body, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_first(cursor: str | None) -> tuple[int, int, str, int, str] | None:
-    """(kind, version, record id, head, tag) of a first pull's cursor; None for another."""
-    if not cursor:
-        return None
-    try:
-        body = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if not isinstance(body, dict) or "e" not in body:
-            return None
-        kind, version, upto = int(body["e"]), int(body["s"]), int(body["h"])
-        record_id, tag = str(body["i"]), str(body["t"])
-        if (
-            not 0 <= kind < len(ENTITIES)
-            or not all(0 <= n < 2**63 for n in (version, upto))
-            or len(tag) > 16
-            or len(record_id) > 36
-        ):
-            raise ValueError("out of range")
-        return kind, version, record_id, upto, tag
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise SyncRefused(
             "cursor_invalid", "this cursor is not one of ours; pull from the start"
@@ -331,87 +293,6 @@ def _conflicts_of(role: str) -> Any:
     return q.order_by(conflicts.c.id)
 
 
-@cache
-def _kind_rows(role: str, dialect: str = "") -> Any:
-    """A first pull's records of one kind after a (version, id) position, in that order. Not
-    bounded by the head the pull began at: a record changed since is sent as it is now (and
-    again by the pull after, at the same version), so it brings its open conflicts along."""
-    anchor: Any = records.c.enterprise_id
-    if dialect == "sqlite":
-        anchor = anchor.concat("")  # walk (entity, version, id); test the scope per row
-    return (
-        select(*_SENT)
-        .where(
-            records.c.entity == bindparam("kind"),
-            tuple_(records.c.version, records.c.id)
-            > tuple_(bindparam("after"), bindparam("after_id")),
-            _in_scope(role, anchor),
-        )
-        .order_by(records.c.version, records.c.id)
-        .limit(bindparam("limit"))
-    )
-
-
-def _first_pull(
-    conn: Connection,
-    role: str,
-    params: dict[str, Any],
-    position: tuple[int, int, str, int, str],
-    now: int,
-    limit: int,
-) -> dict[str, Any]:
-    """One page of a pull from no cursor: the scope a kind at a time (module docstring), each
-    page with the conflicts on its records that were open at the head the pull began at."""
-    kind, after, after_id, upto, tag = position
-    rows: list[Any] = []
-    while kind < len(ENTITIES):
-        step = {
-            **params,
-            "kind": ENTITIES[kind],
-            "after": after,
-            "after_id": after_id,
-            "limit": limit + 1 - len(rows),
-        }
-        rows += conn.execute(_kind_rows(role, conn.dialect.name), step).all()
-        if len(rows) > limit:
-            break
-        kind, after, after_id = kind + 1, 0, ""
-    more = len(rows) > limit
-    rows = rows[:limit]
-    changes = [_row(r) for r in rows]
-    budget = MAX_PULL_BYTES - _ENVELOPE
-    sizes = [_size(c) for c in changes]
-    while True:
-        keep, used = 0, 0
-        for size in sizes:
-            if keep and used + size > budget:
-                break  # a single row larger than a page still goes, alone
-            used, keep = used + size, keep + 1
-        if keep < len(rows):
-            rows, changes, sizes, more = rows[:keep], changes[:keep], sizes[:keep], True
-        found = (
-            [
-                dict(c)
-                for c in conn.execute(
-                    _conflicts_of(role), {**params, "base": upto, "ids": [r.id for r in rows]}
-                ).mappings()
-            ]
-            if rows
-            else []
-        )
-        extra = sum(_size(c) for c in found)
-        if used + extra <= budget or len(rows) <= 1:
-            break
-        budget = max(0, budget - extra)  # room for the conflicts, then look again
-    if more:
-        cursor = encode_first(ENTITIES.index(rows[-1].entity), rows[-1].version, rows[-1].id,
-                              upto, tag)  # fmt: skip
-    else:
-        # Every kind is sent: from here on an ordinary pull after the head it began at.
-        cursor, more = encode_cursor(upto, tag, "", upto, upto), now > upto
-    return {"changes": changes, "conflicts": found, "cursor": cursor, "more": more, "head": now}
-
-
 def _size(value: Any) -> int:
     return len(orjson.dumps(value, default=str, option=orjson.OPT_NON_STR_KEYS))
 
@@ -421,14 +302,7 @@ def pull(
 ) -> dict[str, Any]:
     """One page of changes, read on a ``reading()`` connection."""
     limit = max(1, min(int(limit), MAX_PULL))
-    first = decode_first(cursor)
-    if first is not None:
-        # Nothing is proven before a first pull is done: it stands for no cursor at all.
-        after, tag, after_id, base, floor = 0, first[4], "", first[3], 0
-    elif cursor:
-        after, tag, after_id, base, floor = decode_position(cursor)
-    else:
-        after, tag, after_id, base, floor = 0, "", "", 0, 0
+    after, tag, after_id, base, floor = decode_position(cursor) if cursor else (0, "", "", 0, 0)
     role = _role(caller)
     proven = max(after, base)  # presenting the cursor proves the client has all up to there
     params: dict[str, Any] = {
@@ -436,7 +310,7 @@ def pull(
         "client": caller.client_id,
         "district": caller.district,
         "base": base,
-        "proven": 0 if first is not None else proven,
+        "proven": proven,
         "grow_lo": max(base, floor),
     }
     # One round trip: the head and its tag, the cursor's tag, the tombstone horizon, and what
@@ -444,15 +318,6 @@ def pull(
     (now, head_tag, cursor_tag, oldest, pulled, passed, district_seq, moved, assigned) = (
         conn.execute(_POSITION, params).one()
     )
-    if first is not None or not cursor:
-        if first is not None and (base > now or (cursor_tag or "") != tag):
-            raise SyncRefused(
-                "cursor_invalid",
-                "the server's data went back in time (restored "
-                "from a copy); drop the cursors and pull every scope again",
-                head=now,
-            )
-        return _first_pull(conn, role, params, first or (0, 0, "", now, head_tag or ""), now, limit)
     if cursor:
         if base < int(oldest or 0):
             raise CursorTooOld(

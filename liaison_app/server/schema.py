@@ -172,7 +172,6 @@ records = Table(
     Column("deleted", Boolean, nullable=False, default=False),
     Column("created_by", Integer, ForeignKey("users.id"), nullable=False),
     Index("ix_records_version_id", "version", "id"),
-    Index("ix_records_entity_version_id", "entity", "version", "id"),  # a first pull
     Index("ix_records_entity_created_by", "entity", "created_by"),
     Index("ix_records_entity_district", "entity", "district"),
 )
