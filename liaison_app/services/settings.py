@@ -21,39 +21,31 @@ class FolderSettings:
         return self._quick.meta("officer_name")
 
     def set_officer_name(self, name: str) -> None:
-        from liaison_app.services.base import set_meta
-
-        name = (name or "").strip()
-        if self._quick.signed_in():
-            raise ValidationError.single(
-                "officer_name",
-                "signed_in",
-                "while this folder is signed in to a sync server, the officer's name is the "
-                "server's name for the user; sign out to change it here",
-            )
-        if not name:
-            raise ValidationError.single("officer_name", "required", "is required")
-        if len(name) > 100:
-            raise ValidationError.single("officer_name", "too_long", "at most 100 characters")
-        with self._db().writing() as s:
-            set_meta(s, "officer_name", name)
+        self._set("officer_name", name, "the officer's name is the server's name for the user",
+                  required=True)  # fmt: skip
 
     def officer_unit(self) -> str | None:
         """The officer's unit (走访单位 / 填报单位 on the printed forms)."""
         return self._quick.meta("officer_unit")
 
     def set_officer_unit(self, unit: str) -> None:
+        self._set("officer_unit", unit, "the officer's unit is the server's", required=False)
+
+    def _set(self, key: str, value: str, whose: str, *, required: bool) -> None:
+        """Write the name or the unit: refused while signed in (the server's then), checked."""
         from liaison_app.services.base import set_meta
 
-        unit = (unit or "").strip()
+        value = (value or "").strip()
         if self._quick.signed_in():
             raise ValidationError.single(
-                "officer_unit",
+                key,
                 "signed_in",
-                "while this folder is signed in to a sync server, the officer's unit is the "
-                "server's; sign out to change it here",
+                f"while this folder is signed in to a sync server, {whose}; "
+                "sign out to change it here",
             )
-        if len(unit) > 100:
-            raise ValidationError.single("officer_unit", "too_long", "at most 100 characters")
+        if required and not value:
+            raise ValidationError.single(key, "required", "is required")
+        if len(value) > 100:
+            raise ValidationError.single(key, "too_long", "at most 100 characters")
         with self._db().writing() as s:
-            set_meta(s, "officer_unit", unit or None)
+            set_meta(s, key, value or None)
